@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Synchronisation primitives missing from the 6.12 kernel crate: a spinlock
+//! that disables interrupts, a completion, and the BH workqueue.
+
+use crate::bindings;
+use kernel::{
+    prelude::*,
+    sync::lock::{Backend, Lock},
+    types::Opaque,
+    workqueue::Queue,
+};
+
+/// Backend of [`SpinLockIrq`]: `spin_lock_irqsave`/`spin_unlock_irqrestore`.
+///
+/// Usable from any context (process, softirq, hardirq), which the virtqueue
+/// locks need because requests are submitted from all of them.
+pub(crate) struct IrqSaveBackend;
+
+/// A spinlock that saves and disables local interrupts while held.
+pub(crate) type SpinLockIrq<T> = Lock<T, IrqSaveBackend>;
+
+/// Creates a [`SpinLockIrq`] initialiser with a new lock class.
+macro_rules! new_spinlock_irq {
+    ($inner:expr, $name:literal) => {
+        $crate::abstractions::sync::SpinLockIrq::new(
+            $inner,
+            ::kernel::c_str!($name),
+            ::kernel::static_lock_class!(),
+        )
+    };
+}
+pub(crate) use new_spinlock_irq;
+
+// SAFETY: `lock` and `unlock` call the irqsave/irqrestore pair on the same
+// `spinlock_t`, which gives mutual exclusion; `relock` (the default) uses `lock`.
+unsafe impl Backend for IrqSaveBackend {
+    type State = kernel::bindings::spinlock_t;
+    type GuardState = kernel::ffi::c_ulong;
+
+    unsafe fn init(
+        ptr: *mut Self::State,
+        name: *const kernel::ffi::c_char,
+        key: *mut kernel::bindings::lock_class_key,
+    ) {
+        // SAFETY: The caller guarantees `ptr` is valid for write and `name`/`key` live forever.
+        unsafe { kernel::bindings::__spin_lock_init(ptr, name, key) }
+    }
+
+    unsafe fn lock(ptr: *mut Self::State) -> Self::GuardState {
+        // SAFETY: The caller guarantees the lock was initialised by `init`.
+        unsafe { bindings::vcrs_spin_lock_irqsave(ptr.cast()) }
+    }
+
+    unsafe fn unlock(ptr: *mut Self::State, guard_state: &Self::GuardState) {
+        // SAFETY: The caller owns the lock; `guard_state` holds the flags `lock` saved.
+        unsafe { bindings::vcrs_spin_unlock_irqrestore(ptr.cast(), *guard_state) }
+    }
+}
+
+/// A C `struct completion`: one side waits (sleeping, with a timeout), the
+/// other signals, from any context.
+///
+/// # Invariants
+///
+/// `inner` was initialised by `init_completion` and is pinned.
+#[pin_data]
+pub(crate) struct Completion {
+    #[pin]
+    inner: Opaque<bindings::completion>,
+}
+
+// SAFETY: `struct completion` is designed to be waited on and signalled from any thread.
+unsafe impl Send for Completion {}
+// SAFETY: As above; all operations go through its internal lock.
+unsafe impl Sync for Completion {}
+
+impl Completion {
+    /// Creates an initialiser for a completion that has not completed yet.
+    pub(crate) fn new() -> impl PinInit<Self> {
+        pin_init!(Self {
+            // SAFETY: `slot` is valid for write; `init_completion` initialises it in place.
+            inner <- Opaque::ffi_init(|slot| unsafe { bindings::vcrs_init_completion(slot) }),
+        })
+    }
+
+    /// Signals the completion, waking one waiter (or the next one to wait).
+    pub(crate) fn complete(&self) {
+        // SAFETY: By the type invariant `inner` is an initialised completion.
+        unsafe { bindings::complete(self.inner.get()) }
+    }
+
+    /// Sleeps (uninterruptibly) until completed or `timeout_ms` elapsed.
+    /// Returns `true` when it was completed.
+    pub(crate) fn wait_timeout(&self, timeout_ms: u32) -> bool {
+        // SAFETY: Plain arithmetic function.
+        let jiffies = unsafe { bindings::vcrs_msecs_to_jiffies(timeout_ms) };
+        // SAFETY: By the type invariant `inner` is an initialised completion; we may sleep
+        // because the caller is in process context (callers are setkey/probe paths).
+        unsafe { bindings::wait_for_completion_timeout(self.inner.get(), jiffies) != 0 }
+    }
+}
+
+/// The system BH workqueue: its work items run in softirq context, which is
+/// where crypto API completion callbacks are expected to run.
+pub(crate) fn system_bh() -> &'static Queue {
+    // SAFETY: `system_bh_wq` is initialised during early boot and never destroyed.
+    unsafe { Queue::from_raw(kernel::bindings::system_bh_wq) }
+}
+
+/// Returns the id of the CPU the caller runs on (a hint: the caller may migrate).
+pub(crate) fn current_cpu() -> u32 {
+    // SAFETY: Reading the CPU number has no preconditions.
+    unsafe { bindings::vcrs_raw_smp_processor_id() }
+}
+
+/// Overwrites `buf` with zeroes in a way the compiler cannot elide (for keys and IVs).
+pub(crate) fn zeroize(buf: &mut [u8]) {
+    // SAFETY: `buf` is valid for writes of `buf.len()` bytes.
+    unsafe { bindings::vcrs_memzero_explicit(buf.as_mut_ptr().cast(), buf.len()) }
+}

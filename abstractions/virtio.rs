@@ -1,0 +1,493 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Virtio drivers: registration, devices, and virtqueues carrying typed tokens.
+//!
+//! Lifetime rules enforced here:
+//! - driver data is stored in the device *before* the device is marked ready,
+//!   so a callback firing at once finds it;
+//! - on remove the device is reset before the driver's `remove` runs, so no
+//!   buffer is in use by the device any more and no callback runs concurrently;
+//! - a [`Virtqueue`] gives back every token still queued when it is dropped, and
+//!   the virtqueues are deleted only once every [`Virtqueue`] handle is gone.
+
+use crate::bindings;
+use core::{
+    marker::PhantomData,
+    ptr::NonNull,
+    sync::atomic::{AtomicBool, AtomicUsize, Ordering},
+};
+use kernel::{
+    prelude::*,
+    str::CStr,
+    sync::Arc,
+    types::{ForeignOwnable, Opaque},
+    ThisModule,
+};
+
+/// A virtio device, as seen by the driver bound to it.
+///
+/// # Invariants
+///
+/// Wraps a valid `struct virtio_device` bound to a driver of this module.
+#[repr(transparent)]
+pub(crate) struct Device(Opaque<bindings::virtio_device>);
+
+impl Device {
+    /// # Safety
+    ///
+    /// `ptr` must be a valid virtio device for the lifetime `'a`.
+    unsafe fn from_raw<'a>(ptr: *mut bindings::virtio_device) -> &'a Self {
+        // SAFETY: `Device` is a transparent wrapper of the C struct.
+        unsafe { &*ptr.cast::<Self>() }
+    }
+
+    fn as_raw(&self) -> *mut bindings::virtio_device {
+        self.0.get()
+    }
+
+    /// The device's index (`virtioN`), for log messages.
+    pub(crate) fn index(&self) -> i32 {
+        // SAFETY: The device is valid; `index` is set at registration and never changes.
+        unsafe { (*self.as_raw()).index }
+    }
+
+    /// Reads `buf.len()` bytes of the device-specific config space from offset 0,
+    /// retrying until the device's config generation is stable.
+    pub(crate) fn read_config(&self, buf: &mut [u8]) {
+        // SAFETY: The device is valid and `buf` is writable for its length.
+        unsafe {
+            bindings::vcrs_virtio_cread_bytes(self.as_raw(), 0, buf.as_mut_ptr().cast(), buf.len())
+        }
+    }
+
+    /// Whether the feature bit `fbit` was negotiated.
+    pub(crate) fn has_feature(&self, fbit: u32) -> bool {
+        // SAFETY: The device is valid.
+        unsafe { bindings::vcrs_virtio_has_feature(self.as_raw(), fbit) }
+    }
+
+    /// Finds the device's virtqueues, one per entry of `names`, all with the
+    /// driver's callback. Returns the handles in queue order.
+    pub(crate) fn find_vqs<T: Driver>(
+        &self,
+        names: &[&'static CStr],
+    ) -> Result<(VirtqueueSet, KVec<RawQueue>)> {
+        let n = names.len();
+        let mut vqs = KVec::from_elem(core::ptr::null_mut(), n, GFP_KERNEL)?;
+        let mut cnames = KVec::with_capacity(n, GFP_KERNEL)?;
+        for name in names {
+            cnames.push(name.as_char_ptr(), GFP_KERNEL)?;
+        }
+        // SAFETY: The arrays hold `n` entries; the names are static strings.
+        kernel::error::to_result(unsafe {
+            bindings::vcrs_virtio_find_vqs(
+                self.as_raw(),
+                n as u32,
+                vqs.as_mut_ptr(),
+                Some(vq_callback::<T>),
+                cnames.as_ptr(),
+            )
+        })?;
+        let shared = Arc::new(
+            VqShared {
+                vdev: self.as_raw(),
+                reset: AtomicBool::new(false),
+                live: AtomicUsize::new(n),
+            },
+            GFP_KERNEL,
+        );
+        let shared = match shared {
+            Ok(s) => s,
+            Err(e) => {
+                // SAFETY: The queues were just created and nothing uses them.
+                unsafe { bindings::vcrs_virtio_del_vqs(self.as_raw()) };
+                return Err(e.into());
+            }
+        };
+        let mut raw = KVec::with_capacity(n, GFP_KERNEL)?;
+        for vq in vqs.iter() {
+            raw.push(
+                RawQueue {
+                    vq: NonNull::new(*vq).ok_or(EINVAL)?,
+                    shared: shared.clone(),
+                },
+                GFP_KERNEL,
+            )?;
+        }
+        Ok((
+            VirtqueueSet {
+                shared,
+                deleted: false,
+            },
+            raw,
+        ))
+    }
+}
+
+struct VqShared {
+    vdev: *mut bindings::virtio_device,
+    reset: AtomicBool,
+    live: AtomicUsize,
+}
+
+// SAFETY: The device pointer is only used for reset, which is thread-safe.
+unsafe impl Send for VqShared {}
+// SAFETY: As above.
+unsafe impl Sync for VqShared {}
+
+impl VqShared {
+    fn reset_device(&self) {
+        if !self.reset.swap(true, Ordering::AcqRel) {
+            // SAFETY: The device is valid while any queue handle exists (the set is torn
+            // down in `remove`, before the device goes away).
+            unsafe { bindings::virtio_reset_device(self.vdev) };
+        }
+    }
+}
+
+/// The set of a device's virtqueues. Resets the device and deletes the queues
+/// when dropped (or in the remove path), provided every queue handle is gone.
+pub(crate) struct VirtqueueSet {
+    shared: Arc<VqShared>,
+    deleted: bool,
+}
+
+impl Drop for VirtqueueSet {
+    fn drop(&mut self) {
+        if self.deleted {
+            return;
+        }
+        self.shared.reset_device();
+        let live = self.shared.live.load(Ordering::Acquire);
+        if live != 0 {
+            // A queue handle outlived its device: leak the queues rather than free memory
+            // that a handle could still reach.
+            pr_err!(
+                "virtio_crypto_rs: {} virtqueue handle(s) leaked at remove\n",
+                live
+            );
+            return;
+        }
+        // SAFETY: The device was reset and no queue handle remains.
+        unsafe { bindings::vcrs_virtio_del_vqs(self.shared.vdev) };
+        self.deleted = true;
+    }
+}
+
+/// An untyped virtqueue handle as returned by [`Device::find_vqs`]; turn it
+/// into a typed [`Virtqueue`] with [`RawQueue::typed`].
+pub(crate) struct RawQueue {
+    vq: NonNull<bindings::virtqueue>,
+    shared: Arc<VqShared>,
+}
+
+impl RawQueue {
+    /// Fixes the token type of the queue.
+    pub(crate) fn typed<T: VqToken>(self) -> Virtqueue<T> {
+        Virtqueue {
+            vq: self.vq,
+            shared: self.shared,
+            _p: PhantomData,
+        }
+    }
+}
+
+/// A token carried by a virtqueue buffer: it owns everything the buffer's
+/// descriptors point to.
+///
+/// # Safety
+///
+/// The lists returned by `sg_lists` must stay valid, and must not be freed or
+/// reused, for as long as the token is alive.
+pub(crate) unsafe trait VqToken: 'static {
+    /// The list heads (readable ones first) and the readable/writable counts.
+    fn sg_lists(&mut self) -> (*mut *mut bindings::scatterlist, u32, u32);
+}
+
+/// A virtqueue whose buffers carry tokens of type `KBox<T>`. Mutating methods
+/// take `&mut self`: keep the queue behind a lock.
+///
+/// # Invariants
+///
+/// `vq` is a valid virtqueue of the device in `shared`; every non-NULL data
+/// pointer in it came from `KBox::<T>::into_foreign`.
+pub(crate) struct Virtqueue<T: VqToken> {
+    vq: NonNull<bindings::virtqueue>,
+    shared: Arc<VqShared>,
+    _p: PhantomData<T>,
+}
+
+// SAFETY: Virtqueue functions may be called from any thread under external locking,
+// which `&mut self` enforces; tokens are `Send`.
+unsafe impl<T: VqToken + Send> Send for Virtqueue<T> {}
+
+impl<T: VqToken> Virtqueue<T> {
+    /// Adds a buffer (allocating atomically: callers hold the queue's spinlock);
+    /// on failure the token is given back with the error.
+    pub(crate) fn add(&mut self, mut token: KBox<T>) -> core::result::Result<(), (Error, KBox<T>)> {
+        let (sgs, nout, nin) = token.sg_lists();
+        if nout + nin == 0 {
+            return Err((EINVAL, token));
+        }
+        let data = token.into_foreign();
+        // SAFETY: `sgs` holds `nout + nin` valid lists owned by the token, which stays
+        // alive (as `data`) until the device returns it.
+        let ret = unsafe {
+            bindings::virtqueue_add_sgs(
+                self.vq.as_ptr(),
+                sgs,
+                nout,
+                nin,
+                data as *mut _,
+                kernel::bindings::GFP_ATOMIC,
+            )
+        };
+        if ret < 0 {
+            // SAFETY: The queue did not take `data`; it came from `into_foreign` above.
+            return Err((Error::from_errno(ret), unsafe { KBox::from_foreign(data) }));
+        }
+        Ok(())
+    }
+
+    /// Notifies the device if it asked to be notified. Returns `false` if the
+    /// queue is broken.
+    pub(crate) fn kick(&mut self) -> bool {
+        // SAFETY: `vq` is valid; the caller holds the queue exclusively.
+        unsafe {
+            if bindings::virtqueue_kick_prepare(self.vq.as_ptr()) {
+                return bindings::virtqueue_notify(self.vq.as_ptr());
+            }
+        }
+        true
+    }
+
+    /// Takes back one used buffer: its token and the number of bytes written.
+    pub(crate) fn get_buf(&mut self) -> Option<(KBox<T>, u32)> {
+        let mut len = 0u32;
+        // SAFETY: `vq` is valid; the caller holds the queue exclusively.
+        let data = unsafe { bindings::virtqueue_get_buf(self.vq.as_ptr(), &mut len) };
+        if data.is_null() {
+            return None;
+        }
+        // SAFETY: By the type invariant `data` came from `KBox::<T>::into_foreign`, and the
+        // device is done with it.
+        Some((unsafe { KBox::from_foreign(data) }, len))
+    }
+
+    /// Disables callbacks (a hint).
+    pub(crate) fn disable_cb(&mut self) {
+        // SAFETY: `vq` is valid.
+        unsafe { bindings::virtqueue_disable_cb(self.vq.as_ptr()) }
+    }
+
+    /// Re-enables callbacks. Returns `false` if buffers arrived meanwhile (poll again).
+    pub(crate) fn enable_cb(&mut self) -> bool {
+        // SAFETY: `vq` is valid.
+        unsafe { bindings::virtqueue_enable_cb(self.vq.as_ptr()) }
+    }
+
+    /// Number of free descriptors.
+    pub(crate) fn num_free(&self) -> u32 {
+        // SAFETY: `vq` is valid; a racy read of a plain integer, used as a hint.
+        unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*self.vq.as_ptr()).num_free)) }
+    }
+}
+
+impl<T: VqToken> Drop for Virtqueue<T> {
+    fn drop(&mut self) {
+        // Buffers can only be reclaimed from a device that no longer uses them.
+        self.shared.reset_device();
+        loop {
+            // SAFETY: `vq` is valid and the device was reset.
+            let data = unsafe { bindings::virtqueue_detach_unused_buf(self.vq.as_ptr()) };
+            if data.is_null() {
+                break;
+            }
+            // SAFETY: By the type invariant it came from `into_foreign`; dropping the token
+            // completes whatever request it carries.
+            drop(unsafe { KBox::<T>::from_foreign(data) });
+        }
+        self.shared.live.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// A virtio driver.
+pub(crate) trait Driver: Sized + 'static {
+    /// Per-device data, stored in the device.
+    type Data: ForeignOwnable + Send + Sync + 'static;
+    /// Context shared by all devices, given at registration.
+    type Context: Send + Sync + 'static;
+
+    /// Probes a device. Called before the device is marked ready.
+    fn probe(dev: &Device, ctx: &Self::Context) -> Result<Self::Data>;
+    /// Called once the data is stored and the device is marked ready.
+    fn ready(dev: &Device, data: <Self::Data as ForeignOwnable>::Borrowed<'_>);
+    /// Removes the device. The device was already reset; the driver must drop
+    /// every [`Virtqueue`] and the [`VirtqueueSet`] it owns.
+    fn remove(dev: &Device, data: Self::Data);
+    /// The device changed its config space (may be called in atomic context).
+    fn config_changed(dev: &Device, data: <Self::Data as ForeignOwnable>::Borrowed<'_>);
+    /// A virtqueue has used buffers (called in interrupt context).
+    fn vq_callback(data: <Self::Data as ForeignOwnable>::Borrowed<'_>, queue_index: u32);
+}
+
+/// # Safety
+///
+/// `vq` must be a valid virtqueue of a device bound to driver `T` (virtqueue callback).
+unsafe extern "C" fn vq_callback<T: Driver>(vq: *mut bindings::virtqueue) {
+    // SAFETY: The transport calls us with a valid queue of a live device.
+    let (vdev, index) = unsafe { ((*vq).vdev, (*vq).index) };
+    // SAFETY: `vdev` is valid.
+    let priv_ = unsafe { (*vdev).priv_ };
+    if priv_.is_null() {
+        // Not ready yet (the device must not notify before DRIVER_OK).
+        return;
+    }
+    // SAFETY: `priv_` was set by `probe_cb` from `T::Data::into_foreign` and is only taken
+    // back in `remove_cb` after the device reset, which synchronises with callbacks.
+    let data = unsafe { T::Data::borrow(priv_) };
+    T::vq_callback(data, index);
+}
+
+/// Registration of a virtio driver; unregistered on drop.
+///
+/// # Invariants
+///
+/// `drv` is registered while the value exists; the value is pinned.
+#[repr(C)]
+#[pin_data(PinnedDrop)]
+pub(crate) struct Registration<T: Driver> {
+    #[pin]
+    drv: Opaque<bindings::virtio_driver>,
+    ids: [bindings::virtio_device_id; 2],
+    features: &'static [u32],
+    ctx: T::Context,
+}
+
+// SAFETY: Only read after registration.
+unsafe impl<T: Driver> Sync for Registration<T> {}
+// SAFETY: As above.
+unsafe impl<T: Driver> Send for Registration<T> {}
+
+impl<T: Driver> Registration<T> {
+    /// Registers a driver for devices with `device_id`, offering `features`.
+    pub(crate) fn register(
+        name: &'static CStr,
+        device_id: u32,
+        features: &'static [u32],
+        ctx: T::Context,
+        module: &'static ThisModule,
+    ) -> Result<Pin<KBox<Self>>> {
+        let mut ids = [bindings::virtio_device_id::default(); 2];
+        ids[0].device = device_id;
+        ids[0].vendor = bindings::VIRTIO_DEV_ANY_ID;
+        let reg = KBox::pin_init(
+            pin_init!(Self {
+                drv <- Opaque::ffi_init(|slot: *mut bindings::virtio_driver| {
+                    // SAFETY: `slot` is valid for write; an all-zero driver is a valid start.
+                    unsafe { slot.write(bindings::virtio_driver::default()) }
+                }),
+                ids,
+                features,
+                ctx,
+            }),
+            GFP_KERNEL,
+        )?;
+        let drv = reg.drv.get();
+        // SAFETY: `drv` is pinned inside `reg`; the id table and feature list live as
+        // long as the registration (they are in it, or static).
+        unsafe {
+            (*drv).driver.name = name.as_char_ptr();
+            (*drv).id_table = reg.ids.as_ptr();
+            (*drv).feature_table = features.as_ptr();
+            (*drv).feature_table_size = features.len() as u32;
+            (*drv).probe = Some(Self::probe_cb);
+            (*drv).remove = Some(Self::remove_cb);
+            (*drv).config_changed = Some(Self::config_changed_cb);
+        }
+        // SAFETY: `drv` is fully initialised and stays valid until unregistered on drop.
+        kernel::error::to_result(unsafe {
+            bindings::vcrs_register_virtio_driver(drv, module.as_ptr().cast())
+        })?;
+        Ok(reg)
+    }
+
+    /// # Safety
+    ///
+    /// `vdev` must be bound to a driver registered by `Self::register`.
+    unsafe fn from_vdev<'a>(vdev: *mut bindings::virtio_device) -> &'a Self {
+        // SAFETY: `dev.driver` points to the `driver` field of our `virtio_driver`, which
+        // is the first field of the `#[repr(C)]` registration.
+        unsafe {
+            let drv = (*vdev).dev.driver;
+            let off = core::mem::offset_of!(bindings::virtio_driver, driver);
+            &*drv.cast::<u8>().sub(off).cast::<Self>()
+        }
+    }
+
+    /// # Safety
+    ///
+    /// `vdev` must be a valid device being bound to this driver (bus `probe`).
+    unsafe extern "C" fn probe_cb(vdev: *mut bindings::virtio_device) -> kernel::ffi::c_int {
+        // SAFETY: The bus calls probe with a valid device bound to our driver.
+        let (dev, reg) = unsafe { (Device::from_raw(vdev), Self::from_vdev(vdev)) };
+        match T::probe(dev, &reg.ctx) {
+            Ok(data) => {
+                let p = data.into_foreign();
+                // SAFETY: The device is valid; driver data goes in place before the
+                // device is marked ready, so callbacks find it.
+                unsafe {
+                    (*vdev).priv_ = p as *mut _;
+                    bindings::vcrs_virtio_device_ready(vdev);
+                }
+                // SAFETY: `p` came from `into_foreign` and is still owned by the device.
+                T::ready(dev, unsafe { T::Data::borrow(p) });
+                0
+            }
+            Err(e) => e.to_errno(),
+        }
+    }
+
+    /// # Safety
+    ///
+    /// `vdev` must be a valid device bound to this driver (bus `remove`).
+    unsafe extern "C" fn remove_cb(vdev: *mut bindings::virtio_device) {
+        // SAFETY: The bus calls remove with a valid device bound to our driver.
+        let dev = unsafe { Device::from_raw(vdev) };
+        // Stop the device first: afterwards it touches no buffer and raises no callback.
+        // SAFETY: The device is valid.
+        unsafe { bindings::virtio_reset_device(vdev) };
+        // SAFETY: `priv_` holds the driver data from `probe_cb`.
+        let p = unsafe { core::mem::replace(&mut (*vdev).priv_, core::ptr::null_mut()) };
+        if p.is_null() {
+            return;
+        }
+        // SAFETY: `p` came from `into_foreign` in `probe_cb`; ownership returns here once.
+        let data = unsafe { T::Data::from_foreign(p) };
+        T::remove(dev, data);
+    }
+
+    /// # Safety
+    ///
+    /// `vdev` must be a valid device bound to this driver (`config_changed`).
+    unsafe extern "C" fn config_changed_cb(vdev: *mut bindings::virtio_device) {
+        // SAFETY: The device is valid and bound to us.
+        let dev = unsafe { Device::from_raw(vdev) };
+        // SAFETY: The device is valid.
+        let p = unsafe { (*vdev).priv_ };
+        if p.is_null() {
+            return;
+        }
+        // SAFETY: `p` came from `into_foreign` and is only taken in `remove_cb`, which the
+        // virtio core does not run concurrently with config change handling.
+        T::config_changed(dev, unsafe { T::Data::borrow(p) });
+    }
+}
+
+#[pinned_drop]
+impl<T: Driver> PinnedDrop for Registration<T> {
+    fn drop(self: Pin<&mut Self>) {
+        // SAFETY: By the type invariant the driver is registered.
+        unsafe { bindings::unregister_virtio_driver(self.drv.get()) };
+    }
+}

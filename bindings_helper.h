@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * C declarations the module's Rust code needs and the kernel's own `bindings`
+ * crate (6.12) does not carry: virtio, scatterlists, the provider side of the
+ * crypto API and the standard virtio crypto wire format. bindgen runs over this
+ * file at module build time (see scripts/module-bindgen.sh).
+ */
+#include <linux/virtio.h>
+#include <linux/virtio_config.h>
+#include <linux/scatterlist.h>
+#include <linux/workqueue.h>
+#include <linux/completion.h>
+#include <linux/spinlock.h>
+#include <linux/module.h>
+#include <crypto/aes.h>
+#include <crypto/scatterwalk.h>
+#include <crypto/internal/skcipher.h>
+#include <uapi/linux/virtio_crypto.h>
+#include <uapi/linux/virtio_ids.h>
+#include <uapi/linux/virtio_ring.h>
+
+#include "helpers.h"
+
+/*
+ * Opcodes are function-like macros, which bindgen cannot evaluate; constants
+ * initialised from them are turned into Rust constants.
+ */
+const __u32 VCRS_CIPHER_ENCRYPT = VIRTIO_CRYPTO_CIPHER_ENCRYPT;
+const __u32 VCRS_CIPHER_DECRYPT = VIRTIO_CRYPTO_CIPHER_DECRYPT;
+const __u32 VCRS_CIPHER_CREATE_SESSION = VIRTIO_CRYPTO_CIPHER_CREATE_SESSION;
+const __u32 VCRS_CIPHER_DESTROY_SESSION = VIRTIO_CRYPTO_CIPHER_DESTROY_SESSION;

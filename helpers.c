@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Out-of-line wrappers for static inline functions and macros, linked into the
+ * same .ko as the Rust code. No logic lives here.
+ */
+#include <linux/module.h>
+#include <linux/string.h>
+#include "helpers.h"
+
+void vcrs_virtio_cread_bytes(struct virtio_device *vdev, unsigned int offset,
+			     void *buf, size_t len)
+{
+	virtio_cread_bytes(vdev, offset, buf, len);
+}
+
+void vcrs_virtio_device_ready(struct virtio_device *vdev)
+{
+	virtio_device_ready(vdev);
+}
+
+bool vcrs_virtio_has_feature(const struct virtio_device *vdev, unsigned int fbit)
+{
+	return virtio_has_feature(vdev, fbit);
+}
+
+int vcrs_virtio_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
+			 struct virtqueue *vqs[], vq_callback_t *callback,
+			 const char *const names[])
+{
+	struct virtqueue_info *info;
+	unsigned int i;
+	int err;
+
+	info = kcalloc(nvqs, sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+	for (i = 0; i < nvqs; i++) {
+		info[i].name = names[i];
+		info[i].callback = callback;
+	}
+	err = virtio_find_vqs(vdev, nvqs, vqs, info, NULL);
+	kfree(info);
+	return err;
+}
+
+void vcrs_virtio_del_vqs(struct virtio_device *vdev)
+{
+	vdev->config->del_vqs(vdev);
+}
+
+int vcrs_register_virtio_driver(struct virtio_driver *drv, struct module *owner)
+{
+	return __register_virtio_driver(drv, owner);
+}
+
+void vcrs_sg_set_page(struct scatterlist *sg, struct page *page,
+		      unsigned int len, unsigned int offset)
+{
+	sg_set_page(sg, page, len, offset);
+}
+
+struct page *vcrs_sg_page(struct scatterlist *sg)
+{
+	return sg_page(sg);
+}
+
+void vcrs_sg_mark_end(struct scatterlist *sg)
+{
+	sg_mark_end(sg);
+}
+
+void vcrs_sg_unmark_end(struct scatterlist *sg)
+{
+	sg_unmark_end(sg);
+}
+
+void vcrs_memzero_explicit(void *s, size_t count)
+{
+	memzero_explicit(s, count);
+}
+
+unsigned long vcrs_spin_lock_irqsave(spinlock_t *lock)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(lock, flags);
+	return flags;
+}
+
+void vcrs_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags)
+{
+	spin_unlock_irqrestore(lock, flags);
+}
+
+void *vcrs_crypto_skcipher_ctx(struct crypto_skcipher *tfm)
+{
+	return crypto_skcipher_ctx(tfm);
+}
+
+struct skcipher_alg *vcrs_crypto_skcipher_alg(struct crypto_skcipher *tfm)
+{
+	return crypto_skcipher_alg(tfm);
+}
+
+struct crypto_skcipher *vcrs_crypto_skcipher_reqtfm(struct skcipher_request *req)
+{
+	return crypto_skcipher_reqtfm(req);
+}
+
+void vcrs_skcipher_request_complete(struct skcipher_request *req, int err)
+{
+	skcipher_request_complete(req, err);
+}
+
+void vcrs_init_completion(struct completion *x)
+{
+	init_completion(x);
+}
+
+unsigned long vcrs_msecs_to_jiffies(unsigned int m)
+{
+	return msecs_to_jiffies(m);
+}
+
+unsigned int vcrs_raw_smp_processor_id(void)
+{
+	return raw_smp_processor_id();
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Out-of-line wrappers for the static inline functions and macros the Rust
+ * code calls. Each is a one-line forward to the kernel API of the same name.
+ */
+#ifndef VCRS_HELPERS_H
+#define VCRS_HELPERS_H
+
+#include <linux/virtio.h>
+#include <linux/virtio_config.h>
+#include <linux/scatterlist.h>
+#include <linux/spinlock.h>
+#include <linux/completion.h>
+#include <crypto/internal/skcipher.h>
+
+/* virtio */
+void vcrs_virtio_cread_bytes(struct virtio_device *vdev, unsigned int offset,
+			     void *buf, size_t len);
+void vcrs_virtio_device_ready(struct virtio_device *vdev);
+bool vcrs_virtio_has_feature(const struct virtio_device *vdev, unsigned int fbit);
+int vcrs_virtio_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
+			 struct virtqueue *vqs[], vq_callback_t *callback,
+			 const char *const names[]);
+void vcrs_virtio_del_vqs(struct virtio_device *vdev);
+int vcrs_register_virtio_driver(struct virtio_driver *drv, struct module *owner);
+
+/* scatterlists */
+void vcrs_sg_set_page(struct scatterlist *sg, struct page *page,
+		      unsigned int len, unsigned int offset);
+struct page *vcrs_sg_page(struct scatterlist *sg);
+void vcrs_sg_mark_end(struct scatterlist *sg);
+void vcrs_sg_unmark_end(struct scatterlist *sg);
+void vcrs_memzero_explicit(void *s, size_t count);
+
+/* spinlock with interrupts saved */
+unsigned long vcrs_spin_lock_irqsave(spinlock_t *lock);
+void vcrs_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags);
+
+/* skcipher provider side */
+void *vcrs_crypto_skcipher_ctx(struct crypto_skcipher *tfm);
+struct skcipher_alg *vcrs_crypto_skcipher_alg(struct crypto_skcipher *tfm);
+struct crypto_skcipher *vcrs_crypto_skcipher_reqtfm(struct skcipher_request *req);
+void vcrs_skcipher_request_complete(struct skcipher_request *req, int err);
+
+/* misc */
+void vcrs_init_completion(struct completion *x);
+unsigned long vcrs_msecs_to_jiffies(unsigned int m);
+unsigned int vcrs_raw_smp_processor_id(void);
+
+#endif
