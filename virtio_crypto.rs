@@ -1,0 +1,529 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Driver for the virtio crypto device (virtio device ID 20).
+//!
+//! Probes the device, reads its config space, sets up the data queues and the
+//! control queue, and offers the device's algorithms to the kernel crypto API
+//! while at least one ready device advertises them.
+
+mod abstractions;
+mod bindings;
+mod requests;
+mod session;
+mod skcipher;
+
+use abstractions::{
+    crypto::SkcipherRegistration,
+    sync::{new_spinlock_irq, system_bh},
+    virtio::{self, Device, VirtqueueSet},
+    wire,
+};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use kernel::{
+    c_str, new_mutex,
+    prelude::*,
+    sync::{Arc, ArcBorrow, Mutex},
+    workqueue::{self, impl_has_work, new_work, Work, WorkItem},
+    ThisModule,
+};
+use requests::{DataQueue, DataQueueInner, Fifo};
+use session::{CtrlQueue, CtrlQueueInner};
+use skcipher::SkcipherDriver;
+
+module! {
+    type: VirtioCryptoModule,
+    name: "virtio_crypto_rs",
+    author: "virtio-crypto-rs developers",
+    description: "VirtIO crypto device driver in Rust",
+    license: "GPL",
+}
+
+/// Upper bound on data queues accepted from a device (the spec allows 2^32-1;
+/// more than this is treated as a broken config).
+const MAX_DATA_QUEUES: u32 = 1024;
+
+/// The device config space, read once at probe (and `status` again on change).
+#[derive(Clone, Copy)]
+pub(crate) struct Config {
+    pub(crate) status: u32,
+    pub(crate) max_dataqueues: u32,
+    pub(crate) crypto_services: u32,
+    pub(crate) cipher_algo: u64,
+    pub(crate) hash_algo: u32,
+    pub(crate) mac_algo: u64,
+    pub(crate) aead_algo: u32,
+    pub(crate) max_cipher_key_len: u32,
+    pub(crate) max_auth_key_len: u32,
+    pub(crate) akcipher_algo: u32,
+    pub(crate) max_size: u64,
+}
+
+impl Config {
+    fn read(dev: &Device) -> Result<Self> {
+        let mut buf = [0u8; core::mem::size_of::<bindings::virtio_crypto_config>()];
+        dev.read_config(&mut buf);
+        let c: bindings::virtio_crypto_config = wire::read(&buf)?;
+        let lh = |l: u32, h: u32| u64::from(u32::from_le(l)) | (u64::from(u32::from_le(h)) << 32);
+        Ok(Self {
+            status: u32::from_le(c.status),
+            max_dataqueues: u32::from_le(c.max_dataqueues),
+            crypto_services: u32::from_le(c.crypto_services),
+            cipher_algo: lh(c.cipher_algo_l, c.cipher_algo_h),
+            hash_algo: u32::from_le(c.hash_algo),
+            mac_algo: lh(c.mac_algo_l, c.mac_algo_h),
+            aead_algo: u32::from_le(c.aead_algo),
+            max_cipher_key_len: u32::from_le(c.max_cipher_key_len),
+            max_auth_key_len: u32::from_le(c.max_auth_key_len),
+            akcipher_algo: u32::from_le(c.akcipher_algo),
+            max_size: u64::from_le(c.max_size),
+        })
+    }
+
+    fn hw_ready(&self) -> bool {
+        self.status & bindings::VIRTIO_CRYPTO_S_HW_READY != 0
+    }
+
+    fn has_service(&self, service: u32) -> bool {
+        service < 32 && self.crypto_services & (1 << service) != 0
+    }
+
+    fn validate(&self, index: i32) -> Result {
+        let bad = |what: &str| {
+            pr_err!("virtio{}: refusing device: {}\n", index, what);
+            Err(EINVAL)
+        };
+        if self.max_dataqueues == 0 {
+            return bad("max_dataqueues is 0");
+        }
+        if self.max_dataqueues > MAX_DATA_QUEUES {
+            return bad("max_dataqueues is implausibly large");
+        }
+        if self.max_size == 0 {
+            return bad("max_size is 0");
+        }
+        if self.has_service(bindings::VIRTIO_CRYPTO_SERVICE_CIPHER) && self.max_cipher_key_len == 0
+        {
+            return bad("CIPHER service with max_cipher_key_len 0");
+        }
+        Ok(())
+    }
+}
+
+/// One virtio crypto device.
+#[pin_data]
+pub(crate) struct VCrypto {
+    pub(crate) index: i32,
+    pub(crate) cfg: Config,
+    hw_ready: AtomicBool,
+    removed: AtomicBool,
+    manager: Arc<Manager>,
+    dataqs: KVec<Pin<KBox<DataQueue>>>,
+    #[pin]
+    pub(crate) ctrl: CtrlQueue,
+    #[pin]
+    vqset: Mutex<Option<VirtqueueSet>>,
+    #[pin]
+    done_work: Work<VCrypto, 0>,
+    #[pin]
+    config_work: Work<VCrypto, 1>,
+    /// Status field as last read on a config change.
+    new_status: AtomicU32,
+}
+
+impl_has_work! {
+    impl HasWork<Self, 0> for VCrypto { self.done_work }
+    impl HasWork<Self, 1> for VCrypto { self.config_work }
+}
+
+impl VCrypto {
+    pub(crate) fn offers_cipher(&self, algo: u32) -> bool {
+        self.hw_ready.load(Ordering::Acquire)
+            && !self.removed.load(Ordering::Acquire)
+            && self.cfg.has_service(bindings::VIRTIO_CRYPTO_SERVICE_CIPHER)
+            && algo < 64
+            && self.cfg.cipher_algo & (1 << algo) != 0
+    }
+
+    /// The data queue for a request submitted on `cpu`.
+    pub(crate) fn data_queue(&self, cpu: u32) -> Result<&DataQueue> {
+        if self.removed.load(Ordering::Acquire) {
+            return Err(ENODEV);
+        }
+        let n = self.dataqs.len();
+        self.dataqs
+            .get(cpu as usize % n.max(1))
+            .map(|q| &**q)
+            .ok_or(ENODEV)
+    }
+
+    fn process_completions(&self) {
+        loop {
+            let item = {
+                let mut g = self.ctrl.lock();
+                let Some(vq) = g.vq.as_mut() else { break };
+                vq.get_buf()
+            };
+            match item {
+                Some((job, _len)) => session::finish(job),
+                None => break,
+            }
+        }
+        for q in self.dataqs.iter() {
+            loop {
+                let item = {
+                    let mut g = q.lock();
+                    let Some(vq) = g.vq.as_mut() else { break };
+                    vq.disable_cb();
+                    match vq.get_buf() {
+                        Some(x) => Some(x),
+                        None => {
+                            if vq.enable_cb() {
+                                None
+                            } else {
+                                // More arrived while re-enabling: poll again.
+                                continue;
+                            }
+                        }
+                    }
+                };
+                match item {
+                    Some((job, _len)) => requests::finish(job),
+                    None => break,
+                }
+            }
+            requests::drain_backlog(q);
+        }
+    }
+
+    fn refresh_status(&self) {
+        if self.removed.load(Ordering::Acquire) {
+            return;
+        }
+        let ready =
+            self.new_status.load(Ordering::Acquire) & bindings::VIRTIO_CRYPTO_S_HW_READY != 0;
+        let was = self.hw_ready.swap(ready, Ordering::AcqRel);
+        if was != ready {
+            pr_info!(
+                "virtio{}: HW_READY {}\n",
+                self.index,
+                if ready { "set" } else { "cleared" }
+            );
+            self.manager.refresh();
+        }
+    }
+}
+
+impl WorkItem<0> for VCrypto {
+    type Pointer = Arc<VCrypto>;
+
+    fn run(this: Arc<VCrypto>) {
+        this.process_completions();
+    }
+}
+
+impl WorkItem<1> for VCrypto {
+    type Pointer = Arc<VCrypto>;
+
+    fn run(this: Arc<VCrypto>) {
+        this.refresh_status();
+    }
+}
+
+/// Devices and algorithm registrations shared by the whole module.
+#[pin_data]
+pub(crate) struct Manager {
+    module: &'static ThisModule,
+    #[pin]
+    devices: Mutex<KVec<Arc<VCrypto>>>,
+    /// Serialises registration changes; never taken by transform init.
+    #[pin]
+    algs: Mutex<AlgState>,
+    /// Live transforms of our algorithms.
+    tfms: AtomicUsize,
+}
+
+struct AlgState {
+    skciphers: KVec<Option<Pin<KBox<SkcipherRegistration<SkcipherDriver>>>>>,
+    shut_down: bool,
+}
+
+impl Manager {
+    fn new(module: &'static ThisModule) -> Result<Arc<Self>> {
+        let mut skciphers = KVec::with_capacity(skcipher::SPECS.len(), GFP_KERNEL)?;
+        for _ in skcipher::SPECS.iter() {
+            skciphers.push(None, GFP_KERNEL)?;
+        }
+        Arc::pin_init(
+            pin_init!(Self {
+                module,
+                devices <- new_mutex!(KVec::new(), "virtio_crypto_rs::Manager::devices"),
+                algs <- new_mutex!(AlgState { skciphers, shut_down: false }, "virtio_crypto_rs::Manager::algs"),
+                tfms: AtomicUsize::new(0),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    /// A ready device satisfying `pred` (the least loaded by transform count
+    /// would be better; the first is enough for one device).
+    pub(crate) fn pick_device(&self, pred: impl Fn(&VCrypto) -> bool) -> Result<Arc<VCrypto>> {
+        let devs = self.devices.lock();
+        devs.iter().find(|d| pred(d)).cloned().ok_or(ENODEV)
+    }
+
+    pub(crate) fn tfm_get(&self) {
+        self.tfms.fetch_add(1, Ordering::AcqRel);
+    }
+
+    pub(crate) fn tfm_put(&self) {
+        self.tfms.fetch_sub(1, Ordering::AcqRel);
+    }
+
+    fn add_device(&self, dev: Arc<VCrypto>) -> Result {
+        self.devices.lock().push(dev, GFP_KERNEL)?;
+        Ok(())
+    }
+
+    fn remove_device(&self, dev: &VCrypto) {
+        let mut devs = self.devices.lock();
+        let mut kept = KVec::new();
+        for d in devs.iter() {
+            if !core::ptr::eq(&**d, dev) {
+                // Cannot fail in practice (fewer items than before); on failure we keep
+                // fewer references, which only makes `pick_device` skip that device.
+                let _ = kept.push(d.clone(), GFP_KERNEL);
+            }
+        }
+        *devs = kept;
+    }
+
+    /// Registers every algorithm some ready device offers and unregisters the
+    /// others (when no transform uses them).
+    fn refresh(self: &Arc<Self>) {
+        let mut algs = self.algs.lock();
+        if algs.shut_down {
+            return;
+        }
+        for (i, spec) in skcipher::SPECS.iter().enumerate() {
+            let offered = self
+                .devices
+                .lock()
+                .iter()
+                .any(|d| d.offers_cipher(spec.algo));
+            let registered = algs.skciphers[i].is_some();
+            if offered && !registered {
+                let params = abstractions::crypto::SkcipherParams {
+                    name: spec.name,
+                    driver_name: spec.driver_name,
+                    priority: skcipher::PRIORITY,
+                    block_size: spec.block_size,
+                    iv_size: spec.iv_size,
+                    min_key: spec.key_sizes.iter().copied().min().unwrap_or(0),
+                    max_key: spec.key_sizes.iter().copied().max().unwrap_or(0),
+                };
+                match SkcipherRegistration::register(&params, spec, self.clone(), self.module) {
+                    Ok(r) => {
+                        pr_info!("registered {}\n", spec.driver_name);
+                        algs.skciphers[i] = Some(r);
+                    }
+                    Err(e) => pr_err!("registering {} failed: {:?}\n", spec.driver_name, e),
+                }
+            } else if !offered && registered {
+                let in_use = algs.skciphers[i].as_ref().is_some_and(|r| r.refcount() > 1);
+                if in_use {
+                    // Unregistering an algorithm in use is not allowed; its transforms now
+                    // fail with ENODEV and it goes away at the next refresh or unload.
+                    pr_info!("{}: no device left, still in use\n", spec.driver_name);
+                } else {
+                    algs.skciphers[i] = None;
+                    pr_info!("unregistered {}\n", spec.driver_name);
+                }
+            }
+        }
+    }
+
+    /// Unregisters everything (module unload: no transform can exist).
+    fn shutdown(&self) {
+        let mut algs = self.algs.lock();
+        algs.shut_down = true;
+        for r in algs.skciphers.iter_mut() {
+            *r = None;
+        }
+    }
+}
+
+/// The virtio driver.
+struct VirtioCrypto;
+
+impl virtio::Driver for VirtioCrypto {
+    type Data = Arc<VCrypto>;
+    type Context = Arc<Manager>;
+
+    fn probe(dev: &Device, mgr: &Arc<Manager>) -> Result<Arc<VCrypto>> {
+        let index = dev.index();
+        if !dev.has_feature(bindings::VIRTIO_F_VERSION_1) {
+            pr_err!(
+                "virtio{}: refusing legacy device (no VIRTIO_F_VERSION_1)\n",
+                index
+            );
+            return Err(ENODEV);
+        }
+        let cfg = Config::read(dev)?;
+        pr_info!(
+            "virtio{}: status {:#x} max_dataqueues {} services {:#x} cipher {:#x} hash {:#x} \
+             mac {:#x} aead {:#x} akcipher {:#x} max_cipher_key_len {} max_auth_key_len {} \
+             max_size {}\n",
+            index,
+            cfg.status,
+            cfg.max_dataqueues,
+            cfg.crypto_services,
+            cfg.cipher_algo,
+            cfg.hash_algo,
+            cfg.mac_algo,
+            cfg.aead_algo,
+            cfg.akcipher_algo,
+            cfg.max_cipher_key_len,
+            cfg.max_auth_key_len,
+            cfg.max_size
+        );
+        cfg.validate(index)?;
+
+        let nq = cfg.max_dataqueues as usize;
+        let mut names = KVec::with_capacity(nq + 1, GFP_KERNEL)?;
+        for _ in 0..nq {
+            names.push(c_str!("dataq"), GFP_KERNEL)?;
+        }
+        names.push(c_str!("controlq"), GFP_KERNEL)?;
+        let (set, raw) = dev.find_vqs::<VirtioCrypto>(&names)?;
+        let indirect = dev.has_feature(bindings::VIRTIO_RING_F_INDIRECT_DESC);
+
+        // Data queues first, the control queue last.
+        let mut ctrl_vq = None;
+        let mut dataqs = KVec::with_capacity(nq, GFP_KERNEL)?;
+        for (i, q) in raw.into_iter().enumerate() {
+            if i == nq {
+                ctrl_vq = Some(q.typed());
+                continue;
+            }
+            dataqs.push(
+                KBox::pin_init(
+                    new_spinlock_irq!(
+                        DataQueueInner {
+                            vq: Some(q.typed()),
+                            backlog: Fifo::new(),
+                            indirect,
+                        },
+                        "virtio_crypto_rs::DataQueue"
+                    ),
+                    GFP_KERNEL,
+                )?,
+                GFP_KERNEL,
+            )?;
+        }
+
+        let vc = Arc::pin_init(
+            pin_init!(VCrypto {
+                index,
+                cfg,
+                hw_ready: AtomicBool::new(false),
+                removed: AtomicBool::new(false),
+                manager: mgr.clone(),
+                dataqs,
+                ctrl <- new_spinlock_irq!(CtrlQueueInner { vq: ctrl_vq }, "virtio_crypto_rs::CtrlQueue"),
+                vqset <- new_mutex!(Some(set), "virtio_crypto_rs::VCrypto::vqset"),
+                done_work <- new_work!("virtio_crypto_rs::VCrypto::done_work"),
+                config_work <- new_work!("virtio_crypto_rs::VCrypto::config_work"),
+                new_status: AtomicU32::new(cfg.status),
+            }),
+            GFP_KERNEL,
+        )?;
+        Ok(vc)
+    }
+
+    fn ready(dev: &Device, vc: ArcBorrow<'_, VCrypto>) {
+        let vc: Arc<VCrypto> = vc.into();
+        if let Err(e) = vc.manager.add_device(vc.clone()) {
+            pr_err!(
+                "virtio{}: out of memory adding device: {:?}\n",
+                dev.index(),
+                e
+            );
+            return;
+        }
+        if vc.cfg.hw_ready() {
+            vc.hw_ready.store(true, Ordering::Release);
+            vc.manager.refresh();
+        } else {
+            pr_info!("virtio{}: waiting for HW_READY\n", dev.index());
+        }
+    }
+
+    fn remove(dev: &Device, vc: Arc<VCrypto>) {
+        pr_info!("virtio{}: removing\n", dev.index());
+        vc.removed.store(true, Ordering::Release);
+        vc.hw_ready.store(false, Ordering::Release);
+        vc.manager.remove_device(&vc);
+        vc.manager.refresh();
+        // The device was reset by the abstraction: fail everything still queued.
+        for q in vc.dataqs.iter() {
+            let (vq, mut backlog) = {
+                let mut g = q.lock();
+                (g.vq.take(), core::mem::replace(&mut g.backlog, Fifo::new()))
+            };
+            drop(vq);
+            while let Some(job) = backlog.pop_front() {
+                KBox::into_inner(job).complete(Err(ENODEV));
+            }
+        }
+        let ctrl = vc.ctrl.lock().vq.take();
+        drop(ctrl);
+        let set = vc.vqset.lock().take();
+        drop(set);
+    }
+
+    fn config_changed(dev: &Device, vc: ArcBorrow<'_, VCrypto>) {
+        // Config reads are allowed here (atomic context); registration is not.
+        match Config::read(dev) {
+            Ok(c) => vc.new_status.store(c.status, Ordering::Release),
+            Err(_) => vc.new_status.store(0, Ordering::Release),
+        }
+        let vc: Arc<VCrypto> = vc.into();
+        let _ = workqueue::system().enqueue::<Arc<VCrypto>, 1>(vc);
+    }
+
+    fn vq_callback(vc: ArcBorrow<'_, VCrypto>, _queue_index: u32) {
+        let vc: Arc<VCrypto> = vc.into();
+        let _ = system_bh().enqueue::<Arc<VCrypto>, 0>(vc);
+    }
+}
+
+struct VirtioCryptoModule {
+    manager: Arc<Manager>,
+    driver: Option<Pin<KBox<virtio::Registration<VirtioCrypto>>>>,
+}
+
+impl kernel::Module for VirtioCryptoModule {
+    fn init(module: &'static ThisModule) -> Result<Self> {
+        let manager = Manager::new(module)?;
+        let driver = virtio::Registration::register(
+            c_str!("virtio_crypto_rs"),
+            bindings::VIRTIO_ID_CRYPTO,
+            &[],
+            manager.clone(),
+            module,
+        )?;
+        Ok(Self {
+            manager,
+            driver: Some(driver),
+        })
+    }
+}
+
+impl Drop for VirtioCryptoModule {
+    fn drop(&mut self) {
+        // Removes every device first, then the algorithms (no transform can be
+        // alive: each holds a reference on this module).
+        self.driver = None;
+        self.manager.shutdown();
+    }
+}
