@@ -1,0 +1,81 @@
+# The test suite, run inside the guest on QEMU's virtio-crypto device. TAP
+# output; the host harness adds its own checks of the console log.
+. /guest/lib.sh
+DRV=virtio_crypto_rs-cbc-aes
+
+echo "# 1. load, kernel self-tests (extra tests on)"
+dmesg -c > /dev/null
+check "insmod virtio_crypto_rs.ko" insmod $MODDIR/virtio_crypto_rs.ko
+check "self-tests finished for every registered algorithm" wait_selftests virtio_crypto_rs
+for d in $(module_drivers virtio_crypto_rs); do
+    check "$d: /proc/crypto says selftest passed" [ "$(crypto_field $d selftest)" = passed ]
+done
+check "cbc(aes) is registered by virtio_crypto_rs" [ -n "$(crypto_field $DRV priority)" ]
+dmesg > /tmp/dmesg.load
+check "dmesg has no 'alg:' failure line" sh -c "! grep -E 'alg: .*(fail|error)' /tmp/dmesg.load"
+check "config space logged once at probe" [ "$(grep -c 'max_dataqueues' /tmp/dmesg.load)" = 1 ]
+prio_ours=$(crypto_field $DRV priority)
+prio_best=$(awk '/^name/ && $3 == "cbc(aes)" { n = 1; next } /^name/ { n = 0 } n && /^priority/ { print $3 }' /proc/crypto | sort -n | tail -1)
+check "cbc(aes) resolves to virtio_crypto_rs (priority $prio_ours is the highest)" [ "$prio_ours" = "$prio_best" ]
+
+echo "# 2. AF_ALG selftest program (kselftest)"
+/bin/afalg_skcipher $DRV > /tmp/afalg.out 2>&1
+rc=$?
+sed 's/^/#   /' /tmp/afalg.out
+grep -E '^(not )?ok ' /tmp/afalg.out | while read -r line; do :; done
+while read -r line; do
+    case "$line" in
+        "ok "*) ok "afalg_skcipher: ${line#ok [0-9]* }" ;;
+        "not ok "*) not_ok "afalg_skcipher: ${line#not ok [0-9]* }" ;;
+    esac
+done < /tmp/afalg.out
+check "afalg_skcipher exited 0" [ $rc = 0 ]
+
+echo "# 3. kcapi-enc round trip, compared with cbc(aes-generic)"
+for klen in 16 24 32; do
+    head -c $klen /dev/urandom > /tmp/key
+    head -c 65536 /dev/urandom > /tmp/msg
+    iv=$(head -c 16 /dev/urandom | od -An -tx1 -v | tr -d ' \n')
+    kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.dev &&
+        kenc /tmp/key -e -c "cbc(aes-generic)" --iv $iv -i /tmp/msg -o /tmp/ct.gen
+    check "kcapi-enc encrypt, $((klen * 8))-bit key, 64 KiB: identical to generic" cmp -s /tmp/ct.dev /tmp/ct.gen
+    kenc /tmp/key -d -c $DRV --iv $iv -i /tmp/ct.gen -o /tmp/pt.dev
+    check "kcapi-enc decrypt, $((klen * 8))-bit key: round trip gives the plaintext" cmp -s /tmp/pt.dev /tmp/msg
+done
+
+echo "# 4. tcrypt mode=10 (AES correctness)"
+dmesg -c > /dev/null
+insmod $MODDIR/tcrypt.ko mode=10 2>/tmp/tcrypt.err
+rc=$?
+check "tcrypt mode=10 ends with EAGAIN as designed (rc $rc)" grep -q "Resource temporarily unavailable" /tmp/tcrypt.err
+dmesg > /tmp/dmesg.tcrypt
+check "tcrypt mode=10: no 'one or more tests failed'" sh -c "! grep -q 'one or more tests failed' /tmp/dmesg.tcrypt"
+check "tcrypt mode=10: no 'alg:' failure line" sh -c "! grep -E 'alg: .*(fail|error)' /tmp/dmesg.tcrypt"
+
+echo "# 5. insmod/rmmod cycles with a transform used in between"
+head -c 16 /dev/urandom > /tmp/key
+head -c 4096 /dev/urandom > /tmp/msg
+iv=000102030405060708090a0b0c0d0e0f
+kenc /tmp/key -e -c "cbc(aes-generic)" --iv $iv -i /tmp/msg -o /tmp/ct.gen
+memfree_before=$(awk '/^MemAvailable/ { print $2 }' /proc/meminfo)
+cycles_ok=0
+for i in 1 2 3 4 5 6 7 8 9 10; do
+    step=rmmod; rmmod virtio_crypto_rs || break
+    step=insmod; insmod $MODDIR/virtio_crypto_rs.ko || break
+    step=selftests; wait_selftests virtio_crypto_rs || break
+    step=kcapi-enc; kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.dev || break
+    step=compare; cmp -s /tmp/ct.dev /tmp/ct.gen || break
+    step=
+    cycles_ok=$i
+done
+[ -n "$step" ] && echo "# cycle $((cycles_ok + 1)) failed at step $step"
+
+check "10 rmmod/insmod cycles, each followed by a correct encryption ($cycles_ok done)" [ $cycles_ok = 10 ]
+check "rmmod at the end" rmmod virtio_crypto_rs
+check "no algorithm of virtio_crypto_rs left in /proc/crypto" [ -z "$(module_drivers virtio_crypto_rs)" ]
+memfree_after=$(awk '/^MemAvailable/ { print $2 }' /proc/meminfo)
+echo "# MemAvailable before cycles ${memfree_before} kB, after ${memfree_after} kB"
+
+echo "# 6. kernel health"
+check "kernel not tainted (other than by an out-of-tree module): $(cat /proc/sys/kernel/tainted)" [ "$(bad_taint)" = 0 ]
+finish

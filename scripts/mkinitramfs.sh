@@ -1,0 +1,33 @@
+#!/bin/bash
+# Builds the guest initramfs: busybox, kmod, kcapi tools (with their shared
+# libraries), the modules, the selftest programs and the guest scripts.
+# Usage: mkinitramfs.sh KDIR OUT.cpio.gz
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+kdir=$1 out=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+mkdir -p "$work"/{bin,sbin,usr/bin,lib/modules,guest,proc,sys,dev,tmp,etc}
+cp /bin/busybox "$work/bin/busybox"
+cp /bin/kmod "$work/sbin/kmod"
+for t in insmod rmmod lsmod modprobe modinfo; do ln -s kmod "$work/sbin/$t"; done
+cp /usr/bin/kcapi-enc /usr/bin/kcapi-dgst "$work/usr/bin/"
+
+# Shared libraries of the dynamic binaries, at their host paths.
+for b in /bin/kmod /usr/bin/kcapi-enc /usr/bin/kcapi-dgst; do
+    ldd "$b" | grep -oE '/[^ ]+' | while read -r lib; do
+        mkdir -p "$work$(dirname "$lib")"
+        cp -L "$lib" "$work$lib"
+    done
+done
+
+cp "$root/virtio_crypto_rs.ko" "$work/lib/modules/"
+cp "$kdir/crypto/tcrypt.ko" "$kdir/crypto/crypto_engine.ko" \
+   "$kdir/drivers/crypto/virtio/virtio_crypto.ko" "$work/lib/modules/"
+for p in "$root"/selftests/virtio_crypto_rs/afalg_skcipher; do cp "$p" "$work/bin/"; done
+cp "$root"/guest/*.sh "$work/guest/"
+cp "$root/guest/init" "$work/init"
+chmod +x "$work/init"
+(cd "$work" && find . | cpio -o -H newc --quiet) | gzip -1 > "$out"

@@ -1,0 +1,37 @@
+#!/bin/bash
+# The whole test suite: builds everything (scripts/build-all.sh), boots the
+# guest on QEMU's virtio-crypto device and runs guest/test.sh there. Prints
+# TAP lines and a final "N passed, N failed" line; exits 0 only if all passed.
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+start=$(date +%s)
+
+kdir=$("$here/build-all.sh" | tail -1)
+if [[ ! -d "$kdir" ]]; then
+    echo "not ok 1 - build"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+log="$root/build/test-qemu.log"
+"$here/run-guest.sh" "$kdir" "$root/build/initramfs.cpio.gz" test "$log" 1200 >/dev/null
+harness_rc=$?
+
+passed=$(grep -cE '^ok [0-9]+ ' "$log")
+failed=$(grep -cE '^not ok [0-9]+ ' "$log")
+grep -E '^(not )?ok [0-9]+ |^# ' "$log"
+if [[ $harness_rc != 0 ]]; then
+    echo "not ok - guest run: finished in time, script exited 0, no kernel warning/oops (see $log)"
+    failed=$((failed + 1))
+else
+    echo "ok - guest run: finished in time, script exited 0, no kernel warning/oops"
+    passed=$((passed + 1))
+fi
+if ! grep -q '^VCRS-RESULT' "$log"; then
+    echo "not ok - guest reached the end of its test script"
+    failed=$((failed + 1))
+fi
+echo "# total time $(( $(date +%s) - start )) s"
+echo "$passed passed, $failed failed"
+[[ $failed == 0 ]]
