@@ -5,6 +5,8 @@
  */
 #include <linux/module.h>
 #include <linux/string.h>
+#include <linux/bottom_half.h>
+#include <linux/delay.h>
 #include "helpers.h"
 
 void vcrs_virtio_cread_bytes(struct virtio_device *vdev, unsigned int offset,
@@ -125,4 +127,24 @@ unsigned long vcrs_msecs_to_jiffies(unsigned int m)
 unsigned int vcrs_raw_smp_processor_id(void)
 {
 	return raw_smp_processor_id();
+}
+
+void vcrs_local_bh_disable(void)
+{
+	local_bh_disable();
+}
+
+void vcrs_local_bh_enable(void)
+{
+	local_bh_enable();
+}
+
+struct workqueue_struct *vcrs_alloc_workqueue(const char *name, bool bh)
+{
+	return alloc_workqueue("%s", bh ? WQ_BH : 0, 0, name);
+}
+
+void vcrs_msleep(unsigned int ms)
+{
+	msleep(ms);
 }

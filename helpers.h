@@ -11,6 +11,7 @@
 #include <linux/scatterlist.h>
 #include <linux/spinlock.h>
 #include <linux/completion.h>
+#include <linux/workqueue.h>
 #include <crypto/internal/skcipher.h>
 
 /* virtio */
@@ -46,5 +47,9 @@ void vcrs_skcipher_request_complete(struct skcipher_request *req, int err);
 void vcrs_init_completion(struct completion *x);
 unsigned long vcrs_msecs_to_jiffies(unsigned int m);
 unsigned int vcrs_raw_smp_processor_id(void);
+void vcrs_local_bh_disable(void);
+void vcrs_local_bh_enable(void);
+struct workqueue_struct *vcrs_alloc_workqueue(const char *name, bool bh);
+void vcrs_msleep(unsigned int ms);
 
 #endif

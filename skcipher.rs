@@ -98,7 +98,7 @@ impl Skcipher for SkcipherDriver {
     type Shared = Manager;
     type Ctx = TfmCtx;
 
-    fn init(spec: &'static CipherSpec, mgr: &Manager) -> Result<TfmCtx> {
+    fn init(spec: &'static CipherSpec, mgr: &Arc<Manager>) -> Result<TfmCtx> {
         let dev = mgr.pick_device(|d| d.offers_cipher(spec.algo))?;
         mgr.tfm_get();
         Ok(TfmCtx {
@@ -114,7 +114,7 @@ impl Skcipher for SkcipherDriver {
         })
     }
 
-    fn exit(ctx: &TfmCtx, mgr: &Manager) {
+    fn exit(ctx: &TfmCtx, mgr: &Arc<Manager>) {
         let old = ctx.keying.lock().take();
         if let Some(s) = old {
             ctx.destroy(s);

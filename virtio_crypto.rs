@@ -14,7 +14,7 @@ mod skcipher;
 
 use abstractions::{
     crypto::SkcipherRegistration,
-    sync::{new_spinlock_irq, system_bh},
+    sync::{msleep, new_spinlock_irq, OwnedQueue},
     virtio::{self, Device, VirtqueueSet},
     wire,
 };
@@ -23,7 +23,7 @@ use kernel::{
     c_str, new_mutex,
     prelude::*,
     sync::{Arc, ArcBorrow, Mutex},
-    workqueue::{self, impl_has_work, new_work, Work, WorkItem},
+    workqueue::{impl_has_work, new_work, Work, WorkItem},
     ThisModule,
 };
 use requests::{DataQueue, DataQueueInner, Fifo};
@@ -208,7 +208,7 @@ impl VCrypto {
                 self.index,
                 if ready { "set" } else { "cleared" }
             );
-            self.manager.refresh();
+            let _ = self.manager.refresh();
         }
     }
 }
@@ -240,6 +240,33 @@ pub(crate) struct Manager {
     algs: Mutex<AlgState>,
     /// Live transforms of our algorithms.
     tfms: AtomicUsize,
+    /// An algorithm no device offers stayed registered because it was in use.
+    orphans: AtomicBool,
+    /// Config-change and deferred-refresh work (process context).
+    wq: OwnedQueue,
+    /// Completion work (softirq context).
+    bh_wq: OwnedQueue,
+    #[pin]
+    refresh_work: Work<Manager>,
+}
+
+impl_has_work! {
+    impl HasWork<Self> for Manager { self.refresh_work }
+}
+
+impl WorkItem for Manager {
+    type Pointer = Arc<Manager>;
+
+    fn run(this: Arc<Manager>) {
+        // The transform that released an orphaned algorithm drops its reference on
+        // it only after its exit callback returned: retry for a while.
+        for _ in 0..50 {
+            if !this.refresh() {
+                return;
+            }
+            msleep(20);
+        }
+    }
 }
 
 struct AlgState {
@@ -253,12 +280,18 @@ impl Manager {
         for _ in skcipher::SPECS.iter() {
             skciphers.push(None, GFP_KERNEL)?;
         }
+        let wq = OwnedQueue::new(c_str!("virtio_crypto_rs"), false)?;
+        let bh_wq = OwnedQueue::new(c_str!("virtio_crypto_rs_bh"), true)?;
         Arc::pin_init(
             pin_init!(Self {
                 module,
                 devices <- new_mutex!(KVec::new(), "virtio_crypto_rs::Manager::devices"),
                 algs <- new_mutex!(AlgState { skciphers, shut_down: false }, "virtio_crypto_rs::Manager::algs"),
                 tfms: AtomicUsize::new(0),
+                orphans: AtomicBool::new(false),
+                wq,
+                bh_wq,
+                refresh_work <- new_work!("virtio_crypto_rs::Manager::refresh_work"),
             }),
             GFP_KERNEL,
         )
@@ -275,8 +308,10 @@ impl Manager {
         self.tfms.fetch_add(1, Ordering::AcqRel);
     }
 
-    pub(crate) fn tfm_put(&self) {
-        self.tfms.fetch_sub(1, Ordering::AcqRel);
+    pub(crate) fn tfm_put(self: &Arc<Self>) {
+        if self.tfms.fetch_sub(1, Ordering::AcqRel) == 1 && self.orphans.load(Ordering::Acquire) {
+            self.wq.enqueue::<Arc<Manager>, 0>(self.clone());
+        }
     }
 
     fn add_device(&self, dev: Arc<VCrypto>) -> Result {
@@ -298,12 +333,14 @@ impl Manager {
     }
 
     /// Registers every algorithm some ready device offers and unregisters the
-    /// others (when no transform uses them).
-    fn refresh(self: &Arc<Self>) {
+    /// others (when no transform uses them). Returns whether an algorithm that no
+    /// device offers had to stay registered because it is in use.
+    fn refresh(self: &Arc<Self>) -> bool {
         let mut algs = self.algs.lock();
         if algs.shut_down {
-            return;
+            return false;
         }
+        let mut orphans = false;
         for (i, spec) in skcipher::SPECS.iter().enumerate() {
             let offered = self
                 .devices
@@ -334,12 +371,15 @@ impl Manager {
                     // Unregistering an algorithm in use is not allowed; its transforms now
                     // fail with ENODEV and it goes away at the next refresh or unload.
                     pr_info!("{}: no device left, still in use\n", spec.driver_name);
+                    orphans = true;
                 } else {
                     algs.skciphers[i] = None;
                     pr_info!("unregistered {}\n", spec.driver_name);
                 }
             }
         }
+        self.orphans.store(orphans, Ordering::Release);
+        orphans
     }
 
     /// Unregisters everything (module unload: no transform can exist).
@@ -452,7 +492,7 @@ impl virtio::Driver for VirtioCrypto {
         }
         if vc.cfg.hw_ready() {
             vc.hw_ready.store(true, Ordering::Release);
-            vc.manager.refresh();
+            let _ = vc.manager.refresh();
         } else {
             pr_info!("virtio{}: waiting for HW_READY\n", dev.index());
         }
@@ -463,20 +503,31 @@ impl virtio::Driver for VirtioCrypto {
         vc.removed.store(true, Ordering::Release);
         vc.hw_ready.store(false, Ordering::Release);
         vc.manager.remove_device(&vc);
-        vc.manager.refresh();
+        let _ = vc.manager.refresh();
         // The device was reset by the abstraction: fail everything still queued.
+        let mut failed = 0;
         for q in vc.dataqs.iter() {
             let (vq, mut backlog) = {
                 let mut g = q.lock();
                 (g.vq.take(), core::mem::replace(&mut g.backlog, Fifo::new()))
             };
-            drop(vq);
+            if let Some(mut vq) = vq {
+                failed += vq.detach_all();
+            }
             while let Some(job) = backlog.pop_front() {
                 KBox::into_inner(job).complete(Err(ENODEV));
+                failed += 1;
             }
         }
         let ctrl = vc.ctrl.lock().vq.take();
-        drop(ctrl);
+        if let Some(mut ctrl) = ctrl {
+            failed += ctrl.detach_all();
+        }
+        pr_info!(
+            "virtio{}: removed; {} request(s) in flight failed with ENODEV\n",
+            dev.index(),
+            failed
+        );
         let set = vc.vqset.lock().take();
         drop(set);
     }
@@ -488,12 +539,12 @@ impl virtio::Driver for VirtioCrypto {
             Err(_) => vc.new_status.store(0, Ordering::Release),
         }
         let vc: Arc<VCrypto> = vc.into();
-        let _ = workqueue::system().enqueue::<Arc<VCrypto>, 1>(vc);
+        vc.manager.wq.enqueue::<Arc<VCrypto>, 1>(vc.clone());
     }
 
     fn vq_callback(vc: ArcBorrow<'_, VCrypto>, _queue_index: u32) {
         let vc: Arc<VCrypto> = vc.into();
-        let _ = system_bh().enqueue::<Arc<VCrypto>, 0>(vc);
+        vc.manager.bh_wq.enqueue::<Arc<VCrypto>, 0>(vc.clone());
     }
 }
 
@@ -525,5 +576,8 @@ impl Drop for VirtioCryptoModule {
         // alive: each holds a reference on this module).
         self.driver = None;
         self.manager.shutdown();
+        // Work items run module code: wait for every one of them.
+        self.manager.bh_wq.drain();
+        self.manager.wq.drain();
     }
 }

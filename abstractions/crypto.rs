@@ -389,9 +389,9 @@ pub(crate) trait Skcipher: Sized + 'static {
     type Ctx: Send + Sync;
 
     /// Creates the context of a new transform.
-    fn init(spec: &'static Self::Spec, shared: &Self::Shared) -> Result<Self::Ctx>;
+    fn init(spec: &'static Self::Spec, shared: &Arc<Self::Shared>) -> Result<Self::Ctx>;
     /// Called when the transform is freed, before its context is dropped.
-    fn exit(_ctx: &Self::Ctx, _shared: &Self::Shared) {}
+    fn exit(_ctx: &Self::Ctx, _shared: &Arc<Self::Shared>) {}
     /// Sets the key.
     fn setkey(ctx: &Self::Ctx, key: &[u8]) -> Result;
     /// Encrypts.

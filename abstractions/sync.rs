@@ -4,11 +4,16 @@
 //! that disables interrupts, a completion, and the BH workqueue.
 
 use crate::bindings;
+use core::{
+    ptr::NonNull,
+    sync::atomic::{AtomicBool, Ordering},
+};
 use kernel::{
     prelude::*,
+    str::CStr,
     sync::lock::{Backend, Lock},
     types::Opaque,
-    workqueue::Queue,
+    workqueue::{Queue, RawWorkItem},
 };
 
 /// Backend of [`SpinLockIrq`]: `spin_lock_irqsave`/`spin_unlock_irqrestore`.
@@ -101,11 +106,68 @@ impl Completion {
     }
 }
 
-/// The system BH workqueue: its work items run in softirq context, which is
-/// where crypto API completion callbacks are expected to run.
-pub(crate) fn system_bh() -> &'static Queue {
-    // SAFETY: `system_bh_wq` is initialised during early boot and never destroyed.
-    unsafe { Queue::from_raw(kernel::bindings::system_bh_wq) }
+/// A workqueue owned by the module, so that module unload can wait for every
+/// work item (whose code lives in the module) to finish.
+///
+/// # Invariants
+///
+/// `ptr` is a workqueue allocated by `alloc_workqueue` and not yet destroyed.
+pub(crate) struct OwnedQueue {
+    ptr: NonNull<bindings::workqueue_struct>,
+    dead: AtomicBool,
+}
+
+// SAFETY: Workqueues may be used from any thread.
+unsafe impl Send for OwnedQueue {}
+// SAFETY: As above.
+unsafe impl Sync for OwnedQueue {}
+
+impl OwnedQueue {
+    /// Allocates a workqueue; `bh` makes its items run in softirq context (where
+    /// crypto API completion callbacks are expected to run).
+    pub(crate) fn new(name: &'static CStr, bh: bool) -> Result<Self> {
+        // SAFETY: `name` is a static NUL-terminated string.
+        let ptr = unsafe { bindings::vcrs_alloc_workqueue(name.as_char_ptr(), bh) };
+        Ok(Self {
+            ptr: NonNull::new(ptr).ok_or(ENOMEM)?,
+            dead: AtomicBool::new(false),
+        })
+    }
+
+    /// Queues `w` unless the queue was drained for good (then `w` is dropped).
+    pub(crate) fn enqueue<W, const ID: u64>(&self, w: W)
+    where
+        W: RawWorkItem<ID> + Send + 'static,
+    {
+        if self.dead.load(Ordering::Acquire) {
+            return;
+        }
+        // SAFETY: By the type invariant the queue is alive; `Queue` is a transparent
+        // wrapper of the C struct.
+        let q = unsafe { Queue::from_raw(self.ptr.as_ptr().cast()) };
+        // An item already queued stays queued once; the extra reference is dropped.
+        let _ = q.enqueue(w);
+    }
+
+    /// Refuses new items and waits until every queued or running item is done.
+    pub(crate) fn drain(&self) {
+        self.dead.store(true, Ordering::Release);
+        // SAFETY: By the type invariant the queue is alive.
+        unsafe { bindings::drain_workqueue(self.ptr.as_ptr()) };
+    }
+}
+
+impl Drop for OwnedQueue {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant the queue is alive; it drains itself first.
+        unsafe { bindings::destroy_workqueue(self.ptr.as_ptr()) };
+    }
+}
+
+/// Sleeps for `ms` milliseconds (process context only).
+pub(crate) fn msleep(ms: u32) {
+    // SAFETY: No preconditions besides being allowed to sleep, which callers are.
+    unsafe { bindings::vcrs_msleep(ms) }
 }
 
 /// Returns the id of the CPU the caller runs on (a hint: the caller may migrate).

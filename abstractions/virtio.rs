@@ -293,10 +293,17 @@ impl<T: VqToken> Virtqueue<T> {
     }
 }
 
-impl<T: VqToken> Drop for Virtqueue<T> {
-    fn drop(&mut self) {
+impl<T: VqToken> Virtqueue<T> {
+    /// Resets the device (if not done yet) and drops the token of every buffer
+    /// the device had not used. Returns how many there were.
+    pub(crate) fn detach_all(&mut self) -> usize {
         // Buffers can only be reclaimed from a device that no longer uses them.
         self.shared.reset_device();
+        let mut n = 0;
+        // Dropping a token completes its request; completions run with BHs off, as
+        // they would from the completion work.
+        // SAFETY: Paired with the `local_bh_enable` below.
+        unsafe { bindings::vcrs_local_bh_disable() };
         loop {
             // SAFETY: `vq` is valid and the device was reset.
             let data = unsafe { bindings::virtqueue_detach_unused_buf(self.vq.as_ptr()) };
@@ -306,7 +313,17 @@ impl<T: VqToken> Drop for Virtqueue<T> {
             // SAFETY: By the type invariant it came from `into_foreign`; dropping the token
             // completes whatever request it carries.
             drop(unsafe { KBox::<T>::from_foreign(data) });
+            n += 1;
         }
+        // SAFETY: Paired with the `local_bh_disable` above.
+        unsafe { bindings::vcrs_local_bh_enable() };
+        n
+    }
+}
+
+impl<T: VqToken> Drop for Virtqueue<T> {
+    fn drop(&mut self) {
+        self.detach_all();
         self.shared.live.fetch_sub(1, Ordering::AcqRel);
     }
 }
