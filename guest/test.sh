@@ -3,6 +3,9 @@
 . /guest/lib.sh
 DRV=virtio_crypto_rs-cbc-aes
 
+echo "# 0. kmemleak baseline (objects leaked before the driver loads are not ours)"
+echo scan > /sys/kernel/debug/kmemleak; echo clear > /sys/kernel/debug/kmemleak
+
 echo "# 1. load, kernel self-tests (extra tests on)"
 dmesg -c > /dev/null
 check "insmod virtio_crypto_rs.ko" insmod $MODDIR/virtio_crypto_rs.ko
@@ -76,6 +79,48 @@ check "no algorithm of virtio_crypto_rs left in /proc/crypto" [ -z "$(module_dri
 memfree_after=$(awk '/^MemAvailable/ { print $2 }' /proc/meminfo)
 echo "# MemAvailable before cycles ${memfree_before} kB, after ${memfree_after} kB"
 
-echo "# 6. kernel health"
+echo "# 6. device removal with requests in flight, and rebinding"
+insmod $MODDIR/virtio_crypto_rs.ko && wait_selftests virtio_crypto_rs
+vdev=$(ls /sys/bus/virtio/drivers/virtio_crypto_rs/ | grep '^virtio[0-9]' | head -1)
+head -c 1048576 /dev/urandom > /tmp/big
+# Two loads that keep requests in flight until the device is gone.
+( while [ ! -f /tmp/unbound ]; do kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/big -o /tmp/big.out 2>/dev/null; done; echo done > /tmp/load.done ) &
+load=$!
+( while [ ! -f /tmp/unbound ]; do /bin/afalg_skcipher $DRV > /dev/null 2>&1; done; echo done > /tmp/load2.done ) &
+load2=$!
+# tcrypt keeps 8 requests in flight (MAY_BACKLOG) for 4 s per block size.
+insmod $MODDIR/tcrypt.ko mode=600 alg="cbc(aes)" klen=16 num_mb=8 sec=4 2>/dev/null &
+load3=$!
+sleep 3
+dmesg -c > /dev/null
+check "unbind $vdev while requests are in flight" sh -c "echo $vdev > /sys/bus/virtio/drivers/virtio_crypto_rs/unbind"
+touch /tmp/unbound
+wait $load; wait $load2; wait $load3
+dmesg > /tmp/dmesg.unbind
+grep "virtio_crypto_rs" /tmp/dmesg.unbind | sed 's/^/#   /'
+check "the loads (AF_ALG, kcapi-enc, tcrypt) ran to their end after the removal (no request left hanging)" [ -f /tmp/load.done -a -f /tmp/load2.done ]
+check "the algorithm was in use at removal (transforms alive)" grep -q "still in use" /tmp/dmesg.unbind
+gone() {
+    local n=0
+    while [ $n -lt 40 ]; do
+        [ -z "$(module_drivers virtio_crypto_rs)" ] && return 0
+        sleep 0.25; n=$((n + 1))
+    done
+    return 1
+}
+check "algorithm unregistered once no device offers it and its last transform is gone" gone
+check "new transforms fail cleanly while no device is bound" sh -c "! kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.none 2>/dev/null"
+check "rebind $vdev" sh -c "echo $vdev > /sys/bus/virtio/drivers/virtio_crypto_rs/bind"
+wait_selftests virtio_crypto_rs
+kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.dev
+check "encryption correct again after rebinding" cmp -s /tmp/ct.dev /tmp/ct.gen
+check "rmmod after the removal test" rmmod virtio_crypto_rs
+
+echo "# 7. kernel health"
+echo scan > /sys/kernel/debug/kmemleak; sleep 6; echo scan > /sys/kernel/debug/kmemleak
+cat /sys/kernel/debug/kmemleak > /tmp/leaks
+sed 's/^/#   /' /tmp/leaks | head -60
+check "kmemleak is enabled" [ -e /sys/kernel/debug/kmemleak ]
+check "kmemleak: no unreferenced object since the baseline" [ ! -s /tmp/leaks ]
 check "kernel not tainted (other than by an out-of-tree module): $(cat /proc/sys/kernel/tainted)" [ "$(bad_taint)" = 0 ]
 finish
