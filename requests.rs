@@ -137,6 +137,8 @@ pub(crate) struct DataQueueInner {
     pub(crate) backlog: Fifo<KBox<DataJob>>,
     /// Whether the device negotiated indirect descriptors.
     pub(crate) indirect: bool,
+    /// Whether the queue has been full before (logged once).
+    pub(crate) was_full: bool,
 }
 
 /// A data queue.
@@ -160,9 +162,15 @@ pub(crate) fn submit(
     let need = descriptors_needed(&g, &job);
     let room = match g.vq.as_ref() {
         None => return Err(ENODEV),
+        // Without indirect descriptors a chain longer than the ring never fits.
+        Some(vq) if need > vq.size() => return Err(EINVAL),
         Some(vq) => g.backlog.is_empty() && vq.num_free() >= need,
     };
     if !room {
+        if !g.was_full {
+            g.was_full = true;
+            pr_info!("data queue full: backlogging MAY_BACKLOG requests, ENOSPC for others\n");
+        }
         if !req.may_backlog() {
             return Err(ENOSPC);
         }
@@ -227,7 +235,10 @@ pub(crate) fn drain_backlog(queue: &DataQueue) {
             None => Err((ENODEV, job)),
         };
         if let Err((e, job)) = res {
-            if e == ENOSPC {
+            // No room after all (an indirect table could not be allocated): wait for
+            // completions to free descriptors, unless nothing is in flight to free any.
+            let idle = g.vq.as_ref().is_some_and(|vq| vq.num_free() == vq.size());
+            if e == ENOSPC && !idle {
                 if let Err(job) = g.backlog.push_front(job) {
                     drop(g);
                     KBox::into_inner(job).complete(Err(ENOMEM));

@@ -452,6 +452,7 @@ impl virtio::Driver for VirtioCrypto {
                             vq: Some(q.typed()),
                             backlog: Fifo::new(),
                             indirect,
+                            was_full: false,
                         },
                         "virtio_crypto_rs::DataQueue"
                     ),

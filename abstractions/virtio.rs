@@ -286,6 +286,12 @@ impl<T: VqToken> Virtqueue<T> {
         unsafe { bindings::virtqueue_enable_cb(self.vq.as_ptr()) }
     }
 
+    /// Number of descriptors in the ring.
+    pub(crate) fn size(&self) -> u32 {
+        // SAFETY: `vq` is valid.
+        unsafe { bindings::virtqueue_get_vring_size(self.vq.as_ptr()) }
+    }
+
     /// Number of free descriptors.
     pub(crate) fn num_free(&self) -> u32 {
         // SAFETY: `vq` is valid; a racy read of a plain integer, used as a hint.

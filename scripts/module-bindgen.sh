@@ -21,7 +21,7 @@ cd "$objtree"
     --rust-target 1.68 --use-core --with-derive-default --ctypes-prefix ffi \
     --no-layout-tests --no-debug '.*' --no-doc-comments --enable-function-attribute-detection \
     --allowlist-function 'vcrs_.*|complete|wait_for_completion_timeout|drain_workqueue|destroy_workqueue' \
-    --allowlist-function 'virtqueue_(add_sgs|kick_prepare|notify|get_buf|detach_unused_buf|enable_cb|disable_cb)' \
+    --allowlist-function 'virtqueue_(add_sgs|kick_prepare|notify|get_buf|detach_unused_buf|enable_cb|disable_cb|get_vring_size)' \
     --allowlist-function 'virtio_reset_device|unregister_virtio_driver' \
     --allowlist-function 'sg_(init_table|init_one|next|nents_for_len)' \
     --allowlist-function 'scatterwalk_map_and_copy' \
