@@ -53,6 +53,16 @@ wait_selftests() {
     return 1
 }
 
+# Waits until driver $1 passed its self-tests (or 120 s).
+wait_driver_passed() {
+    local n=0
+    while [ $n -lt 240 ]; do
+        [ "$(crypto_field "$1" selftest)" = passed ] && return 0
+        sleep 0.5; n=$((n + 1))
+    done
+    return 1
+}
+
 # Kernel taint other than "out-of-tree module" (4096) and "unsigned" (8192).
 bad_taint() {
     local t

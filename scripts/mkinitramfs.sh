@@ -14,9 +14,10 @@ cp /bin/busybox "$work/bin/busybox"
 cp /bin/kmod "$work/sbin/kmod"
 for t in insmod rmmod lsmod modprobe modinfo; do ln -s kmod "$work/sbin/$t"; done
 cp /usr/bin/kcapi-enc /usr/bin/kcapi-dgst "$work/usr/bin/"
+cp /usr/sbin/vdpa "$work/sbin/vdpa"
 
 # Shared libraries of the dynamic binaries, at their host paths.
-for b in /bin/kmod /usr/bin/kcapi-enc /usr/bin/kcapi-dgst; do
+for b in /bin/kmod /usr/bin/kcapi-enc /usr/bin/kcapi-dgst /usr/sbin/vdpa; do
     ldd "$b" | grep -oE '/[^ ]+' | while read -r lib; do
         mkdir -p "$work$(dirname "$lib")"
         cp -L "$lib" "$work$lib"
@@ -25,7 +26,11 @@ done
 
 cp "$root/virtio_crypto_rs.ko" "$work/lib/modules/"
 cp "$kdir/crypto/tcrypt.ko" "$kdir/crypto/crypto_engine.ko" \
-   "$kdir/drivers/crypto/virtio/virtio_crypto.ko" "$work/lib/modules/"
+   "$kdir/drivers/crypto/virtio/virtio_crypto.ko" \
+   "$kdir/drivers/vhost/vhost_iotlb.ko" "$kdir/drivers/vhost/vringh.ko" \
+   "$kdir/drivers/iommu/iova.ko" "$kdir/drivers/vdpa/vdpa_sim/vdpa_sim.ko" \
+   "$kdir/drivers/virtio/virtio_vdpa.ko" \
+   "$root/selftests/vdpa_sim_crypto/vdpa_sim_crypto.ko" "$work/lib/modules/"
 for p in "$root"/selftests/virtio_crypto_rs/afalg_skcipher; do cp "$p" "$work/bin/"; done
 cp "$root"/guest/*.sh "$work/guest/"
 cp "$root/guest/init" "$work/init"
