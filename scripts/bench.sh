@@ -20,12 +20,19 @@ grep -q BENCH-DONE "$log" || { echo "bench: incomplete; see $log" >&2; exit 1; }
 # Repeated runs of the same row (tcrypt may run a direction more than once)
 # are averaged.
 awk '
+# First pass: the block size of each test index, from the lines that kept it.
+NR == FNR {
+    if ($0 ~ /^BENCH .*test [0-9]+ \(.*byte blocks/) {
+        match($0, /test [0-9]+ /); i = substr($0, RSTART + 5, RLENGTH - 6) + 0
+        match($0, /, [0-9]+ byte blocks/); sz[i] = substr($0, RSTART + 2, RLENGTH - 14) + 0
+    }
+    next
+}
 /^BENCH / {
     drv = $2; mb = substr($3, 4)
     if ($0 ~ /testing speed/) { dir = ($NF == "encryption") ? "enc" : "dec"; idx = 0; next }
     if ($0 ~ /operations in/) {
-        if (match($0, /, [0-9]+ byte blocks/)) { size = substr($0, RSTART + 2, RLENGTH - 14) + 0; sz[idx] = size }
-        else size = sz[idx]
+        size = sz[idx]
         idx++
         match($0, /[0-9]+ operations in [0-9]+ seconds/); split(substr($0, RSTART, RLENGTH), f, " ")
         key = mb SUBSEP dir SUBSEP size
@@ -41,4 +48,4 @@ END {
         r = cnt["RS", key] ? sum["RS", key] / cnt["RS", key] : 0
         printf "%-6s %-4s %7d %12d %12d %8s\n", k[1], k[2], k[3], c, r, (c > 0 ? sprintf("%.2f", r / c) : "n/a")
     }
-}' "$log"
+}' "$log" "$log"
