@@ -8,4 +8,4 @@ root="$(dirname "$here")"
 kdir=$("$here/build-all.sh" | tail -1)
 [[ -d "$kdir" ]] || { echo "demo: build failed" >&2; exit 1; }
 "$here/run-guest.sh" "$kdir" "$root/build/initramfs.cpio.gz" demo "$root/build/demo-qemu.log" 600 |
-    sed -n '/^VCRS-GUEST-START/,/^VCRS-GUEST-EXIT/p'
+    sed -n 's/.*\(VCRS-GUEST-START\)/\1/; /VCRS-GUEST-START/,/^VCRS-GUEST-EXIT/p' | grep -v '^kmsg: '
