@@ -581,6 +581,9 @@ impl<T: Skcipher> SkcipherRegistration<T> {
         req: *mut bindings::skcipher_request,
         op: fn(&T::Ctx, SkcipherRequest<'_>) -> Result<Queued>,
     ) -> kernel::ffi::c_int {
+        let Some(ptr) = NonNull::new(req) else {
+            return EINVAL.to_errno();
+        };
         let taken = Cell::new(false);
         // SAFETY: The crypto API hands us a valid request of a transform of ours.
         let tfm = unsafe { bindings::vcrs_crypto_skcipher_reqtfm(req) };
@@ -588,9 +591,7 @@ impl<T: Skcipher> SkcipherRegistration<T> {
         let ctx = unsafe { Self::ctx(tfm) };
         let r = SkcipherRequest {
             // INVARIANT: The request is valid and not completed.
-            inner: ManuallyDrop::new(SkcipherPending {
-                ptr: NonNull::new(req).unwrap_or(NonNull::dangling()),
-            }),
+            inner: ManuallyDrop::new(SkcipherPending { ptr }),
             taken: &taken,
         };
         let res = op(ctx, r);

@@ -6,12 +6,7 @@
 SEC=${SEC:-1}
 
 wait_driver() {
-    local n=0
-    while [ $n -lt 240 ]; do
-        [ "$(crypto_field "$1" selftest)" = passed ] && return 0
-        sleep 0.5; n=$((n + 1))
-    done
-    echo "bench: $1 did not pass its self-tests"; return 1
+    wait_driver_passed "$1" || { echo "bench: $1 did not pass its self-tests"; return 1; }
 }
 
 run() {
