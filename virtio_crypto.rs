@@ -15,10 +15,10 @@ mod skcipher;
 use abstractions::{
     crypto::SkcipherRegistration,
     sync::{msleep, new_spinlock_irq, OwnedQueue},
-    virtio::{self, Device, VirtqueueSet},
+    virtio::{self, ConfigAccess, Device, VirtqueueSet},
     wire,
 };
-use core::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use kernel::{
     c_str, new_mutex,
     prelude::*,
@@ -59,9 +59,10 @@ pub(crate) struct Config {
 }
 
 impl Config {
-    fn read(dev: &Device) -> Result<Self> {
+    /// Reads the config space with `read` (which fills a buffer of its size).
+    fn read(read: impl FnOnce(&mut [u8]) -> Result) -> Result<Self> {
         let mut buf = [0u8; core::mem::size_of::<bindings::virtio_crypto_config>()];
-        dev.read_config(&mut buf);
+        read(&mut buf)?;
         let c: bindings::virtio_crypto_config = wire::read(&buf)?;
         let lh = |l: u32, h: u32| u64::from(u32::from_le(l)) | (u64::from(u32::from_le(h)) << 32);
         Ok(Self {
@@ -126,8 +127,8 @@ pub(crate) struct VCrypto {
     done_work: Work<VCrypto, 0>,
     #[pin]
     config_work: Work<VCrypto, 1>,
-    /// Status field as last read on a config change.
-    new_status: AtomicU32,
+    /// Reads the config space after a change notification.
+    config: Arc<ConfigAccess>,
 }
 
 impl_has_work! {
@@ -195,12 +196,13 @@ impl VCrypto {
         }
     }
 
+    /// Runs in process context after a config change notification.
     fn refresh_status(&self) {
         if self.removed.load(Ordering::Acquire) {
             return;
         }
-        let ready =
-            self.new_status.load(Ordering::Acquire) & bindings::VIRTIO_CRYPTO_S_HW_READY != 0;
+        // A device that cannot be read (being removed) counts as not ready.
+        let ready = Config::read(|buf| self.config.read_config(buf)).is_ok_and(|c| c.hw_ready());
         let was = self.hw_ready.swap(ready, Ordering::AcqRel);
         if was != ready {
             pr_info!(
@@ -399,7 +401,7 @@ impl virtio::Driver for VirtioCrypto {
     type Data = Arc<VCrypto>;
     type Context = Arc<Manager>;
 
-    fn probe(dev: &Device, mgr: &Arc<Manager>) -> Result<Arc<VCrypto>> {
+    fn probe(dev: &Device, mgr: &Arc<Manager>, config: Arc<ConfigAccess>) -> Result<Arc<VCrypto>> {
         let index = dev.index();
         if !dev.has_feature(bindings::VIRTIO_F_VERSION_1) {
             pr_err!(
@@ -408,7 +410,10 @@ impl virtio::Driver for VirtioCrypto {
             );
             return Err(ENODEV);
         }
-        let cfg = Config::read(dev)?;
+        let cfg = Config::read(|buf| {
+            dev.read_config(buf);
+            Ok(())
+        })?;
         pr_info!(
             "virtio{}: status {:#x} max_dataqueues {} services {:#x} cipher {:#x} hash {:#x} \
              mac {:#x} aead {:#x} akcipher {:#x} max_cipher_key_len {} max_auth_key_len {} \
@@ -474,7 +479,7 @@ impl virtio::Driver for VirtioCrypto {
                 vqset <- new_mutex!(Some(set), "virtio_crypto_rs::VCrypto::vqset"),
                 done_work <- new_work!("virtio_crypto_rs::VCrypto::done_work"),
                 config_work <- new_work!("virtio_crypto_rs::VCrypto::config_work"),
-                new_status: AtomicU32::new(cfg.status),
+                config,
             }),
             GFP_KERNEL,
         )?;
@@ -533,12 +538,8 @@ impl virtio::Driver for VirtioCrypto {
         drop(set);
     }
 
-    fn config_changed(dev: &Device, vc: ArcBorrow<'_, VCrypto>) {
-        // Config reads are allowed here (atomic context); registration is not.
-        match Config::read(dev) {
-            Ok(c) => vc.new_status.store(c.status, Ordering::Release),
-            Err(_) => vc.new_status.store(0, Ordering::Release),
-        }
+    fn config_changed(vc: ArcBorrow<'_, VCrypto>) {
+        // Atomic context: the config space is read by the work item.
         let vc: Arc<VCrypto> = vc.into();
         vc.manager.wq.enqueue::<Arc<VCrypto>, 1>(vc.clone());
     }

@@ -17,9 +17,10 @@ use core::{
     sync::atomic::{AtomicBool, AtomicUsize, Ordering},
 };
 use kernel::{
+    new_mutex,
     prelude::*,
     str::CStr,
-    sync::Arc,
+    sync::{Arc, Mutex},
     types::{ForeignOwnable, Opaque},
     ThisModule,
 };
@@ -334,6 +335,53 @@ impl<T: VqToken> Drop for Virtqueue<T> {
     }
 }
 
+/// Access to a device's config space from process context, valid for as long
+/// as the driver is bound: once the device is removed, reads fail with
+/// `ENODEV` instead of touching a device that may be gone.
+///
+/// # Invariants
+///
+/// While `bound` holds `true`, `vdev` is a valid device bound to our driver;
+/// `remove_cb` sets it to `false` (under the lock) before the driver lets go.
+#[pin_data]
+pub(crate) struct ConfigAccess {
+    vdev: *mut bindings::virtio_device,
+    #[pin]
+    bound: Mutex<bool>,
+}
+
+// SAFETY: The device pointer is only dereferenced under the lock while the
+// device is bound, and config reads are thread-safe.
+unsafe impl Send for ConfigAccess {}
+// SAFETY: As above.
+unsafe impl Sync for ConfigAccess {}
+
+impl ConfigAccess {
+    /// Reads `buf.len()` bytes of the device-specific config space (may sleep).
+    pub(crate) fn read_config(&self, buf: &mut [u8]) -> Result {
+        let bound = self.bound.lock();
+        if !*bound {
+            return Err(ENODEV);
+        }
+        // SAFETY: By the type invariant the device is valid while `bound` is true,
+        // and the lock keeps `remove_cb` from ending that while we read.
+        let dev = unsafe { Device::from_raw(self.vdev) };
+        dev.read_config(buf);
+        Ok(())
+    }
+
+    fn revoke(&self) {
+        *self.bound.lock() = false;
+    }
+}
+
+/// What a bound device's `priv_` points to.
+struct Bound {
+    /// From `Driver::Data::into_foreign`.
+    data: *const core::ffi::c_void,
+    config: Arc<ConfigAccess>,
+}
+
 /// A virtio driver.
 pub(crate) trait Driver: Sized + 'static {
     /// Per-device data, stored in the device.
@@ -341,15 +389,18 @@ pub(crate) trait Driver: Sized + 'static {
     /// Context shared by all devices, given at registration.
     type Context: Send + Sync + 'static;
 
-    /// Probes a device. Called before the device is marked ready.
-    fn probe(dev: &Device, ctx: &Self::Context) -> Result<Self::Data>;
+    /// Probes a device. Called before the device is marked ready; `config`
+    /// reads the config space later on, from process context.
+    fn probe(dev: &Device, ctx: &Self::Context, config: Arc<ConfigAccess>) -> Result<Self::Data>;
     /// Called once the data is stored and the device is marked ready.
     fn ready(dev: &Device, data: <Self::Data as ForeignOwnable>::Borrowed<'_>);
     /// Removes the device. The device was already reset; the driver must drop
     /// every [`Virtqueue`] and the [`VirtqueueSet`] it owns.
     fn remove(dev: &Device, data: Self::Data);
-    /// The device changed its config space (may be called in atomic context).
-    fn config_changed(dev: &Device, data: <Self::Data as ForeignOwnable>::Borrowed<'_>);
+    /// The device changed its config space. Called in atomic context (under
+    /// the virtio core's spinlock, or from an interrupt), where the config
+    /// space cannot be read: defer to a work item and use [`ConfigAccess`].
+    fn config_changed(data: <Self::Data as ForeignOwnable>::Borrowed<'_>);
     /// A virtqueue has used buffers (called in interrupt context).
     fn vq_callback(data: <Self::Data as ForeignOwnable>::Borrowed<'_>, queue_index: u32);
 }
@@ -366,9 +417,10 @@ unsafe extern "C" fn vq_callback<T: Driver>(vq: *mut bindings::virtqueue) {
         // Not ready yet (the device must not notify before DRIVER_OK).
         return;
     }
-    // SAFETY: `priv_` was set by `probe_cb` from `T::Data::into_foreign` and is only taken
-    // back in `remove_cb` after the device reset, which synchronises with callbacks.
-    let data = unsafe { T::Data::borrow(priv_) };
+    // SAFETY: `priv_` was set by `probe_cb` to a `Bound` whose `data` came from
+    // `T::Data::into_foreign`; both are only taken back in `remove_cb` after the device
+    // reset, which synchronises with callbacks.
+    let data = unsafe { T::Data::borrow((*priv_.cast::<Bound>()).data) };
     T::vq_callback(data, index);
 }
 
@@ -454,21 +506,38 @@ impl<T: Driver> Registration<T> {
     unsafe extern "C" fn probe_cb(vdev: *mut bindings::virtio_device) -> kernel::ffi::c_int {
         // SAFETY: The bus calls probe with a valid device bound to our driver.
         let (dev, reg) = unsafe { (Device::from_raw(vdev), Self::from_vdev(vdev)) };
-        match T::probe(dev, &reg.ctx) {
-            Ok(data) => {
-                let p = data.into_foreign();
-                // SAFETY: The device is valid; driver data goes in place before the
-                // device is marked ready, so callbacks find it.
-                unsafe {
-                    (*vdev).priv_ = p as *mut _;
-                    bindings::vcrs_virtio_device_ready(vdev);
-                }
-                // SAFETY: `p` came from `into_foreign` and is still owned by the device.
-                T::ready(dev, unsafe { T::Data::borrow(p) });
-                0
+        let config = match Arc::pin_init(
+            pin_init!(ConfigAccess {
+                vdev,
+                bound <- new_mutex!(true, "virtio_crypto_rs::ConfigAccess"),
+            }),
+            GFP_KERNEL,
+        ) {
+            Ok(c) => c,
+            Err(e) => return e.to_errno(),
+        };
+        let data = match T::probe(dev, &reg.ctx, config.clone()) {
+            Ok(data) => data,
+            Err(e) => return e.to_errno(),
+        };
+        let p = data.into_foreign();
+        let bound = match KBox::new(Bound { data: p, config }, GFP_KERNEL) {
+            Ok(b) => b,
+            Err(e) => {
+                // SAFETY: `p` came from `into_foreign` just above and was not shared.
+                drop(unsafe { T::Data::from_foreign(p) });
+                return Error::from(e).to_errno();
             }
-            Err(e) => e.to_errno(),
+        };
+        // SAFETY: The device is valid; driver data goes in place before the device is
+        // marked ready, so callbacks find it.
+        unsafe {
+            (*vdev).priv_ = KBox::into_raw(bound).cast();
+            bindings::vcrs_virtio_device_ready(vdev);
         }
+        // SAFETY: `p` came from `into_foreign` and is still owned by the device.
+        T::ready(dev, unsafe { T::Data::borrow(p) });
+        0
     }
 
     /// # Safety
@@ -480,13 +549,18 @@ impl<T: Driver> Registration<T> {
         // Stop the device first: afterwards it touches no buffer and raises no callback.
         // SAFETY: The device is valid.
         unsafe { bindings::virtio_reset_device(vdev) };
-        // SAFETY: `priv_` holds the driver data from `probe_cb`.
+        // SAFETY: `priv_` holds the `Bound` from `probe_cb`.
         let p = unsafe { core::mem::replace(&mut (*vdev).priv_, core::ptr::null_mut()) };
         if p.is_null() {
             return;
         }
-        // SAFETY: `p` came from `into_foreign` in `probe_cb`; ownership returns here once.
-        let data = unsafe { T::Data::from_foreign(p) };
+        // SAFETY: `p` came from `KBox::into_raw` in `probe_cb`; ownership returns here once.
+        let bound = unsafe { KBox::from_raw(p.cast::<Bound>()) };
+        // From here on config reads fail instead of reaching a device on its way out.
+        bound.config.revoke();
+        // SAFETY: `bound.data` came from `into_foreign` in `probe_cb`; ownership returns
+        // here once.
+        let data = unsafe { T::Data::from_foreign(bound.data) };
         T::remove(dev, data);
     }
 
@@ -494,16 +568,14 @@ impl<T: Driver> Registration<T> {
     ///
     /// `vdev` must be a valid device bound to this driver (`config_changed`).
     unsafe extern "C" fn config_changed_cb(vdev: *mut bindings::virtio_device) {
-        // SAFETY: The device is valid and bound to us.
-        let dev = unsafe { Device::from_raw(vdev) };
         // SAFETY: The device is valid.
         let p = unsafe { (*vdev).priv_ };
         if p.is_null() {
             return;
         }
-        // SAFETY: `p` came from `into_foreign` and is only taken in `remove_cb`, which the
+        // SAFETY: `p` is the `Bound` from `probe_cb`, only taken in `remove_cb`, which the
         // virtio core does not run concurrently with config change handling.
-        T::config_changed(dev, unsafe { T::Data::borrow(p) });
+        T::config_changed(unsafe { T::Data::borrow((*p.cast::<Bound>()).data) });
     }
 }
 
