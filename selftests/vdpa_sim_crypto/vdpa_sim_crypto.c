@@ -7,16 +7,46 @@
  * implementations, allocated by driver name, so that work can never be routed
  * back into a driver under test.
  *
- * Implemented so far: the CIPHER service (AES ECB/CBC/CTR/XTS, 3DES
- * ECB/CBC/CTR) with control-queue sessions and data requests, validated the
- * way QEMU's device validates them. Devices are created with
- * "vdpa dev add name NAME mgmtdev vdpasim_crypto".
+ * Services: CIPHER (AES ECB/CBC/CTR/XTS, 3DES ECB/CBC/CTR), HASH (MD5, SHA-1,
+ * SHA-2, SHA-3), MAC (HMAC over MD5, SHA-1 and SHA-2; CMAC-AES) and AEAD (GCM,
+ * CCM, ChaCha20-Poly1305), with control-queue sessions and data requests in
+ * the layout without VIRTIO_CRYPTO_F_REVISION_1 (72-byte control and data
+ * headers), validated the way QEMU's device validates them: a request whose
+ * descriptors do not match its header sets NEEDS_RESET, one with bad values
+ * is answered with an error status.
+ *
+ * Where the standard leaves the data layout open it is pinned down here:
+ * - AEAD: readable [header][iv][src][aad], writable [dst][status]. The tag
+ *   length is the session's hash_result_len. Encryption: src is the
+ *   plaintext, dst the ciphertext followed by the tag, dst_data_len >=
+ *   src_data_len + tag. Decryption: src is the ciphertext followed by the
+ *   tag, dst the plaintext, dst_data_len >= src_data_len - tag; a tag that
+ *   does not verify is answered with VIRTIO_CRYPTO_BADMSG.
+ * - GCM and ChaCha20-Poly1305 take a 12-byte IV. CCM takes the 16-byte
+ *   counter block of SP 800-38C: iv[0] = L - 1 (the "reserved" first byte of
+ *   the standard), the nonce from iv[1]; iv_len is 16.
+ * - HASH and MAC: readable [header][src], writable [result][status]; the
+ *   request's hash_result_len must equal the session's, which is at most the
+ *   algorithm's digest size (a shorter result is the truncated digest).
+ *
+ * Devices are created with "vdpa dev add name NAME mgmtdev vdpasim_crypto" (or
+ * at load time with autoadd=NAME) from the module parameters in force at that
+ * moment. Each device has a debugfs directory
+ * /sys/kernel/debug/vdpa_sim_crypto/NAME/ with counters and fault injection
+ * (see sim_debugfs_init()); the known-answer self-test results are in
+ * /sys/kernel/debug/vdpa_sim_crypto/selftest.
  */
 #include <linux/module.h>
 #include <linux/vringh.h>
 #include <linux/vdpa.h>
 #include <linux/scatterlist.h>
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/workqueue.h>
+#include <linux/hex.h>
 #include <crypto/skcipher.h>
+#include <crypto/hash.h>
+#include <crypto/aead.h>
 #include <uapi/linux/virtio_crypto.h>
 #include <uapi/linux/virtio_ids.h>
 
@@ -24,274 +54,636 @@
 
 #define DRV_NAME "vdpa_sim_crypto"
 
+/* Parameters, read when a device is added (writable between additions). */
 static unsigned int nqueues = 1;
-module_param(nqueues, uint, 0444);
+module_param(nqueues, uint, 0644);
 MODULE_PARM_DESC(nqueues, "number of data queues (1..16)");
 
+static unsigned int services = ~0U;
+module_param(services, uint, 0644);
+MODULE_PARM_DESC(services, "advertised services (bit n = VIRTIO_CRYPTO_SERVICE n), masked by what is implemented");
+
 static ulong cipher_mask = ~0UL;
-module_param(cipher_mask, ulong, 0444);
-MODULE_PARM_DESC(cipher_mask, "advertised cipher algorithms (bit n = VIRTIO_CRYPTO_CIPHER id n), masked by what is implemented");
+module_param(cipher_mask, ulong, 0644);
+MODULE_PARM_DESC(cipher_mask, "advertised cipher algorithms (bit n = VIRTIO_CRYPTO_CIPHER id n)");
+
+static unsigned int hash_mask = ~0U;
+module_param(hash_mask, uint, 0644);
+MODULE_PARM_DESC(hash_mask, "advertised hash algorithms (bit n = VIRTIO_CRYPTO_HASH id n)");
+
+static ulong mac_mask = ~0UL;
+module_param(mac_mask, ulong, 0644);
+MODULE_PARM_DESC(mac_mask, "advertised MAC algorithms (bit n = VIRTIO_CRYPTO_MAC id n)");
+
+static unsigned int aead_mask = ~0U;
+module_param(aead_mask, uint, 0644);
+MODULE_PARM_DESC(aead_mask, "advertised AEAD algorithms (bit n = VIRTIO_CRYPTO_AEAD id n)");
 
 static unsigned int max_cipher_key_len = 64;
-module_param(max_cipher_key_len, uint, 0444);
+module_param(max_cipher_key_len, uint, 0644);
+MODULE_PARM_DESC(max_cipher_key_len, "largest cipher and AEAD key (bytes, at most 64)");
+
+static unsigned int max_auth_key_len = 256;
+module_param(max_auth_key_len, uint, 0644);
+MODULE_PARM_DESC(max_auth_key_len, "largest MAC key (bytes, at most 1024)");
 
 static ulong max_size = 1 << 20;
-module_param(max_size, ulong, 0444);
-MODULE_PARM_DESC(max_size, "largest request (bytes of data, IV and status) accepted");
+module_param(max_size, ulong, 0644);
+MODULE_PARM_DESC(max_size, "largest request (bytes of data, IV, AAD, result and status) accepted");
 
 static unsigned int max_sessions = 256;
-module_param(max_sessions, uint, 0444);
+module_param(max_sessions, uint, 0644);
+MODULE_PARM_DESC(max_sessions, "session table size; creation beyond it answers NOSPC");
 
-#define SIM_CTRL_REQ_LEN 72
-#define SIM_DATA_REQ_LEN 72
+static char *autoadd;
+module_param(autoadd, charp, 0444);
+MODULE_PARM_DESC(autoadd, "name of a device to create at load time");
+
+static bool selftest = true;
+module_param(selftest, bool, 0444);
+MODULE_PARM_DESC(selftest, "run the known-answer self-test through the request path at load time");
+
+#define SIM_MAX_KEY 64
+#define SIM_MAX_AUTH_KEY 1024
 #define SIM_MAX_IV 16
+#define SIM_MAX_RESULT 64
+#define SIM_MAX_QUEUES 16
 
-static_assert(sizeof(struct virtio_crypto_op_ctrl_req) == SIM_CTRL_REQ_LEN);
-static_assert(sizeof(struct virtio_crypto_op_data_req) == SIM_DATA_REQ_LEN);
+static_assert(sizeof(struct virtio_crypto_op_ctrl_req) == 72);
+static_assert(sizeof(struct virtio_crypto_op_data_req) == 72);
+static_assert(sizeof(struct virtio_crypto_session_input) == 16);
 
-/* Device cipher id -> generic implementation. */
-static const struct {
+enum sim_service {
+	SIM_CIPHER = VIRTIO_CRYPTO_SERVICE_CIPHER,
+	SIM_HASH = VIRTIO_CRYPTO_SERVICE_HASH,
+	SIM_MAC = VIRTIO_CRYPTO_SERVICE_MAC,
+	SIM_AEAD = VIRTIO_CRYPTO_SERVICE_AEAD,
+	SIM_NSERVICES,
+};
+
+static const char *const sim_service_names[SIM_NSERVICES] = {
+	"cipher", "hash", "mac", "aead",
+};
+
+/* A device algorithm id and the generic implementation computing it. */
+struct sim_alg {
 	u32 id;
 	const char *generic;
-	unsigned int ivsize;
-	unsigned int blocksize;
-} sim_ciphers[] = {
+	u8 ivsize;
+	u8 blocksize;
+};
+
+static const struct sim_alg sim_ciphers[] = {
 	{ VIRTIO_CRYPTO_CIPHER_AES_ECB, "ecb(aes-generic)", 0, 16 },
 	{ VIRTIO_CRYPTO_CIPHER_AES_CBC, "cbc(aes-generic)", 16, 16 },
 	{ VIRTIO_CRYPTO_CIPHER_AES_CTR, "ctr(aes-generic)", 16, 1 },
-	{ VIRTIO_CRYPTO_CIPHER_AES_XTS, "xts(aes-generic)", 16, 16 },
+	{ VIRTIO_CRYPTO_CIPHER_AES_XTS, "xts(ecb(aes-generic))", 16, 16 },
 	{ VIRTIO_CRYPTO_CIPHER_3DES_ECB, "ecb(des3_ede-generic)", 0, 8 },
 	{ VIRTIO_CRYPTO_CIPHER_3DES_CBC, "cbc(des3_ede-generic)", 8, 8 },
 	{ VIRTIO_CRYPTO_CIPHER_3DES_CTR, "ctr(des3_ede-generic)", 8, 1 },
+	{}
 };
+
+static const struct sim_alg sim_hashes[] = {
+	{ VIRTIO_CRYPTO_HASH_MD5, "md5-generic" },
+	{ VIRTIO_CRYPTO_HASH_SHA1, "sha1-generic" },
+	{ VIRTIO_CRYPTO_HASH_SHA_224, "sha224-generic" },
+	{ VIRTIO_CRYPTO_HASH_SHA_256, "sha256-generic" },
+	{ VIRTIO_CRYPTO_HASH_SHA_384, "sha384-generic" },
+	{ VIRTIO_CRYPTO_HASH_SHA_512, "sha512-generic" },
+	{ VIRTIO_CRYPTO_HASH_SHA3_224, "sha3-224-generic" },
+	{ VIRTIO_CRYPTO_HASH_SHA3_256, "sha3-256-generic" },
+	{ VIRTIO_CRYPTO_HASH_SHA3_384, "sha3-384-generic" },
+	{ VIRTIO_CRYPTO_HASH_SHA3_512, "sha3-512-generic" },
+	{}
+};
+
+static const struct sim_alg sim_macs[] = {
+	{ VIRTIO_CRYPTO_MAC_HMAC_MD5, "hmac(md5-generic)" },
+	{ VIRTIO_CRYPTO_MAC_HMAC_SHA1, "hmac(sha1-generic)" },
+	{ VIRTIO_CRYPTO_MAC_HMAC_SHA_224, "hmac(sha224-generic)" },
+	{ VIRTIO_CRYPTO_MAC_HMAC_SHA_256, "hmac(sha256-generic)" },
+	{ VIRTIO_CRYPTO_MAC_HMAC_SHA_384, "hmac(sha384-generic)" },
+	{ VIRTIO_CRYPTO_MAC_HMAC_SHA_512, "hmac(sha512-generic)" },
+	{ VIRTIO_CRYPTO_MAC_CMAC_AES, "cmac(aes-generic)" },
+	{}
+};
+
+static const struct sim_alg sim_aeads[] = {
+	{ VIRTIO_CRYPTO_AEAD_GCM, "gcm_base(ctr(aes-generic),ghash-generic)", 12, 1 },
+	{ VIRTIO_CRYPTO_AEAD_CCM, "ccm_base(ctr(aes-generic),cbcmac(aes-generic))", 16, 1 },
+	{ VIRTIO_CRYPTO_AEAD_CHACHA20_POLY1305, "rfc7539(chacha20-generic,poly1305-generic)", 12, 1 },
+	{}
+};
+
+static const struct sim_alg *const sim_algs[SIM_NSERVICES] = {
+	sim_ciphers, sim_hashes, sim_macs, sim_aeads,
+};
+
+/* Bit mask of the ids in a table. */
+static u64 sim_implemented(enum sim_service svc)
+{
+	const struct sim_alg *a;
+	u64 m = 0;
+
+	for (a = sim_algs[svc]; a->generic; a++)
+		m |= BIT_ULL(a->id);
+	return m;
+}
 
 struct sim_session {
 	bool used;
 	bool encrypt;
-	unsigned int cipher;	/* index in sim_ciphers */
-	struct crypto_skcipher *tfm;
+	u8 service;
+	const struct sim_alg *alg;
+	u32 result_len;		/* digest, MAC or tag length */
+	union {
+		struct crypto_skcipher *skcipher;
+		struct crypto_shash *shash;
+		struct crypto_aead *aead;
+	} tfm;
+};
+
+/* Fault injection knobs (debugfs), shared by the device's queues. */
+struct sim_faults {
+	u32 ctrl_status;	/* status forced on the next ctrl_count sessions requests */
+	atomic_t ctrl_count;
+	u32 data_status;	/* status forced on the next data_count data requests */
+	atomic_t data_count;
+	u32 delay_ms;		/* completion delay of every data request */
+	u32 reorder;		/* complete data requests in batches of this many, reversed */
+	atomic_t hang_data;	/* the next N data requests are never completed */
+	atomic_t hang_ctrl;	/* the next N control requests are never completed */
+};
+
+struct sim_counters {
+	u64 requests[SIM_MAX_QUEUES + 1];
+	atomic64_t kicks[SIM_MAX_QUEUES + 1];
+	u64 service_requests[SIM_NSERVICES];
+	u64 session_create[SIM_NSERVICES];
+	u64 session_destroy;
+	u64 session_reset;	/* sessions dropped by a device reset */
+	u64 errors;		/* answered with a status other than OK */
+	u64 injected;		/* statuses forced by fault injection */
+	u64 malformed;		/* requests that set NEEDS_RESET */
+	u64 held;		/* completions delayed, reordered or withheld */
+	u64 reordered;		/* batches completed in reverse order */
+	u64 hung;		/* requests never completed */
+};
+
+/*
+ * What a device is and knows, apart from its queues: the request handlers
+ * take only this, so the self-test can run them without a virtqueue.
+ */
+struct sim_state {
+	u32 services;
+	u64 masks[SIM_NSERVICES];
+	u32 max_cipher_key_len;
+	u32 max_auth_key_len;
+	u64 max_size;
+	u32 max_sessions;
+	u32 sessions_live;
+	struct sim_session *sessions;
+	struct sim_faults faults;
+	struct sim_counters cnt;
+};
+
+/* A request's two halves: a virtqueue's descriptors or, in the self-test, memory. */
+struct sim_io {
+	struct vdpasim_virtqueue *vq;
+	const u8 *rd;
+	size_t rd_len;
+	u8 *wr;
+	size_t wr_len;
+	size_t written;
+};
+
+/* Completion withheld by fault injection. */
+struct sim_held {
+	struct list_head link;
+	u16 qidx;
+	u16 head;
+	u32 len;
+	u32 generation;
+	unsigned long due;	/* jiffies */
+	bool batch;		/* part of a reorder batch */
+	bool forever;		/* released only by a reset */
 };
 
 struct vdpasim_crypto {
 	struct vdpasim vdpasim;
-	struct sim_session *sessions;
+	struct sim_state st;
 	unsigned int nqueues;
-	u64 requests;
-	u64 sessions_created;
+	bool hw_ready;
+	struct vdpa_config_ops ops;
+	const struct vdpa_config_ops *sim_ops;
+	struct vdpa_callback config_cb;
+	spinlock_t cb_lock;	/* config_cb */
+	struct list_head held;	/* under vdpasim.mutex */
+	unsigned int nbatch;
+	unsigned long batch_deadline;
+	struct delayed_work release_work;
+	struct dentry *dbg;
 };
+
+static struct dentry *sim_dbg_root;
 
 static struct vdpasim_crypto *sim_to_crypto(struct vdpasim *vdpasim)
 {
 	return container_of(vdpasim, struct vdpasim_crypto, vdpasim);
 }
 
-static u64 sim_cipher_mask(void)
+static size_t sim_readable(struct sim_io *io)
 {
-	u64 m = 0;
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(sim_ciphers); i++)
-		m |= 1ULL << sim_ciphers[i].id;
-	return m & cipher_mask;
+	return io->vq ? vringh_kiov_length(&io->vq->out_iov) : io->rd_len;
 }
 
-static int sim_cipher_index(u32 id)
+static size_t sim_writable(struct sim_io *io)
 {
-	unsigned int i;
+	return io->vq ? vringh_kiov_length(&io->vq->in_iov) : io->wr_len;
+}
 
-	if (id >= 64 || !(sim_cipher_mask() & (1ULL << id)))
-		return -1;
-	for (i = 0; i < ARRAY_SIZE(sim_ciphers); i++)
-		if (sim_ciphers[i].id == id)
+/* Reads exactly `len` bytes from the device-readable part of the request. */
+static bool sim_pull(struct sim_io *io, void *buf, size_t len)
+{
+	if (!len)
+		return true;
+	if (io->vq)
+		return vringh_iov_pull_iotlb(&io->vq->vring, &io->vq->out_iov, buf, len) ==
+		       (ssize_t)len;
+	if (len > io->rd_len)
+		return false;
+	memcpy(buf, io->rd, len);
+	io->rd += len;
+	io->rd_len -= len;
+	return true;
+}
+
+static bool sim_push(struct sim_io *io, const void *buf, size_t len)
+{
+	bool ok;
+
+	if (!len)
+		return true;
+	if (io->vq) {
+		ok = vringh_iov_push_iotlb(&io->vq->vring, &io->vq->in_iov, (void *)buf, len) ==
+		     (ssize_t)len;
+	} else {
+		ok = len <= io->wr_len;
+		if (ok) {
+			memcpy(io->wr, buf, len);
+			io->wr += len;
+			io->wr_len -= len;
+		}
+	}
+	if (ok)
+		io->written += len;
+	return ok;
+}
+
+/* The status is the last byte of the last writable descriptor. */
+static bool sim_push_status(struct sim_io *io, u8 status)
+{
+	size_t skip = sim_writable(io);
+
+	if (!skip)
+		return false;
+	skip--;
+	if (io->vq) {
+		vringh_kiov_advance(&io->vq->in_iov, skip);
+	} else {
+		io->wr += skip;
+		io->wr_len -= skip;
+	}
+	return sim_push(io, &status, 1);
+}
+
+static const struct sim_alg *sim_find_alg(const struct sim_state *st, enum sim_service svc,
+					  u32 id)
+{
+	const struct sim_alg *a;
+
+	if (!(st->services & BIT(svc)) || id >= 64 || !(st->masks[svc] & BIT_ULL(id)))
+		return NULL;
+	for (a = sim_algs[svc]; a->generic; a++)
+		if (a->id == id)
+			return a;
+	return NULL;
+}
+
+static void sim_session_free(struct sim_session *s)
+{
+	switch (s->service) {
+	case SIM_CIPHER:
+		crypto_free_skcipher(s->tfm.skcipher);
+		break;
+	case SIM_HASH:
+	case SIM_MAC:
+		crypto_free_shash(s->tfm.shash);
+		break;
+	case SIM_AEAD:
+		crypto_free_aead(s->tfm.aead);
+		break;
+	}
+	*s = (struct sim_session){};
+}
+
+static int sim_free_slot(struct sim_state *st)
+{
+	u32 i;
+
+	for (i = 0; i < st->max_sessions; i++)
+		if (!st->sessions[i].used)
 			return i;
 	return -1;
 }
 
-/* Reads exactly `len` bytes from the driver-readable part of the request. */
-static bool sim_pull(struct vdpasim_virtqueue *vq, void *buf, size_t len)
+static u8 sim_setkey_status(int err)
 {
-	ssize_t n = vringh_iov_pull_iotlb(&vq->vring, &vq->out_iov, buf, len);
-
-	return n == (ssize_t)len;
+	if (!err)
+		return VIRTIO_CRYPTO_OK;
+	return err == -EINVAL ? VIRTIO_CRYPTO_KEY_REJECTED : VIRTIO_CRYPTO_ERR;
 }
 
-static bool sim_push(struct vdpasim_virtqueue *vq, const void *buf, size_t len)
+/* Creates a session of service `svc` in slot `slot`; returns the status. */
+static u8 sim_create_session(struct sim_state *st, const struct virtio_crypto_op_ctrl_req *req,
+			     enum sim_service svc, const u8 *key, u32 keylen, int slot)
 {
-	ssize_t n = vringh_iov_push_iotlb(&vq->vring, &vq->in_iov, (void *)buf, len);
+	struct sim_session s = { .used = true, .service = svc };
+	u32 algo, op = VIRTIO_CRYPTO_OP_ENCRYPT, result_len = 0;
+	int err;
 
-	return n == (ssize_t)len;
-}
+	switch (svc) {
+	case SIM_CIPHER: {
+		const struct virtio_crypto_cipher_session_para *p =
+			&req->u.sym_create_session.u.cipher.para;
 
-static u8 sim_create_cipher_session(struct vdpasim_crypto *c,
-				    const struct virtio_crypto_op_ctrl_req *req,
-				    const u8 *key, u32 keylen, u64 *id)
-{
-	const struct virtio_crypto_cipher_session_para *p =
-		&req->u.sym_create_session.u.cipher.para;
-	struct crypto_skcipher *tfm;
-	int idx, err;
-	u32 i, op = le32_to_cpu(p->op);
-
-	if (le32_to_cpu(req->u.sym_create_session.op_type) != VIRTIO_CRYPTO_SYM_OP_CIPHER)
-		return VIRTIO_CRYPTO_NOTSUPP;	/* algorithm chaining: not offered */
-	idx = sim_cipher_index(le32_to_cpu(p->algo));
-	if (idx < 0)
+		if (le32_to_cpu(req->u.sym_create_session.op_type) != VIRTIO_CRYPTO_SYM_OP_CIPHER)
+			return VIRTIO_CRYPTO_NOTSUPP;	/* algorithm chaining: not offered */
+		algo = le32_to_cpu(p->algo);
+		op = le32_to_cpu(p->op);
+		break;
+	}
+	case SIM_HASH:
+		algo = le32_to_cpu(req->u.hash_create_session.para.algo);
+		result_len = le32_to_cpu(req->u.hash_create_session.para.hash_result_len);
+		break;
+	case SIM_MAC:
+		algo = le32_to_cpu(req->u.mac_create_session.para.algo);
+		result_len = le32_to_cpu(req->u.mac_create_session.para.hash_result_len);
+		break;
+	case SIM_AEAD:
+		algo = le32_to_cpu(req->u.aead_create_session.para.algo);
+		result_len = le32_to_cpu(req->u.aead_create_session.para.hash_result_len);
+		op = le32_to_cpu(req->u.aead_create_session.para.op);
+		break;
+	default:
+		return VIRTIO_CRYPTO_NOTSUPP;
+	}
+	s.alg = sim_find_alg(st, svc, algo);
+	if (!s.alg)
 		return VIRTIO_CRYPTO_NOTSUPP;
 	if (op != VIRTIO_CRYPTO_OP_ENCRYPT && op != VIRTIO_CRYPTO_OP_DECRYPT)
 		return VIRTIO_CRYPTO_ERR;
-	for (i = 0; i < max_sessions; i++)
-		if (!c->sessions[i].used)
-			break;
-	if (i == max_sessions)
-		return VIRTIO_CRYPTO_NOSPC;
-	tfm = crypto_alloc_skcipher(sim_ciphers[idx].generic, 0, CRYPTO_ALG_ASYNC);
-	if (IS_ERR(tfm))
-		return VIRTIO_CRYPTO_ERR;
-	err = crypto_skcipher_setkey(tfm, key, keylen);
-	if (err) {
-		crypto_free_skcipher(tfm);
-		return err == -EINVAL ? VIRTIO_CRYPTO_KEY_REJECTED : VIRTIO_CRYPTO_ERR;
+	s.encrypt = op == VIRTIO_CRYPTO_OP_ENCRYPT;
+	s.result_len = result_len;
+
+	switch (svc) {
+	case SIM_CIPHER:
+		s.tfm.skcipher = crypto_alloc_skcipher(s.alg->generic, 0, CRYPTO_ALG_ASYNC);
+		if (IS_ERR(s.tfm.skcipher))
+			return VIRTIO_CRYPTO_ERR;
+		err = crypto_skcipher_setkey(s.tfm.skcipher, key, keylen);
+		break;
+	case SIM_HASH:
+	case SIM_MAC:
+		s.tfm.shash = crypto_alloc_shash(s.alg->generic, 0, 0);
+		if (IS_ERR(s.tfm.shash))
+			return VIRTIO_CRYPTO_ERR;
+		if (!result_len || result_len > crypto_shash_digestsize(s.tfm.shash)) {
+			crypto_free_shash(s.tfm.shash);
+			return VIRTIO_CRYPTO_ERR;
+		}
+		err = svc == SIM_MAC ? crypto_shash_setkey(s.tfm.shash, key, keylen) : 0;
+		break;
+	case SIM_AEAD:
+		s.tfm.aead = crypto_alloc_aead(s.alg->generic, 0, CRYPTO_ALG_ASYNC);
+		if (IS_ERR(s.tfm.aead))
+			return VIRTIO_CRYPTO_ERR;
+		err = crypto_aead_setauthsize(s.tfm.aead, result_len);
+		if (err) {
+			crypto_free_aead(s.tfm.aead);
+			return VIRTIO_CRYPTO_ERR;
+		}
+		err = crypto_aead_setkey(s.tfm.aead, key, keylen);
+		break;
+	default:
+		return VIRTIO_CRYPTO_NOTSUPP;
 	}
-	c->sessions[i] = (struct sim_session){ .used = true, .encrypt = op == VIRTIO_CRYPTO_OP_ENCRYPT,
-					       .cipher = idx, .tfm = tfm };
-	c->sessions_created++;
-	*id = i;
+	if (err) {
+		sim_session_free(&s);
+		return sim_setkey_status(err);
+	}
+	st->sessions[slot] = s;
+	st->sessions_live++;
+	st->cnt.session_create[svc]++;
 	return VIRTIO_CRYPTO_OK;
 }
 
-static u8 sim_destroy_session(struct vdpasim_crypto *c, u64 id)
+static u8 sim_destroy_session(struct sim_state *st, enum sim_service svc, u64 id)
 {
-	if (id >= max_sessions || !c->sessions[id].used)
+	if (id >= st->max_sessions || !st->sessions[id].used || st->sessions[id].service != svc)
 		return VIRTIO_CRYPTO_INVSESS;
-	crypto_free_skcipher(c->sessions[id].tfm);
-	c->sessions[id] = (struct sim_session){};
+	sim_session_free(&st->sessions[id]);
+	st->sessions_live--;
+	st->cnt.session_destroy++;
 	return VIRTIO_CRYPTO_OK;
+}
+
+/* Service of a control opcode, and whether it creates a session. */
+static int sim_ctrl_service(u32 opcode, bool *create)
+{
+	static const struct {
+		u32 create, destroy;
+	} ops[SIM_NSERVICES] = {
+		[SIM_CIPHER] = { VIRTIO_CRYPTO_CIPHER_CREATE_SESSION,
+				 VIRTIO_CRYPTO_CIPHER_DESTROY_SESSION },
+		[SIM_HASH] = { VIRTIO_CRYPTO_HASH_CREATE_SESSION,
+			       VIRTIO_CRYPTO_HASH_DESTROY_SESSION },
+		[SIM_MAC] = { VIRTIO_CRYPTO_MAC_CREATE_SESSION,
+			      VIRTIO_CRYPTO_MAC_DESTROY_SESSION },
+		[SIM_AEAD] = { VIRTIO_CRYPTO_AEAD_CREATE_SESSION,
+			       VIRTIO_CRYPTO_AEAD_DESTROY_SESSION },
+	};
+	int i;
+
+	for (i = 0; i < SIM_NSERVICES; i++) {
+		if (opcode == ops[i].create || opcode == ops[i].destroy) {
+			*create = opcode == ops[i].create;
+			return i;
+		}
+	}
+	return -1;
+}
+
+/* Length of the key that follows a create-session request, and its limit. */
+static u32 sim_ctrl_keylen(const struct sim_state *st, const struct virtio_crypto_op_ctrl_req *req,
+			   enum sim_service svc, u32 *limit)
+{
+	switch (svc) {
+	case SIM_CIPHER:
+		*limit = st->max_cipher_key_len;
+		if (le32_to_cpu(req->u.sym_create_session.op_type) != VIRTIO_CRYPTO_SYM_OP_CIPHER)
+			return 0;
+		return le32_to_cpu(req->u.sym_create_session.u.cipher.para.keylen);
+	case SIM_MAC:
+		*limit = st->max_auth_key_len;
+		return le32_to_cpu(req->u.mac_create_session.para.auth_key_len);
+	case SIM_AEAD:
+		*limit = st->max_cipher_key_len;
+		return le32_to_cpu(req->u.aead_create_session.para.key_len);
+	default:
+		*limit = 0;
+		return 0;
+	}
 }
 
 /*
- * Control request: [ctrl_req 72 B][key] readable; [session_input 16 B]
- * writable for create, [status 1 B] for destroy. Returns false if the
- * request is malformed beyond answering (the caller then marks the device
- * as needing reset, as QEMU does).
+ * Control request: readable [ctrl_req 72 B][key], writable
+ * [session_input 16 B] for create, [status 1 B] for destroy. Returns false
+ * if the request is malformed beyond answering (the caller then marks the
+ * device as needing reset, as QEMU does).
  */
-static bool sim_handle_ctrl(struct vdpasim_crypto *c, struct vdpasim_virtqueue *vq,
-			    size_t *pushed)
+static bool sim_handle_ctrl(struct sim_state *st, struct sim_io *io)
 {
 	struct virtio_crypto_op_ctrl_req req;
 	struct virtio_crypto_session_input input = {};
-	u8 key[64], status;
-	u32 opcode, keylen;
-	u64 id = 0;
+	u32 opcode, keylen, limit;
+	bool create = false, ok = true;
+	u8 *key = NULL, status;
+	int svc, slot = -1;
 
-	if (!sim_pull(vq, &req, sizeof(req)))
+	if (!sim_pull(io, &req, sizeof(req)))
 		return false;
 	opcode = le32_to_cpu(req.header.opcode);
-	switch (opcode) {
-	case VIRTIO_CRYPTO_CIPHER_CREATE_SESSION:
-		keylen = le32_to_cpu(req.u.sym_create_session.u.cipher.para.keylen);
-		if (vringh_kiov_length(&vq->in_iov) < sizeof(input))
-			return false;
-		if (keylen > sizeof(key) || keylen > max_cipher_key_len) {
-			status = VIRTIO_CRYPTO_ERR;
-		} else if (!sim_pull(vq, key, keylen)) {
-			return false;
-		} else {
-			status = sim_create_cipher_session(c, &req, key, keylen, &id);
-		}
-		memzero_explicit(key, sizeof(key));
-		input.session_id = cpu_to_le64(id);
-		input.status = cpu_to_le32(status);
-		if (!sim_push(vq, &input, sizeof(input)))
-			return false;
-		*pushed = sizeof(input);
-		return true;
-	case VIRTIO_CRYPTO_CIPHER_DESTROY_SESSION:
-		status = sim_destroy_session(c, le64_to_cpu(req.u.destroy_session.session_id));
-		break;
-	default:
+	svc = sim_ctrl_service(opcode, &create);
+	if (svc < 0) {
 		status = VIRTIO_CRYPTO_NOTSUPP;
-		break;
+		goto status_only;
 	}
-	if (!vringh_kiov_length(&vq->in_iov))
+	if (!create) {
+		if (atomic_dec_if_positive(&st->faults.ctrl_count) >= 0) {
+			status = st->faults.ctrl_status;
+			st->cnt.injected++;
+		} else {
+			status = sim_destroy_session(st, svc,
+						     le64_to_cpu(req.u.destroy_session.session_id));
+		}
+		goto status_only;
+	}
+
+	if (sim_writable(io) < sizeof(input))
 		return false;
-	/* The status is the last byte of the writable part. */
-	vringh_kiov_advance(&vq->in_iov, vringh_kiov_length(&vq->in_iov) - 1);
-	if (!sim_push(vq, &status, 1))
+	keylen = sim_ctrl_keylen(st, &req, svc, &limit);
+	if (keylen > sim_readable(io))
 		return false;
-	*pushed = 1;
-	return true;
+	if (atomic_dec_if_positive(&st->faults.ctrl_count) >= 0) {
+		status = st->faults.ctrl_status;
+		st->cnt.injected++;
+	} else if (keylen > limit) {
+		status = VIRTIO_CRYPTO_ERR;
+	} else if ((slot = sim_free_slot(st)) < 0) {
+		status = VIRTIO_CRYPTO_NOSPC;
+	} else {
+		key = kmalloc(max_t(u32, keylen, 1), GFP_KERNEL);
+		if (!key) {
+			status = VIRTIO_CRYPTO_ERR;
+		} else if (!sim_pull(io, key, keylen)) {
+			ok = false;
+		} else {
+			status = sim_create_session(st, &req, svc, key, keylen, slot);
+		}
+		kfree_sensitive(key);
+		if (!ok)
+			return false;
+	}
+	if (status != VIRTIO_CRYPTO_OK)
+		st->cnt.errors++;
+	input.session_id = cpu_to_le64(status == VIRTIO_CRYPTO_OK ? slot : 0);
+	input.status = cpu_to_le32(status);
+	/* QEMU writes the session input at the start of the writable part. */
+	return sim_push(io, &input, sizeof(input));
+
+status_only:
+	if (status != VIRTIO_CRYPTO_OK)
+		st->cnt.errors++;
+	return sim_push_status(io, status);
 }
 
 /*
- * Cipher data request: [data_req 72 B][IV][src] readable, [dst][status]
- * writable, with src_data_len == dst_data_len.
+ * Looks up the session of a data request: it must exist, belong to the
+ * request's service and, for ciphers and AEAD, to its direction.
  */
-static bool sim_handle_data(struct vdpasim_crypto *c, struct vdpasim_virtqueue *vq,
-			    size_t *pushed)
+static struct sim_session *sim_data_session(struct sim_state *st, u64 id, enum sim_service svc,
+					    bool encrypt)
 {
-	struct virtio_crypto_op_data_req req;
-	const struct virtio_crypto_cipher_para *p = &req.u.sym_req.u.cipher.para;
-	struct skcipher_request *sreq;
 	struct sim_session *s;
+
+	if (id >= st->max_sessions)
+		return NULL;
+	s = &st->sessions[id];
+	if (!s->used || s->service != svc)
+		return NULL;
+	if ((svc == SIM_CIPHER || svc == SIM_AEAD) && s->encrypt != encrypt)
+		return NULL;
+	return s;
+}
+
+/* Cipher: readable [iv][src], writable [dst][status], src_len == dst_len. */
+static int sim_data_cipher(struct sim_state *st, struct sim_io *io,
+			   const struct virtio_crypto_op_data_req *req, struct sim_session *s,
+			   u8 *status)
+{
+	const struct virtio_crypto_cipher_para *p = &req->u.sym_req.u.cipher.para;
+	u32 ivlen = le32_to_cpu(p->iv_len);
+	u32 src_len = le32_to_cpu(p->src_data_len);
+	u32 dst_len = le32_to_cpu(p->dst_data_len);
+	struct skcipher_request *sreq;
 	struct scatterlist sg;
-	u8 iv[SIM_MAX_IV], status = VIRTIO_CRYPTO_OK;
-	u32 opcode, ivlen, src_len, dst_len;
-	size_t writable = vringh_kiov_length(&vq->in_iov);
-	u64 id;
-	u8 *buf = NULL;
+	u8 iv[SIM_MAX_IV];
+	u8 *buf;
 	int err;
 
-	if (!sim_pull(vq, &req, sizeof(req)) || writable < 1)
-		return false;
-	opcode = le32_to_cpu(req.header.opcode);
-	id = le64_to_cpu(req.header.session_id);
-	ivlen = le32_to_cpu(p->iv_len);
-	src_len = le32_to_cpu(p->src_data_len);
-	dst_len = le32_to_cpu(p->dst_data_len);
-
-	if (opcode != VIRTIO_CRYPTO_CIPHER_ENCRYPT && opcode != VIRTIO_CRYPTO_CIPHER_DECRYPT) {
-		status = VIRTIO_CRYPTO_NOTSUPP;
-		goto out;
-	}
-	if (le32_to_cpu(req.u.sym_req.op_type) != VIRTIO_CRYPTO_SYM_OP_CIPHER) {
-		status = VIRTIO_CRYPTO_NOTSUPP;
-		goto out;
+	if (le32_to_cpu(req->u.sym_req.op_type) != VIRTIO_CRYPTO_SYM_OP_CIPHER) {
+		*status = VIRTIO_CRYPTO_NOTSUPP;
+		return 0;
 	}
 	if (src_len != dst_len)
-		return false;	/* QEMU treats this as a broken driver */
-	if (id >= max_sessions || !c->sessions[id].used) {
-		status = VIRTIO_CRYPTO_INVSESS;
-		goto out;
+		return -EPROTO;	/* QEMU treats this as a broken driver */
+	if ((u64)ivlen + src_len > sim_readable(io) || (u64)dst_len + 1 > sim_writable(io))
+		return -EPROTO;
+	if ((u64)src_len + dst_len + ivlen + 1 > st->max_size) {
+		*status = VIRTIO_CRYPTO_ERR;
+		return 0;
 	}
-	s = &c->sessions[id];
-	if (s->encrypt != (opcode == VIRTIO_CRYPTO_CIPHER_ENCRYPT)) {
-		status = VIRTIO_CRYPTO_INVSESS;
-		goto out;
+	if (ivlen != s->alg->ivsize || src_len % s->alg->blocksize) {
+		*status = VIRTIO_CRYPTO_BADMSG;
+		return 0;
 	}
-	if ((u64)src_len + dst_len + ivlen + 1 > max_size) {
-		status = VIRTIO_CRYPTO_ERR;
-		goto out;
-	}
-	if (ivlen != sim_ciphers[s->cipher].ivsize || src_len % sim_ciphers[s->cipher].blocksize) {
-		status = VIRTIO_CRYPTO_BADMSG;
-		goto out;
-	}
-	if (writable - 1 < dst_len)
-		return false;
-	if (!sim_pull(vq, iv, ivlen))
-		return false;
+	if (!sim_pull(io, iv, ivlen))
+		return -EPROTO;
 	buf = kvmalloc(max_t(u32, src_len, 1), GFP_KERNEL);
 	if (!buf) {
-		status = VIRTIO_CRYPTO_ERR;
+		*status = VIRTIO_CRYPTO_ERR;
+		return 0;
+	}
+	err = -EPROTO;
+	if (!sim_pull(io, buf, src_len))
 		goto out;
-	}
-	if (!sim_pull(vq, buf, src_len)) {
-		kvfree(buf);
-		return false;
-	}
-	sreq = skcipher_request_alloc(s->tfm, GFP_KERNEL);
+	sreq = skcipher_request_alloc(s->tfm.skcipher, GFP_KERNEL);
 	if (!sreq) {
-		status = VIRTIO_CRYPTO_ERR;
+		*status = VIRTIO_CRYPTO_ERR;
+		err = 0;
 		goto out;
 	}
 	sg_init_one(&sg, buf, src_len);
@@ -300,50 +692,346 @@ static bool sim_handle_data(struct vdpasim_crypto *c, struct vdpasim_virtqueue *
 	err = s->encrypt ? crypto_skcipher_encrypt(sreq) : crypto_skcipher_decrypt(sreq);
 	skcipher_request_free(sreq);
 	if (err) {
-		status = VIRTIO_CRYPTO_ERR;
+		*status = VIRTIO_CRYPTO_ERR;
+		err = 0;
 		goto out;
 	}
-	if (!sim_push(vq, buf, dst_len)) {
-		kvfree(buf);
-		return false;
-	}
-	*pushed += dst_len;
+	err = sim_push(io, buf, dst_len) ? 0 : -EPROTO;
 out:
-	kvfree(buf);
-	/* Status: the last byte of the last writable descriptor. */
-	vringh_kiov_advance(&vq->in_iov, vringh_kiov_length(&vq->in_iov) - 1);
-	if (!sim_push(vq, &status, 1))
+	kvfree_sensitive(buf, max_t(u32, src_len, 1));
+	return err;
+}
+
+/* Hash and MAC: readable [src], writable [result][status]. */
+static int sim_data_digest(struct sim_state *st, struct sim_io *io,
+			   const struct virtio_crypto_hash_para *p, struct sim_session *s,
+			   u8 *status)
+{
+	u32 src_len = le32_to_cpu(p->src_data_len);
+	u32 result_len = le32_to_cpu(p->hash_result_len);
+	u8 result[SIM_MAX_RESULT];
+	u8 *buf;
+	int err;
+
+	if (src_len > sim_readable(io) || (u64)result_len + 1 > sim_writable(io))
+		return -EPROTO;
+	if ((u64)src_len + result_len + 1 > st->max_size) {
+		*status = VIRTIO_CRYPTO_ERR;
+		return 0;
+	}
+	if (result_len != s->result_len) {
+		*status = VIRTIO_CRYPTO_BADMSG;
+		return 0;
+	}
+	buf = kvmalloc(max_t(u32, src_len, 1), GFP_KERNEL);
+	if (!buf) {
+		*status = VIRTIO_CRYPTO_ERR;
+		return 0;
+	}
+	err = -EPROTO;
+	if (!sim_pull(io, buf, src_len))
+		goto out;
+	err = crypto_shash_tfm_digest(s->tfm.shash, buf, src_len, result);
+	if (err) {
+		*status = VIRTIO_CRYPTO_ERR;
+		err = 0;
+		goto out;
+	}
+	err = sim_push(io, result, result_len) ? 0 : -EPROTO;
+out:
+	memzero_explicit(result, sizeof(result));
+	kvfree_sensitive(buf, max_t(u32, src_len, 1));
+	return err;
+}
+
+/* AEAD: readable [iv][src][aad], writable [dst][status] (see the top). */
+static int sim_data_aead(struct sim_state *st, struct sim_io *io,
+			 const struct virtio_crypto_aead_para *p, struct sim_session *s,
+			 u8 *status)
+{
+	u32 ivlen = le32_to_cpu(p->iv_len);
+	u32 aad_len = le32_to_cpu(p->aad_len);
+	u32 src_len = le32_to_cpu(p->src_data_len);
+	u32 dst_len = le32_to_cpu(p->dst_data_len);
+	u32 tag = s->result_len, out_len, alloc;
+	struct aead_request *areq;
+	struct scatterlist sg;
+	u8 iv[SIM_MAX_IV];
+	u8 *buf;
+	int err;
+
+	if ((u64)ivlen + src_len + aad_len > sim_readable(io) ||
+	    (u64)dst_len + 1 > sim_writable(io))
+		return -EPROTO;
+	if ((u64)ivlen + src_len + aad_len + dst_len + 1 > st->max_size) {
+		*status = VIRTIO_CRYPTO_ERR;
+		return 0;
+	}
+	if (ivlen != s->alg->ivsize || (!s->encrypt && src_len < tag)) {
+		*status = VIRTIO_CRYPTO_BADMSG;
+		return 0;
+	}
+	out_len = s->encrypt ? src_len + tag : src_len - tag;
+	if (dst_len < out_len) {
+		*status = VIRTIO_CRYPTO_BADMSG;
+		return 0;
+	}
+	if (!sim_pull(io, iv, ivlen))
+		return -EPROTO;
+	/* The kernel's AEAD wants [aad][data][tag] in one list. */
+	alloc = aad_len + max(src_len, out_len);
+	buf = kvmalloc(max_t(u32, alloc, 1), GFP_KERNEL);
+	if (!buf) {
+		*status = VIRTIO_CRYPTO_ERR;
+		return 0;
+	}
+	err = -EPROTO;
+	if (!sim_pull(io, buf + aad_len, src_len) || !sim_pull(io, buf, aad_len))
+		goto out;
+	areq = aead_request_alloc(s->tfm.aead, GFP_KERNEL);
+	if (!areq) {
+		*status = VIRTIO_CRYPTO_ERR;
+		err = 0;
+		goto out;
+	}
+	sg_init_one(&sg, buf, max_t(u32, alloc, 1));
+	aead_request_set_callback(areq, 0, NULL, NULL);
+	aead_request_set_ad(areq, aad_len);
+	aead_request_set_crypt(areq, &sg, &sg, src_len, iv);
+	err = s->encrypt ? crypto_aead_encrypt(areq) : crypto_aead_decrypt(areq);
+	aead_request_free(areq);
+	if (err) {
+		*status = err == -EBADMSG ? VIRTIO_CRYPTO_BADMSG : VIRTIO_CRYPTO_ERR;
+		err = 0;
+		goto out;
+	}
+	err = sim_push(io, buf + aad_len, out_len) ? 0 : -EPROTO;
+out:
+	kvfree_sensitive(buf, max_t(u32, alloc, 1));
+	return err;
+}
+
+/*
+ * Data request: readable [data_req 72 B][service data], writable
+ * [service output][status]. Returns false if malformed beyond answering.
+ */
+static bool sim_handle_data(struct sim_state *st, struct sim_io *io)
+{
+	struct virtio_crypto_op_data_req req;
+	struct sim_session *s;
+	u8 status = VIRTIO_CRYPTO_OK;
+	enum sim_service svc;
+	bool encrypt = true;
+	u32 opcode;
+	u64 id;
+	int err = 0;
+
+	if (!sim_pull(io, &req, sizeof(req)) || !sim_writable(io))
 		return false;
-	*pushed += 1;
-	c->requests++;
-	return true;
+	opcode = le32_to_cpu(req.header.opcode);
+	id = le64_to_cpu(req.header.session_id);
+	switch (opcode) {
+	case VIRTIO_CRYPTO_CIPHER_DECRYPT:
+		encrypt = false;
+		fallthrough;
+	case VIRTIO_CRYPTO_CIPHER_ENCRYPT:
+		svc = SIM_CIPHER;
+		break;
+	case VIRTIO_CRYPTO_HASH:
+		svc = SIM_HASH;
+		break;
+	case VIRTIO_CRYPTO_MAC:
+		svc = SIM_MAC;
+		break;
+	case VIRTIO_CRYPTO_AEAD_DECRYPT:
+		encrypt = false;
+		fallthrough;
+	case VIRTIO_CRYPTO_AEAD_ENCRYPT:
+		svc = SIM_AEAD;
+		break;
+	default:
+		status = VIRTIO_CRYPTO_NOTSUPP;
+		goto out;
+	}
+	st->cnt.service_requests[svc]++;
+	if (atomic_dec_if_positive(&st->faults.data_count) >= 0) {
+		status = st->faults.data_status;
+		st->cnt.injected++;
+		goto out;
+	}
+	s = sim_data_session(st, id, svc, encrypt);
+	if (!s) {
+		status = VIRTIO_CRYPTO_INVSESS;
+		goto out;
+	}
+	switch (svc) {
+	case SIM_CIPHER:
+		err = sim_data_cipher(st, io, &req, s, &status);
+		break;
+	case SIM_HASH:
+		err = sim_data_digest(st, io, &req.u.hash_req.para, s, &status);
+		break;
+	case SIM_MAC:
+		err = sim_data_digest(st, io, &req.u.mac_req.para.hash, s, &status);
+		break;
+	case SIM_AEAD:
+		err = sim_data_aead(st, io, &req.u.aead_req.para, s, &status);
+		break;
+	default:
+		break;
+	}
+	if (err)
+		return false;
+out:
+	if (status != VIRTIO_CRYPTO_OK)
+		st->cnt.errors++;
+	return sim_push_status(io, status);
+}
+
+/* ---- virtqueue side ---- */
+
+static void sim_notify(struct vdpasim_virtqueue *vq)
+{
+	smp_wmb();
+	local_bh_disable();
+	if (vringh_need_notify_iotlb(&vq->vring) > 0)
+		vringh_notify(&vq->vring);
+	local_bh_enable();
+}
+
+/* Withholds the completion of the request at vq->head (fault injection). */
+static void sim_hold(struct vdpasim_crypto *c, unsigned int qidx, u32 len, bool forever)
+{
+	struct vdpasim *vdpasim = &c->vdpasim;
+	struct sim_held *h = kzalloc(sizeof(*h), GFP_KERNEL);
+
+	if (!h) {
+		/* Cannot hold it: complete it now rather than lose it. */
+		vringh_complete_iotlb(&vdpasim->vqs[qidx].vring, vdpasim->vqs[qidx].head, len);
+		return;
+	}
+	h->qidx = qidx;
+	h->head = vdpasim->vqs[qidx].head;
+	h->len = len;
+	h->generation = vdpasim->generation;
+	h->forever = forever;
+	h->due = jiffies + msecs_to_jiffies(READ_ONCE(c->st.faults.delay_ms));
+	if (!forever && READ_ONCE(c->st.faults.reorder) > 1) {
+		h->batch = true;
+		if (!c->nbatch++)
+			c->batch_deadline = jiffies + msecs_to_jiffies(20);
+	}
+	list_add_tail(&h->link, &c->held);
+	if (forever)
+		c->st.cnt.hung++;
+	else
+		c->st.cnt.held++;
+}
+
+/* Completes withheld requests that are due; called with vdpasim.mutex held. */
+static void sim_release_locked(struct vdpasim_crypto *c, bool *pending)
+{
+	struct vdpasim *vdpasim = &c->vdpasim;
+	bool touched[SIM_MAX_QUEUES + 1] = {};
+	struct sim_held *h, *tmp;
+	unsigned int reorder = READ_ONCE(c->st.faults.reorder);
+	bool batch_due = c->nbatch && (c->nbatch >= reorder ||
+				       time_after_eq(jiffies, c->batch_deadline));
+	int i;
+
+	*pending = false;
+	/* A reorder batch: latest first. */
+	if (batch_due) {
+		list_for_each_entry_safe_reverse(h, tmp, &c->held, link) {
+			if (!h->batch)
+				continue;
+			if (h->generation == vdpasim->generation) {
+				vringh_complete_iotlb(&vdpasim->vqs[h->qidx].vring, h->head, h->len);
+				touched[h->qidx] = true;
+			}
+			list_del(&h->link);
+			kfree(h);
+		}
+		if (c->nbatch > 1)
+			c->st.cnt.reordered++;
+		c->nbatch = 0;
+	}
+	list_for_each_entry_safe(h, tmp, &c->held, link) {
+		if (h->generation != vdpasim->generation) {
+			/* Reset since: the ring it belonged to is gone. */
+			if (h->batch)
+				c->nbatch--;
+			list_del(&h->link);
+			kfree(h);
+			continue;
+		}
+		if (h->forever)
+			continue;
+		if (h->batch || time_before(jiffies, h->due)) {
+			*pending = true;
+			continue;
+		}
+		vringh_complete_iotlb(&vdpasim->vqs[h->qidx].vring, h->head, h->len);
+		touched[h->qidx] = true;
+		list_del(&h->link);
+		kfree(h);
+	}
+	for (i = 0; i <= c->nqueues; i++)
+		if (touched[i])
+			sim_notify(&vdpasim->vqs[i]);
+}
+
+static void sim_release_work(struct work_struct *work)
+{
+	struct vdpasim_crypto *c = container_of(to_delayed_work(work), struct vdpasim_crypto,
+						release_work);
+	bool pending;
+
+	mutex_lock(&c->vdpasim.mutex);
+	sim_release_locked(c, &pending);
+	mutex_unlock(&c->vdpasim.mutex);
+	if (pending)
+		schedule_delayed_work(&c->release_work, msecs_to_jiffies(5));
 }
 
 /* Processes one request; returns false when the queue is empty or broken. */
-static bool sim_handle_req(struct vdpasim *vdpasim, struct vdpasim_virtqueue *vq, bool ctrl)
+static bool sim_handle_req(struct vdpasim_crypto *c, unsigned int qidx)
 {
-	struct vdpasim_crypto *c = sim_to_crypto(vdpasim);
-	size_t pushed = 0;
-	bool ok;
+	struct vdpasim *vdpasim = &c->vdpasim;
+	struct vdpasim_virtqueue *vq = &vdpasim->vqs[qidx];
+	struct sim_io io = { .vq = vq };
+	bool ctrl = qidx == c->nqueues;
+	bool ok, delayed;
 	int ret;
 
 	ret = vringh_getdesc_iotlb(&vq->vring, &vq->out_iov, &vq->in_iov, &vq->head, GFP_ATOMIC);
 	if (ret != 1)
 		return false;
-	if (vq->out_iov.used < 1 || vq->in_iov.used < 1) {
-		ok = false;
-	} else {
-		ok = ctrl ? sim_handle_ctrl(c, vq, &pushed) : sim_handle_data(c, vq, &pushed);
+	c->st.cnt.requests[qidx]++;
+	if (atomic_dec_if_positive(ctrl ? &c->st.faults.hang_ctrl : &c->st.faults.hang_data) >= 0) {
+		sim_hold(c, qidx, 0, true);
+		return true;
 	}
+	if (vq->out_iov.used < 1 || vq->in_iov.used < 1)
+		ok = false;
+	else
+		ok = ctrl ? sim_handle_ctrl(&c->st, &io) : sim_handle_data(&c->st, &io);
 	if (!ok) {
 		/* Like QEMU's virtio_error(): the device needs a reset. */
-		dev_warn(&vdpasim->vdpa.dev, "malformed request on queue %ld: device needs reset\n",
-			 (long)(vq - vdpasim->vqs));
+		dev_warn(&vdpasim->vdpa.dev, "malformed request on queue %u: device needs reset\n",
+			 qidx);
+		c->st.cnt.malformed++;
 		vdpasim->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
 		vringh_complete_iotlb(&vq->vring, vq->head, 0);
 		return false;
 	}
-	vringh_complete_iotlb(&vq->vring, vq->head, pushed);
+	delayed = !ctrl && (READ_ONCE(c->st.faults.delay_ms) || READ_ONCE(c->st.faults.reorder) > 1);
+	if (delayed) {
+		sim_hold(c, qidx, io.written, false);
+		mod_delayed_work(system_wq, &c->release_work, 0);
+	} else {
+		vringh_complete_iotlb(&vq->vring, vq->head, io.written);
+	}
 	return true;
 }
 
@@ -364,23 +1052,15 @@ static void sim_work(struct vdpasim *vdpasim)
 
 		if (!vq->ready)
 			continue;
-		while (sim_handle_req(vdpasim, vq, i == c->nqueues)) {
-			smp_wmb();
-			local_bh_disable();
-			if (vringh_need_notify_iotlb(&vq->vring) > 0)
-				vringh_notify(&vq->vring);
-			local_bh_enable();
+		while (sim_handle_req(c, i)) {
+			sim_notify(vq);
 			if (++reqs > 16) {
 				reschedule = true;
 				break;
 			}
 		}
-		/* Notify also for a request completed with an error. */
-		smp_wmb();
-		local_bh_disable();
-		if (vringh_need_notify_iotlb(&vq->vring) > 0)
-			vringh_notify(&vq->vring);
-		local_bh_enable();
+		/* Notify also for a request completed as malformed. */
+		sim_notify(vq);
 	}
 out:
 	mutex_unlock(&vdpasim->mutex);
@@ -392,29 +1072,258 @@ static void sim_get_config(struct vdpasim *vdpasim, void *config)
 {
 	struct vdpasim_crypto *c = sim_to_crypto(vdpasim);
 	struct virtio_crypto_config *cfg = config;
-	u64 mask = sim_cipher_mask();
+	const struct sim_state *st = &c->st;
+	u32 svcs = 0;
+	int i;
 
+	for (i = 0; i < SIM_NSERVICES; i++)
+		if ((st->services & BIT(i)) && st->masks[i])
+			svcs |= BIT(i);
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->status = cpu_to_le32(VIRTIO_CRYPTO_S_HW_READY);
+	cfg->status = cpu_to_le32(READ_ONCE(c->hw_ready) ? VIRTIO_CRYPTO_S_HW_READY : 0);
 	cfg->max_dataqueues = cpu_to_le32(c->nqueues);
-	cfg->crypto_services = cpu_to_le32(mask ? 1U << VIRTIO_CRYPTO_SERVICE_CIPHER : 0);
-	cfg->cipher_algo_l = cpu_to_le32(lower_32_bits(mask));
-	cfg->cipher_algo_h = cpu_to_le32(upper_32_bits(mask));
-	cfg->max_cipher_key_len = cpu_to_le32(max_cipher_key_len);
-	cfg->max_size = cpu_to_le64(max_size);
+	cfg->crypto_services = cpu_to_le32(svcs);
+	cfg->cipher_algo_l = cpu_to_le32(lower_32_bits(st->masks[SIM_CIPHER]));
+	cfg->cipher_algo_h = cpu_to_le32(upper_32_bits(st->masks[SIM_CIPHER]));
+	cfg->hash_algo = cpu_to_le32(lower_32_bits(st->masks[SIM_HASH]));
+	cfg->mac_algo_l = cpu_to_le32(lower_32_bits(st->masks[SIM_MAC]));
+	cfg->mac_algo_h = cpu_to_le32(upper_32_bits(st->masks[SIM_MAC]));
+	cfg->aead_algo = cpu_to_le32(lower_32_bits(st->masks[SIM_AEAD]));
+	cfg->max_cipher_key_len = cpu_to_le32(st->max_cipher_key_len);
+	cfg->max_auth_key_len = cpu_to_le32(st->max_auth_key_len);
+	cfg->max_size = cpu_to_le64(st->max_size);
+}
+
+/* Ops wrapped around vdpa_sim's: kicks are counted, the config callback kept. */
+static struct vdpasim_crypto *vdpa_to_crypto(struct vdpa_device *vdpa)
+{
+	return sim_to_crypto(container_of(vdpa, struct vdpasim, vdpa));
+}
+
+static void sim_kick_vq(struct vdpa_device *vdpa, u16 idx)
+{
+	struct vdpasim_crypto *c = vdpa_to_crypto(vdpa);
+
+	if (idx <= c->nqueues)
+		atomic64_inc(&c->st.cnt.kicks[idx]);
+	c->sim_ops->kick_vq(vdpa, idx);
+}
+
+static void sim_set_config_cb(struct vdpa_device *vdpa, struct vdpa_callback *cb)
+{
+	struct vdpasim_crypto *c = vdpa_to_crypto(vdpa);
+
+	spin_lock(&c->cb_lock);
+	c->config_cb = *cb;
+	spin_unlock(&c->cb_lock);
+}
+
+static void sim_config_changed(struct vdpasim_crypto *c)
+{
+	struct vdpa_callback cb;
+
+	spin_lock(&c->cb_lock);
+	cb = c->config_cb;
+	spin_unlock(&c->cb_lock);
+	if (cb.callback)
+		cb.callback(cb.private);
+}
+
+static void sim_state_free(struct sim_state *st);
+
+/*
+ * A reset returns the device to its initial state: sessions and withheld
+ * completions are dropped.
+ */
+static void sim_reset_state(struct vdpasim_crypto *c)
+{
+	struct sim_held *h, *tmp;
+	u32 i;
+
+	mutex_lock(&c->vdpasim.mutex);
+	for (i = 0; i < c->st.max_sessions; i++) {
+		if (c->st.sessions[i].used) {
+			sim_session_free(&c->st.sessions[i]);
+			c->st.cnt.session_reset++;
+		}
+	}
+	c->st.sessions_live = 0;
+	list_for_each_entry_safe(h, tmp, &c->held, link) {
+		list_del(&h->link);
+		kfree(h);
+	}
+	c->nbatch = 0;
+	mutex_unlock(&c->vdpasim.mutex);
+}
+
+static int sim_reset(struct vdpa_device *vdpa)
+{
+	struct vdpasim_crypto *c = vdpa_to_crypto(vdpa);
+	int ret = c->sim_ops->reset(vdpa);
+
+	sim_reset_state(c);
+	return ret;
+}
+
+static int sim_compat_reset(struct vdpa_device *vdpa, u32 flags)
+{
+	struct vdpasim_crypto *c = vdpa_to_crypto(vdpa);
+	int ret = c->sim_ops->compat_reset(vdpa, flags);
+
+	sim_reset_state(c);
+	return ret;
+}
+
+static void sim_state_free(struct sim_state *st)
+{
+	u32 i;
+
+	if (!st->sessions)
+		return;
+	for (i = 0; i < st->max_sessions; i++)
+		if (st->sessions[i].used)
+			sim_session_free(&st->sessions[i]);
+	kvfree(st->sessions);
+	st->sessions = NULL;
 }
 
 static void sim_free(struct vdpasim *vdpasim)
 {
 	struct vdpasim_crypto *c = sim_to_crypto(vdpasim);
+	struct sim_held *h, *tmp;
+
+	cancel_delayed_work_sync(&c->release_work);
+	list_for_each_entry_safe(h, tmp, &c->held, link) {
+		list_del(&h->link);
+		kfree(h);
+	}
+	sim_state_free(&c->st);
+}
+
+/* ---- debugfs ---- */
+
+static int sim_counters_show(struct seq_file *m, void *v)
+{
+	struct vdpasim_crypto *c = m->private;
+	const struct sim_counters *n = &c->st.cnt;
 	unsigned int i;
 
-	if (!c->sessions)
-		return;
-	for (i = 0; i < max_sessions; i++)
-		if (c->sessions[i].used)
-			crypto_free_skcipher(c->sessions[i].tfm);
-	kvfree(c->sessions);
+	for (i = 0; i <= c->nqueues; i++) {
+		seq_printf(m, "%s%u.requests %llu\n", i == c->nqueues ? "ctrl" : "dataq",
+			   i == c->nqueues ? 0 : i, READ_ONCE(n->requests[i]));
+		seq_printf(m, "%s%u.kicks %lld\n", i == c->nqueues ? "ctrl" : "dataq",
+			   i == c->nqueues ? 0 : i, atomic64_read(&n->kicks[i]));
+	}
+	for (i = 0; i < SIM_NSERVICES; i++) {
+		seq_printf(m, "%s.requests %llu\n", sim_service_names[i],
+			   READ_ONCE(n->service_requests[i]));
+		seq_printf(m, "%s.sessions_created %llu\n", sim_service_names[i],
+			   READ_ONCE(n->session_create[i]));
+	}
+	seq_printf(m, "sessions_destroyed %llu\n", READ_ONCE(n->session_destroy));
+	seq_printf(m, "sessions_dropped_at_reset %llu\n", READ_ONCE(n->session_reset));
+	seq_printf(m, "sessions_live %u\n", READ_ONCE(c->st.sessions_live));
+	seq_printf(m, "errors %llu\n", READ_ONCE(n->errors));
+	seq_printf(m, "injected %llu\n", READ_ONCE(n->injected));
+	seq_printf(m, "malformed %llu\n", READ_ONCE(n->malformed));
+	seq_printf(m, "held %llu\n", READ_ONCE(n->held));
+	seq_printf(m, "reordered_batches %llu\n", READ_ONCE(n->reordered));
+	seq_printf(m, "hung %llu\n", READ_ONCE(n->hung));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sim_counters);
+
+static int sim_hw_ready_get(void *data, u64 *val)
+{
+	struct vdpasim_crypto *c = data;
+
+	*val = READ_ONCE(c->hw_ready);
+	return 0;
+}
+
+/* Writing 0 or 1 changes HW_READY and sends a config-change notification. */
+static int sim_hw_ready_set(void *data, u64 val)
+{
+	struct vdpasim_crypto *c = data;
+
+	if (val > 1)
+		return -EINVAL;
+	WRITE_ONCE(c->hw_ready, val);
+	sim_config_changed(c);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(sim_hw_ready_fops, sim_hw_ready_get, sim_hw_ready_set, "%llu\n");
+
+static int sim_atomic_get(void *data, u64 *val)
+{
+	*val = atomic_read(data);
+	return 0;
+}
+
+static int sim_atomic_set(void *data, u64 val)
+{
+	if (val > INT_MAX)
+		return -EINVAL;
+	atomic_set(data, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(sim_atomic_fops, sim_atomic_get, sim_atomic_set, "%llu\n");
+
+/*
+ * Per device, in /sys/kernel/debug/vdpa_sim_crypto/NAME/:
+ *   counters          requests and kicks per queue, requests and sessions per
+ *                     service, live sessions, errors, injected faults
+ *   fail_ctrl_status  status forced on the next fail_ctrl_count session
+ *   fail_ctrl_count   (create or destroy) requests
+ *   fail_data_status  status forced on the next fail_data_count data
+ *   fail_data_count   requests (ERR 1, BADMSG 2, NOTSUPP 3, INVSESS 4, NOSPC 5,
+ *                     KEY_REJECTED 6)
+ *   delay_ms          every data request completes this much later
+ *   reorder           data requests complete in batches of this many, the
+ *                     latest first (a batch not full after 20 ms completes)
+ *   hang_data         the next N data requests are never completed (until a
+ *   hang_ctrl         reset, i.e. until the driver lets go or the device goes)
+ *   hw_ready          0 or 1: HW_READY in the config space, with a
+ *                     config-change notification on each write
+ */
+static void sim_debugfs_init(struct vdpasim_crypto *c, const char *name)
+{
+	struct sim_faults *f = &c->st.faults;
+
+	c->dbg = debugfs_create_dir(name, sim_dbg_root);
+	debugfs_create_file("counters", 0444, c->dbg, c, &sim_counters_fops);
+	debugfs_create_u32("fail_ctrl_status", 0644, c->dbg, &f->ctrl_status);
+	debugfs_create_file("fail_ctrl_count", 0644, c->dbg, &f->ctrl_count, &sim_atomic_fops);
+	debugfs_create_u32("fail_data_status", 0644, c->dbg, &f->data_status);
+	debugfs_create_file("fail_data_count", 0644, c->dbg, &f->data_count, &sim_atomic_fops);
+	debugfs_create_u32("delay_ms", 0644, c->dbg, &f->delay_ms);
+	debugfs_create_u32("reorder", 0644, c->dbg, &f->reorder);
+	debugfs_create_file("hang_data", 0644, c->dbg, &f->hang_data, &sim_atomic_fops);
+	debugfs_create_file("hang_ctrl", 0644, c->dbg, &f->hang_ctrl, &sim_atomic_fops);
+	debugfs_create_file("hw_ready", 0644, c->dbg, c, &sim_hw_ready_fops);
+}
+
+/* ---- devices ---- */
+
+static int sim_state_init(struct sim_state *st)
+{
+	int i;
+
+	st->services = services;
+	st->masks[SIM_CIPHER] = cipher_mask;
+	st->masks[SIM_HASH] = hash_mask;
+	st->masks[SIM_MAC] = mac_mask;
+	st->masks[SIM_AEAD] = aead_mask;
+	for (i = 0; i < SIM_NSERVICES; i++)
+		st->masks[i] &= sim_implemented(i);
+	st->max_cipher_key_len = min(max_cipher_key_len, SIM_MAX_KEY);
+	st->max_auth_key_len = min(max_auth_key_len, SIM_MAX_AUTH_KEY);
+	st->max_size = max_size;
+	st->max_sessions = max_sessions;
+	if (!st->max_sessions || st->max_size < 2)
+		return -EINVAL;
+	st->sessions = kvcalloc(st->max_sessions, sizeof(*st->sessions), GFP_KERNEL);
+	return st->sessions ? 0 : -ENOMEM;
 }
 
 static void sim_mgmtdev_release(struct device *dev)
@@ -426,19 +1335,22 @@ static struct device sim_mgmtdev = {
 	.release = sim_mgmtdev_release,
 };
 
-static int sim_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
-		       const struct vdpa_dev_set_config *config)
+static int sim_dev_create(struct vdpa_mgmt_dev *mdev, const char *name,
+			  const struct vdpa_dev_set_config *config, bool locked)
 {
 	struct vdpasim_dev_attr attr = {};
+	unsigned int nq = nqueues;
 	struct vdpasim_crypto *c;
 	struct vdpasim *simdev;
 	int ret;
 
+	if (nq < 1 || nq > SIM_MAX_QUEUES)
+		return -EINVAL;
 	attr.mgmt_dev = mdev;
 	attr.name = name;
 	attr.id = VIRTIO_ID_CRYPTO;
 	attr.supported_features = VDPASIM_FEATURES;
-	attr.nvqs = nqueues + 1;
+	attr.nvqs = nq + 1;
 	attr.ngroups = 1;
 	attr.nas = 1;
 	attr.alloc_size = sizeof(struct vdpasim_crypto);
@@ -451,25 +1363,45 @@ static int sim_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 	if (IS_ERR(simdev))
 		return PTR_ERR(simdev);
 	c = sim_to_crypto(simdev);
-	c->nqueues = nqueues;
-	c->sessions = kvcalloc(max_sessions, sizeof(*c->sessions), GFP_KERNEL);
-	if (!c->sessions) {
-		ret = -ENOMEM;
-		goto put_dev;
-	}
-	ret = _vdpa_register_device(&simdev->vdpa, nqueues + 1);
+	c->nqueues = nq;
+	c->hw_ready = true;
+	INIT_LIST_HEAD(&c->held);
+	INIT_DELAYED_WORK(&c->release_work, sim_release_work);
+	spin_lock_init(&c->cb_lock);
+	c->sim_ops = simdev->vdpa.config;
+	c->ops = *c->sim_ops;
+	c->ops.kick_vq = sim_kick_vq;
+	c->ops.set_config_cb = sim_set_config_cb;
+	if (c->ops.reset)
+		c->ops.reset = sim_reset;
+	if (c->ops.compat_reset)
+		c->ops.compat_reset = sim_compat_reset;
+	simdev->vdpa.config = &c->ops;
+	ret = sim_state_init(&c->st);
 	if (ret)
 		goto put_dev;
+	ret = locked ? _vdpa_register_device(&simdev->vdpa, nq + 1) :
+		       vdpa_register_device(&simdev->vdpa, nq + 1);
+	if (ret)
+		goto put_dev;
+	sim_debugfs_init(c, name);
 	return 0;
 put_dev:
 	put_device(&simdev->vdpa.dev);
 	return ret;
 }
 
+static int sim_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
+		       const struct vdpa_dev_set_config *config)
+{
+	return sim_dev_create(mdev, name, config, true);
+}
+
 static void sim_dev_del(struct vdpa_mgmt_dev *mdev, struct vdpa_device *dev)
 {
 	struct vdpasim *simdev = container_of(dev, struct vdpasim, vdpa);
 
+	debugfs_remove_recursive(sim_to_crypto(simdev)->dbg);
 	_vdpa_unregister_device(&simdev->vdpa);
 }
 
@@ -489,20 +1421,406 @@ static struct vdpa_mgmt_dev sim_mgmt_dev = {
 	.ops = &sim_mgmtdev_ops,
 };
 
-static int __init sim_init(void)
+/* ---- known-answer self-test through the request handlers ---- */
+
+#include "vdpa_sim_crypto_kat.h"
+
+static char *kat_report;
+static size_t kat_report_len;
+#define KAT_REPORT_SIZE 8192
+
+static __printf(1, 2) void kat_log(const char *fmt, ...)
 {
+	va_list ap;
+
+	if (kat_report_len >= KAT_REPORT_SIZE - 1)
+		return;
+	va_start(ap, fmt);
+	kat_report_len += vscnprintf(kat_report + kat_report_len,
+				     KAT_REPORT_SIZE - kat_report_len, fmt, ap);
+	va_end(ap);
+}
+
+/* Hex string to bytes; returns the length or -EINVAL. */
+static int kat_hex(const char *hex, u8 *out, size_t room)
+{
+	size_t n = hex ? strlen(hex) : 0;
+
+	if (n % 2 || n / 2 > room || hex2bin(out, hex, n / 2))
+		return -EINVAL;
+	return n / 2;
+}
+
+struct kat_buf {
+	u8 rd[1024];
+	u8 wr[512];
+	size_t rd_len;
+};
+
+static void kat_put(struct kat_buf *b, const void *p, size_t n)
+{
+	memcpy(b->rd + b->rd_len, p, n);
+	b->rd_len += n;
+}
+
+/* Runs a control request through sim_handle_ctrl(); returns the status. */
+static int kat_create(struct sim_state *st, const struct sim_kat *t, bool encrypt,
+		      const u8 *key, int keylen, u64 *id)
+{
+	struct virtio_crypto_op_ctrl_req req = {};
+	struct virtio_crypto_session_input input;
+	static const u32 create[SIM_NSERVICES] = {
+		VIRTIO_CRYPTO_CIPHER_CREATE_SESSION, VIRTIO_CRYPTO_HASH_CREATE_SESSION,
+		VIRTIO_CRYPTO_MAC_CREATE_SESSION, VIRTIO_CRYPTO_AEAD_CREATE_SESSION,
+	};
+	u32 op = encrypt ? VIRTIO_CRYPTO_OP_ENCRYPT : VIRTIO_CRYPTO_OP_DECRYPT;
+	struct kat_buf *b = kzalloc(sizeof(*b), GFP_KERNEL);
+	struct sim_io io = {};
 	int ret;
 
-	if (nqueues < 1 || nqueues > 16 || !max_sessions || max_size < 2)
+	if (!b)
+		return -ENOMEM;
+	req.header.opcode = cpu_to_le32(create[t->service]);
+	req.header.algo = cpu_to_le32(t->algo);
+	switch (t->service) {
+	case SIM_CIPHER:
+		req.u.sym_create_session.op_type = cpu_to_le32(VIRTIO_CRYPTO_SYM_OP_CIPHER);
+		req.u.sym_create_session.u.cipher.para.algo = cpu_to_le32(t->algo);
+		req.u.sym_create_session.u.cipher.para.keylen = cpu_to_le32(keylen);
+		req.u.sym_create_session.u.cipher.para.op = cpu_to_le32(op);
+		break;
+	case SIM_HASH:
+		req.u.hash_create_session.para.algo = cpu_to_le32(t->algo);
+		req.u.hash_create_session.para.hash_result_len = cpu_to_le32(t->result_len);
+		break;
+	case SIM_MAC:
+		req.u.mac_create_session.para.algo = cpu_to_le32(t->algo);
+		req.u.mac_create_session.para.hash_result_len = cpu_to_le32(t->result_len);
+		req.u.mac_create_session.para.auth_key_len = cpu_to_le32(keylen);
+		break;
+	case SIM_AEAD:
+		req.u.aead_create_session.para.algo = cpu_to_le32(t->algo);
+		req.u.aead_create_session.para.key_len = cpu_to_le32(keylen);
+		req.u.aead_create_session.para.hash_result_len = cpu_to_le32(t->result_len);
+		req.u.aead_create_session.para.op = cpu_to_le32(op);
+		break;
+	}
+	kat_put(b, &req, sizeof(req));
+	if (t->service != SIM_HASH)
+		kat_put(b, key, keylen);
+	io.rd = b->rd;
+	io.rd_len = b->rd_len;
+	io.wr = b->wr;
+	io.wr_len = sizeof(input);
+	if (!sim_handle_ctrl(st, &io)) {
+		ret = -EPROTO;
+	} else {
+		memcpy(&input, b->wr, sizeof(input));
+		*id = le64_to_cpu(input.session_id);
+		ret = le32_to_cpu(input.status);
+	}
+	kfree(b);
+	return ret;
+}
+
+static int kat_destroy(struct sim_state *st, enum sim_service svc, u64 id)
+{
+	static const u32 destroy[SIM_NSERVICES] = {
+		VIRTIO_CRYPTO_CIPHER_DESTROY_SESSION, VIRTIO_CRYPTO_HASH_DESTROY_SESSION,
+		VIRTIO_CRYPTO_MAC_DESTROY_SESSION, VIRTIO_CRYPTO_AEAD_DESTROY_SESSION,
+	};
+	struct virtio_crypto_op_ctrl_req req = {};
+	struct sim_io io = {};
+	u8 status = 0xff;
+
+	req.header.opcode = cpu_to_le32(destroy[svc]);
+	req.u.destroy_session.session_id = cpu_to_le64(id);
+	io.rd = (const u8 *)&req;
+	io.rd_len = sizeof(req);
+	io.wr = &status;
+	io.wr_len = 1;
+	if (!sim_handle_ctrl(st, &io))
+		return -EPROTO;
+	return status;
+}
+
+/*
+ * Runs a data request through sim_handle_data(): in[] is the input data
+ * (plaintext, ciphertext || tag, or message), out[] receives out_len bytes.
+ * Returns the status byte, or a negative error if the request was refused as
+ * malformed.
+ */
+static int kat_data(struct sim_state *st, const struct sim_kat *t, bool encrypt, u64 id,
+		    const u8 *iv, int ivlen, const u8 *aad, int aad_len, const u8 *in, int in_len,
+		    u8 *out, int out_len)
+{
+	struct virtio_crypto_op_data_req req = {};
+	struct kat_buf *b = kzalloc(sizeof(*b), GFP_KERNEL);
+	struct sim_io io = {};
+	int ret;
+
+	if (!b)
+		return -ENOMEM;
+	req.header.session_id = cpu_to_le64(id);
+	req.header.algo = cpu_to_le32(t->algo);
+	switch (t->service) {
+	case SIM_CIPHER:
+		req.header.opcode = cpu_to_le32(encrypt ? VIRTIO_CRYPTO_CIPHER_ENCRYPT :
+							  VIRTIO_CRYPTO_CIPHER_DECRYPT);
+		req.u.sym_req.op_type = cpu_to_le32(VIRTIO_CRYPTO_SYM_OP_CIPHER);
+		req.u.sym_req.u.cipher.para.iv_len = cpu_to_le32(ivlen);
+		req.u.sym_req.u.cipher.para.src_data_len = cpu_to_le32(in_len);
+		req.u.sym_req.u.cipher.para.dst_data_len = cpu_to_le32(out_len);
+		break;
+	case SIM_HASH:
+		req.header.opcode = cpu_to_le32(VIRTIO_CRYPTO_HASH);
+		req.u.hash_req.para.src_data_len = cpu_to_le32(in_len);
+		req.u.hash_req.para.hash_result_len = cpu_to_le32(out_len);
+		break;
+	case SIM_MAC:
+		req.header.opcode = cpu_to_le32(VIRTIO_CRYPTO_MAC);
+		req.u.mac_req.para.hash.src_data_len = cpu_to_le32(in_len);
+		req.u.mac_req.para.hash.hash_result_len = cpu_to_le32(out_len);
+		break;
+	case SIM_AEAD:
+		req.header.opcode = cpu_to_le32(encrypt ? VIRTIO_CRYPTO_AEAD_ENCRYPT :
+							  VIRTIO_CRYPTO_AEAD_DECRYPT);
+		req.u.aead_req.para.iv_len = cpu_to_le32(ivlen);
+		req.u.aead_req.para.aad_len = cpu_to_le32(aad_len);
+		req.u.aead_req.para.src_data_len = cpu_to_le32(in_len);
+		req.u.aead_req.para.dst_data_len = cpu_to_le32(out_len);
+		break;
+	}
+	kat_put(b, &req, sizeof(req));
+	kat_put(b, iv, ivlen);
+	kat_put(b, in, in_len);
+	kat_put(b, aad, aad_len);
+	io.rd = b->rd;
+	io.rd_len = b->rd_len;
+	io.wr = b->wr;
+	io.wr_len = out_len + 1;
+	if (!sim_handle_data(st, &io)) {
+		ret = -EPROTO;
+	} else {
+		memcpy(out, b->wr, out_len);
+		ret = b->wr[out_len];
+	}
+	kfree(b);
+	return ret;
+}
+
+struct kat_vec {
+	u8 key[SIM_MAX_AUTH_KEY];
+	u8 iv[SIM_MAX_IV];
+	u8 aad[64];
+	u8 in[256];
+	u8 out[256];
+	u8 got[256];
+	int keylen, ivlen, aad_len, in_len, out_len;
+};
+
+/* One direction: session, request, comparison, destruction. */
+static const char *kat_run_one(struct sim_state *st, const struct sim_kat *t, struct kat_vec *v,
+			       bool encrypt, bool corrupt)
+{
+	const u8 *in = encrypt ? v->in : v->out;
+	const u8 *want = encrypt ? v->out : v->in;
+	int in_len = encrypt ? v->in_len : v->out_len;
+	int want_len = encrypt ? v->out_len : v->in_len;
+	const char *err = NULL;
+	u8 tampered[256];
+	u64 id = 0;
+	int status;
+
+	status = kat_create(st, t, encrypt, v->key, v->keylen, &id);
+	if (status) {
+		pr_err(DRV_NAME ": self-test %s: session creation answered %d\n", t->name, status);
+		return "session creation failed";
+	}
+	if (corrupt) {
+		memcpy(tampered, in, in_len);
+		tampered[in_len - 1] ^= 1;
+		in = tampered;
+	}
+	memset(v->got, 0xa5, sizeof(v->got));
+	status = kat_data(st, t, encrypt, id, v->iv, v->ivlen, v->aad, v->aad_len, in, in_len,
+			  v->got, want_len);
+	if (corrupt) {
+		if (status != VIRTIO_CRYPTO_BADMSG)
+			err = "a corrupted tag was not answered with BADMSG";
+	} else if (status != VIRTIO_CRYPTO_OK) {
+		err = "request failed";
+	} else if (memcmp(v->got, want, want_len)) {
+		err = "wrong result";
+	}
+	if (kat_destroy(st, t->service, id) != VIRTIO_CRYPTO_OK && !err)
+		err = "session destruction failed";
+	return err;
+}
+
+static bool kat_run(struct sim_state *st, const struct sim_kat *t)
+{
+	struct kat_vec *v = kzalloc(sizeof(*v), GFP_KERNEL);
+	const char *err = NULL;
+
+	if (!v)
+		return false;
+	v->keylen = kat_hex(t->key, v->key, sizeof(v->key));
+	v->ivlen = kat_hex(t->iv, v->iv, sizeof(v->iv));
+	v->aad_len = kat_hex(t->aad, v->aad, sizeof(v->aad));
+	v->in_len = kat_hex(t->in, v->in, sizeof(v->in));
+	v->out_len = kat_hex(t->out, v->out, sizeof(v->out));
+	if (v->keylen < 0 || v->ivlen < 0 || v->aad_len < 0 || v->in_len < 0 || v->out_len < 0) {
+		err = "bad vector";
+		goto out;
+	}
+	/* Each direction of a cipher or AEAD, digests once. */
+	err = kat_run_one(st, t, v, true, false);
+	if (!err && (t->service == SIM_CIPHER || t->service == SIM_AEAD))
+		err = kat_run_one(st, t, v, false, false);
+	if (!err && t->service == SIM_AEAD)
+		err = kat_run_one(st, t, v, false, true);
+out:
+	kat_log("%s %s (%s)%s%s\n", err ? "FAIL" : "ok", t->name, t->source,
+		err ? ": " : "", err ? err : "");
+	if (err)
+		pr_err(DRV_NAME ": self-test %s (%s) failed: %s\n", t->name, t->source, err);
+	kfree(v);
+	return !err;
+}
+
+/* Requests the handlers must refuse, each checked for its status. */
+static void kat_negative(struct sim_state *st)
+{
+	static const struct sim_kat sha256 = {
+		"sha256", "", SIM_HASH, VIRTIO_CRYPTO_HASH_SHA_256, 32,
+	};
+	static const struct sim_kat sha1 = {
+		"sha1", "", SIM_HASH, VIRTIO_CRYPTO_HASH_SHA1, 20,
+	};
+	u8 out[64];
+	u64 ids[3];
+	int status, i, n = 0;
+	bool ok = true;
+
+	/* A session table of st->max_sessions: one more answers NOSPC. */
+	for (i = 0; i < 3; i++) {
+		status = kat_create(st, &sha256, true, NULL, 0, &ids[i]);
+		if (i < 2 && status == VIRTIO_CRYPTO_OK)
+			n++;
+		else if (i == 2 && status != VIRTIO_CRYPTO_NOSPC)
+			ok = false;
+	}
+	if (n != 2)
+		ok = false;
+	kat_log("%s session table full answers NOSPC\n", ok ? "ok" : "FAIL");
+	/* Wrong result length, unknown session, destroyed session. */
+	status = n ? kat_data(st, &sha256, true, ids[0], NULL, 0, NULL, 0, out, 3, out, 20) : -1;
+	kat_log("%s hash_result_len other than the session's answers BADMSG\n",
+		status == VIRTIO_CRYPTO_BADMSG ? "ok" : "FAIL");
+	status = n ? kat_data(st, &sha1, true, ids[0] + 100, NULL, 0, NULL, 0, out, 3, out, 20) : -1;
+	kat_log("%s unknown session answers INVSESS\n",
+		status == VIRTIO_CRYPTO_INVSESS ? "ok" : "FAIL");
+	/* A request whose descriptors are shorter than its header says. */
+	if (n) {
+		struct virtio_crypto_op_data_req req = {};
+		struct sim_io io = { .rd = (const u8 *)&req, .rd_len = sizeof(req),
+				     .wr = out, .wr_len = sizeof(out) };
+
+		req.header.opcode = cpu_to_le32(VIRTIO_CRYPTO_HASH);
+		req.header.session_id = cpu_to_le64(ids[0]);
+		req.u.hash_req.para.src_data_len = cpu_to_le32(16);
+		req.u.hash_req.para.hash_result_len = cpu_to_le32(32);
+		ok = !sim_handle_data(st, &io);
+	} else {
+		ok = false;
+	}
+	kat_log("%s a request shorter than its header says is refused as malformed\n",
+		ok ? "ok" : "FAIL");
+	for (i = 0; i < n; i++)
+		kat_destroy(st, SIM_HASH, ids[i]);
+	status = n ? kat_data(st, &sha256, true, ids[0], NULL, 0, NULL, 0, out, 3, out, 32) : -1;
+	kat_log("%s destroyed session answers INVSESS\n",
+		status == VIRTIO_CRYPTO_INVSESS ? "ok" : "FAIL");
+	status = kat_destroy(st, SIM_HASH, ids[0]);
+	kat_log("%s destroying a destroyed session answers INVSESS\n",
+		status == VIRTIO_CRYPTO_INVSESS ? "ok" : "FAIL");
+}
+
+static void kat_all(void)
+{
+	struct sim_state st = {};
+	unsigned int i, pass = 0, fail = 0;
+	int saved_sessions = max_sessions;
+
+	kat_report = kzalloc(KAT_REPORT_SIZE, GFP_KERNEL);
+	if (!kat_report)
+		return;
+	max_sessions = 2;
+	if (sim_state_init(&st)) {
+		max_sessions = saved_sessions;
+		kat_log("FAIL state allocation\n");
+		return;
+	}
+	max_sessions = saved_sessions;
+	/* The self-test covers everything implemented, whatever is advertised. */
+	st.services = ~0U;
+	for (i = 0; i < SIM_NSERVICES; i++)
+		st.masks[i] = sim_implemented(i);
+	st.max_cipher_key_len = SIM_MAX_KEY;
+	st.max_auth_key_len = SIM_MAX_AUTH_KEY;
+	st.max_size = 1 << 20;
+	for (i = 0; i < ARRAY_SIZE(sim_kats); i++) {
+		if (kat_run(&st, &sim_kats[i]))
+			pass++;
+		else
+			fail++;
+	}
+	kat_negative(&st);
+	sim_state_free(&st);
+	pr_info(DRV_NAME ": known-answer self-test: %u passed, %u failed\n", pass, fail);
+}
+
+static int kat_show(struct seq_file *m, void *v)
+{
+	if (kat_report)
+		seq_puts(m, kat_report);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kat);
+
+static int __init sim_init(void)
+{
+	struct vdpa_dev_set_config config = {};
+	int ret;
+
+	if (nqueues < 1 || nqueues > SIM_MAX_QUEUES || !max_sessions || max_size < 2)
 		return -EINVAL;
+	sim_dbg_root = debugfs_create_dir(DRV_NAME, NULL);
+	if (selftest)
+		kat_all();
+	debugfs_create_file("selftest", 0444, sim_dbg_root, NULL, &kat_fops);
 	ret = device_register(&sim_mgmtdev);
 	if (ret) {
 		put_device(&sim_mgmtdev);
-		return ret;
+		goto err_dbg;
 	}
 	ret = vdpa_mgmtdev_register(&sim_mgmt_dev);
 	if (ret)
-		device_unregister(&sim_mgmtdev);
+		goto err_dev;
+	if (autoadd) {
+		ret = sim_dev_create(&sim_mgmt_dev, autoadd, &config, false);
+		if (ret) {
+			vdpa_mgmtdev_unregister(&sim_mgmt_dev);
+			goto err_dev;
+		}
+	}
+	return 0;
+err_dev:
+	device_unregister(&sim_mgmtdev);
+err_dbg:
+	debugfs_remove_recursive(sim_dbg_root);
+	kfree(kat_report);
 	return ret;
 }
 
@@ -510,6 +1828,8 @@ static void __exit sim_exit(void)
 {
 	vdpa_mgmtdev_unregister(&sim_mgmt_dev);
 	device_unregister(&sim_mgmtdev);
+	debugfs_remove_recursive(sim_dbg_root);
+	kfree(kat_report);
 }
 
 module_init(sim_init);
