@@ -63,6 +63,16 @@ wait_driver_passed() {
     return 1
 }
 
+# Waits until module $1 has no algorithm registered (or 10 s).
+wait_unregistered() {
+    local n=0
+    while [ $n -lt 40 ]; do
+        [ -z "$(module_drivers "$1")" ] && return 0
+        sleep 0.25; n=$((n + 1))
+    done
+    return 1
+}
+
 # Kernel taint other than "out-of-tree module" (4096) and "unsigned" (8192).
 bad_taint() {
     local t

@@ -99,15 +99,7 @@ dmesg > /tmp/dmesg.unbind
 grep "virtio_crypto_rs" /tmp/dmesg.unbind | sed 's/^/#   /'
 check "the loads (AF_ALG, kcapi-enc, tcrypt) ran to their end after the removal (no request left hanging)" [ -f /tmp/load.done -a -f /tmp/load2.done ]
 check "the algorithm was in use at removal (transforms alive)" grep -q "still in use" /tmp/dmesg.unbind
-gone() {
-    local n=0
-    while [ $n -lt 40 ]; do
-        [ -z "$(module_drivers virtio_crypto_rs)" ] && return 0
-        sleep 0.25; n=$((n + 1))
-    done
-    return 1
-}
-check "algorithm unregistered once no device offers it and its last transform is gone" gone
+check "algorithm unregistered once no device offers it and its last transform is gone" wait_unregistered virtio_crypto_rs
 check "new transforms fail cleanly while no device is bound" sh -c "! kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.none 2>/dev/null"
 check "rebind $vdev" sh -c "echo $vdev > /sys/bus/virtio/drivers/virtio_crypto_rs/bind"
 wait_selftests virtio_crypto_rs
@@ -115,50 +107,9 @@ kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.dev
 check "encryption correct again after rebinding" cmp -s /tmp/ct.dev /tmp/ct.gen
 check "rmmod after the removal test" rmmod virtio_crypto_rs
 
-echo "# 7. device simulator (vdpa_sim_crypto) cross-checks"
-# Ciphertext produced on QEMU's device, to compare with the simulator's.
-insmod $MODDIR/virtio_crypto_rs.ko && wait_selftests virtio_crypto_rs
-kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.qemu
-rmmod virtio_crypto_rs
-for m in vhost_iotlb vringh iova vdpa_sim virtio_vdpa vdpa_sim_crypto; do insmod $MODDIR/$m.ko || echo "# insmod $m failed"; done
-check "vdpa management device vdpasim_crypto present" sh -c "vdpa mgmtdev show | grep -q vdpasim_crypto"
-# Drivers bind only where told to: QEMU's device stays unbound from here on.
-echo 0 > /sys/bus/virtio/drivers_autoprobe
-simdev() { ls /sys/bus/vdpa/devices/crypto0/ | grep '^virtio[0-9]' | head -1; }
-# 7a. The C reference driver on the simulator: its self-tests and kcapi-enc.
-insmod $MODDIR/crypto_engine.ko; insmod $MODDIR/virtio_crypto.ko
-check "vdpa dev add crypto0 (for the C driver)" vdpa dev add name crypto0 mgmtdev vdpasim_crypto
-check "bind the C driver to the simulator ($(simdev))" sh -c "echo $(simdev) > /sys/bus/virtio/drivers/virtio_crypto/bind"
-check "C driver's cbc(aes) passes the kernel self-tests on the simulator" wait_driver_passed virtio_crypto_aes_cbc
-kenc /tmp/key -e -c virtio_crypto_aes_cbc --iv $iv -i /tmp/msg -o /tmp/ct.csim
-check "C driver on the simulator: kcapi-enc equals cbc(aes-generic)" cmp -s /tmp/ct.csim /tmp/ct.gen
-check "vdpa dev del crypto0 (C driver)" vdpa dev del crypto0
-check "rmmod the C driver" rmmod virtio_crypto crypto_engine
-# 7b. Our driver on the simulator.
-insmod $MODDIR/virtio_crypto_rs.ko
-check "vdpa dev add crypto0 (for virtio_crypto_rs)" vdpa dev add name crypto0 mgmtdev vdpasim_crypto
-check "bind virtio_crypto_rs to the simulator ($(simdev))" sh -c "echo $(simdev) > /sys/bus/virtio/drivers/virtio_crypto_rs/bind"
-check "virtio_crypto_rs passes the kernel self-tests on the simulator" wait_selftests virtio_crypto_rs
-kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.sim
-check "virtio_crypto_rs: simulator and QEMU device give byte-identical cbc(aes)" cmp -s /tmp/ct.sim /tmp/ct.qemu
-/bin/afalg_skcipher $DRV > /tmp/afalg.sim 2>&1
-grep -E "^not ok|Totals" /tmp/afalg.sim | sed 's/^/#   /'
-check "afalg_skcipher passes on the simulator" grep -q "Totals: pass:[0-9]* fail:0 " /tmp/afalg.sim
-# The simulator offers no indirect descriptors: each request takes several ring
-# entries, so 128 requests in flight overfill its 256-entry ring.
-dmesg -c > /dev/null
-insmod $MODDIR/tcrypt.ko mode=600 alg="cbc(aes)" klen=16 num_mb=128 sec=1 2>/dev/null
-dmesg > /tmp/dmesg.mb
-grep -E "full|error|fail" /tmp/dmesg.mb | head -5 | sed 's/^/#   /'
-check "tcrypt num_mb=128 on the simulator ran on virtio_crypto_rs" grep -q "multibuffer cbc(aes) (virtio_crypto_rs-cbc-aes)" /tmp/dmesg.mb
-check "the data queue filled up and MAY_BACKLOG requests were backlogged" grep -q "data queue full: backlogging" /tmp/dmesg.mb
-check "tcrypt num_mb=128: every request succeeded (backlogged ones too)" sh -c "! grep -Eq 'error|failed' /tmp/dmesg.mb"
-check "vdpa dev del crypto0 (hot-unplug of our device)" vdpa dev del crypto0
-check "rmmod virtio_crypto_rs after the simulator tests" rmmod virtio_crypto_rs
-for m in vdpa_sim_crypto virtio_vdpa vdpa_sim; do rmmod $m; done
-echo 1 > /sys/bus/virtio/drivers_autoprobe
+. /guest/sim.sh
 
-echo "# 8. kernel health"
+echo "# 12. kernel health"
 echo scan > /sys/kernel/debug/kmemleak; sleep 6; echo scan > /sys/kernel/debug/kmemleak
 cat /sys/kernel/debug/kmemleak > /tmp/leaks
 sed 's/^/#   /' /tmp/leaks | head -60

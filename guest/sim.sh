@@ -1,0 +1,169 @@
+# Device simulator tests (sourced by test.sh, or run alone as mode "simonly").
+# Expects lib.sh sourced, $DRV set, /tmp/key, /tmp/msg, $iv and
+# /tmp/ct.gen (cbc(aes-generic) of /tmp/msg) in place, and virtio_crypto_rs
+# not loaded.
+SIMDBG=/sys/kernel/debug/vdpa_sim_crypto
+SIMPAR=/sys/module/vdpa_sim_crypto/parameters
+
+# Ciphertext produced on QEMU's device, to compare with the simulator's.
+insmod $MODDIR/virtio_crypto_rs.ko && wait_selftests virtio_crypto_rs
+kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.qemu
+rmmod virtio_crypto_rs
+
+echo "# 7. device simulator (vdpa_sim_crypto): its own known-answer self-test"
+for m in vhost_iotlb vringh iova vdpa_sim virtio_vdpa; do insmod $MODDIR/$m.ko || echo "# insmod $m failed"; done
+check "insmod vdpa_sim_crypto (runs the known-answer self-test)" insmod $MODDIR/vdpa_sim_crypto.ko
+cat $SIMDBG/selftest > /tmp/kat
+while read -r res rest; do
+    case "$res" in
+        ok) ok "simulator self-test: $rest" ;;
+        *) not_ok "simulator self-test: $rest" ;;
+    esac
+done < /tmp/kat
+# 35 published vectors (every implemented algorithm) and 6
+# refusals: fewer lines means part of the self-test did not run.
+check "simulator self-test ran all 41 checks ($(wc -l < /tmp/kat) reported)" [ "$(wc -l < /tmp/kat)" = 41 ]
+check "vdpa management device vdpasim_crypto present" sh -c "vdpa mgmtdev show | grep -q vdpasim_crypto"
+
+# Drivers bind only where told to: QEMU's device stays unbound from here on.
+echo 0 > /sys/bus/virtio/drivers_autoprobe
+simdev() { ls /sys/bus/vdpa/devices/crypto0/ | grep '^virtio[0-9]' | head -1; }
+# counter NAME: a value from the simulator device crypto0's counters.
+counter() { awk -v n="$1" '$1 == n { print $2 }' $SIMDBG/crypto0/counters; }
+
+echo "# 8. the C reference driver on the simulator: its self-tests and kcapi-enc"
+insmod $MODDIR/crypto_engine.ko; insmod $MODDIR/virtio_crypto.ko
+check "vdpa dev add crypto0 (for the C driver)" vdpa dev add name crypto0 mgmtdev vdpasim_crypto
+check "bind the C driver to the simulator ($(simdev))" sh -c "echo $(simdev) > /sys/bus/virtio/drivers/virtio_crypto/bind"
+check "C driver's cbc(aes) passes the kernel self-tests on the simulator" wait_driver_passed virtio_crypto_aes_cbc
+kenc /tmp/key -e -c virtio_crypto_aes_cbc --iv $iv -i /tmp/msg -o /tmp/ct.csim
+check "C driver on the simulator: kcapi-enc equals cbc(aes-generic)" cmp -s /tmp/ct.csim /tmp/ct.gen
+check "vdpa dev del crypto0 (C driver)" vdpa dev del crypto0
+check "rmmod the C driver" rmmod virtio_crypto crypto_engine
+
+echo "# 9. virtio_crypto_rs on the simulator"
+insmod $MODDIR/virtio_crypto_rs.ko
+check "vdpa dev add crypto0 (for virtio_crypto_rs)" vdpa dev add name crypto0 mgmtdev vdpasim_crypto
+check "bind virtio_crypto_rs to the simulator ($(simdev))" sh -c "echo $(simdev) > /sys/bus/virtio/drivers/virtio_crypto_rs/bind"
+check "virtio_crypto_rs passes the kernel self-tests on the simulator" wait_selftests virtio_crypto_rs
+kicks0=$(counter dataq0.kicks); reqs0=$(counter cipher.requests)
+kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.sim
+check "virtio_crypto_rs: simulator and QEMU device give byte-identical cbc(aes)" cmp -s /tmp/ct.sim /tmp/ct.qemu
+check "counters: the encryption reached the simulator (cipher requests $reqs0 -> $(counter cipher.requests), data queue kicks $kicks0 -> $(counter dataq0.kicks))" \
+    [ "$(counter cipher.requests)" -gt "$reqs0" -a "$(counter dataq0.kicks)" -gt "$kicks0" ]
+/bin/afalg_skcipher $DRV > /tmp/afalg.sim 2>&1
+grep -E "^not ok|Totals" /tmp/afalg.sim | sed 's/^/#   /'
+check "afalg_skcipher passes on the simulator" grep -q "Totals: pass:[0-9]* fail:0 " /tmp/afalg.sim
+# The simulator offers no indirect descriptors: each request takes several ring
+# entries, so 128 requests in flight overfill its 256-entry ring.
+dmesg -c > /dev/null
+insmod $MODDIR/tcrypt.ko mode=600 alg="cbc(aes)" klen=16 num_mb=128 sec=1 2>/dev/null
+dmesg > /tmp/dmesg.mb
+grep -E "full|error|fail" /tmp/dmesg.mb | head -5 | sed 's/^/#   /'
+check "tcrypt num_mb=128 on the simulator ran on virtio_crypto_rs" grep -q "multibuffer cbc(aes) (virtio_crypto_rs-cbc-aes)" /tmp/dmesg.mb
+check "the data queue filled up and MAY_BACKLOG requests were backlogged" grep -q "data queue full: backlogging" /tmp/dmesg.mb
+check "tcrypt num_mb=128: every request succeeded (backlogged ones too)" sh -c "! grep -Eq 'error|failed' /tmp/dmesg.mb"
+check "no transform left: the driver destroyed all its $(counter cipher.sessions_created) sessions ($(counter sessions_live) live)" \
+    [ "$(counter sessions_live)" = 0 -a "$(counter cipher.sessions_created)" -gt 0 ]
+
+echo "# 10. fault injection through the simulator's debugfs"
+D=$SIMDBG/crypto0
+head -c 262144 /dev/urandom > /tmp/big4
+kenc /tmp/key -e -c "cbc(aes-generic)" --iv $iv -i /tmp/big4 -o /tmp/big4.gen
+# A status forced on one request fails that request only, with the errno the
+# driver maps the status to (kcapi-enc exits with 256 - errno).
+inject() {
+    local kind=$1 status=$2 errno=$3 name=$4 before rc
+    before=$(counter injected)
+    echo $status > $D/fail_${kind}_status; echo 1 > $D/fail_${kind}_count
+    kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.f 2>/dev/null; rc=$?
+    check "forced $name on one $kind request: kcapi-enc fails with errno $errno (rc $rc), injected once" \
+        [ $rc = $((256 - errno)) -a "$(counter injected)" = $((before + 1)) ]
+    kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.f
+    check "after the forced $name: the next encryption is correct" cmp -s /tmp/ct.f /tmp/ct.gen
+}
+for s in "1 5 ERR" "2 74 BADMSG" "3 95 NOTSUPP" "4 22 INVSESS" "5 28 NOSPC" "6 129 KEY_REJECTED"; do
+    set -- $s
+    inject data $1 $2 $3
+    inject ctrl $1 $2 $3
+done
+# Delayed completion.
+echo 300 > $D/delay_ms
+t0=$(cut -d' ' -f1 /proc/uptime)
+kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.f
+t1=$(cut -d' ' -f1 /proc/uptime)
+echo 0 > $D/delay_ms
+elapsed=$(awk -v a=$t0 -v b=$t1 'BEGIN { printf "%d", (b - a) * 1000 }')
+check "delay_ms=300: the request took ${elapsed} ms and is correct" sh -c "[ $elapsed -ge 300 ] && cmp -s /tmp/ct.f /tmp/ct.gen"
+# Out-of-order completion: 4 concurrent users, completions in reversed batches.
+echo 4 > $D/reorder
+for i in 1 2 3 4; do
+    ( kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/big4 -o /tmp/ct.r$i; echo $? > /tmp/rc.r$i ) &
+done 2>/dev/null
+wait
+echo 0 > $D/reorder
+check "reorder=4: the simulator completed $(counter reordered_batches) batches out of order" [ "$(counter reordered_batches)" -gt 0 ]
+for i in 1 2 3 4; do
+    check "reorder=4: concurrent encryption $i is correct" sh -c "[ \"\$(cat /tmp/rc.r$i)\" = 0 ] && cmp -s /tmp/ct.r$i /tmp/big4.gen"
+done
+# HW_READY cleared: the algorithms go away; set again: they come back.
+echo 0 > $D/hw_ready
+check "HW_READY cleared: virtio_crypto_rs unregisters its algorithms" wait_unregistered virtio_crypto_rs
+echo 1 > $D/hw_ready
+check "HW_READY set again: the algorithms are back and pass their self-tests" wait_selftests virtio_crypto_rs
+kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.f
+check "encryption correct after HW_READY came back" cmp -s /tmp/ct.f /tmp/ct.gen
+# A control request that is never answered: the driver times out.
+echo 1 > $D/hang_ctrl
+t0=$(cut -d' ' -f1 /proc/uptime)
+kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.f 2>/tmp/err.f; rc=$?
+t1=$(cut -d' ' -f1 /proc/uptime)
+elapsed=$(awk -v a=$t0 -v b=$t1 'BEGIN { printf "%d", (b - a) }')
+check "hang_ctrl: setkey fails (rc $rc) after the driver's timeout (${elapsed} s)" sh -c "[ $rc != 0 ] && [ $elapsed -ge 4 ]"
+kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.f
+check "the next session and request are correct again" cmp -s /tmp/ct.f /tmp/ct.gen
+check "counters: one request never completed" [ "$(counter hung)" = 1 ]
+check "vdpa dev del crypto0 (hot-unplug of our device)" vdpa dev del crypto0
+check "rmmod virtio_crypto_rs after the simulator tests" rmmod virtio_crypto_rs
+
+echo "# 11. simulator configuration: queues, masks, sessions"
+insmod $MODDIR/virtio_crypto_rs.ko
+echo 4 > $SIMPAR/nqueues
+dmesg -c > /dev/null
+check "vdpa dev add crypto0 with 4 data queues" vdpa dev add name crypto0 mgmtdev vdpasim_crypto
+echo $(simdev) > /sys/bus/virtio/drivers/virtio_crypto_rs/bind
+check "virtio_crypto_rs on 4 data queues passes the self-tests" wait_selftests virtio_crypto_rs
+dmesg | grep -m1 "max_dataqueues" | sed 's/^/#   /'
+check "the driver read max_dataqueues 4 from the config space" sh -c "dmesg | grep -q 'max_dataqueues 4'"
+for i in 1 2 3 4; do
+    ( kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/big4 -o /tmp/ct.q$i; echo $? > /tmp/rc.q$i ) &
+done 2>/dev/null
+wait
+for i in 1 2 3 4; do
+    check "4 queues: concurrent encryption $i is correct" sh -c "[ \"\$(cat /tmp/rc.q$i)\" = 0 ] && cmp -s /tmp/ct.q$i /tmp/big4.gen"
+done
+grep requests $SIMDBG/crypto0/counters | sed 's/^/#   /'
+# A request the device never completes is failed by the hot-unplug.
+echo 1 > $SIMDBG/crypto0/hang_data
+( kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.h 2>/dev/null; echo $? > /tmp/rc.h ) &
+n=0; while [ "$(counter hung)" != 1 ] && [ $n -lt 40 ]; do sleep 0.25; n=$((n + 1)); done
+check "hang_data: the simulator withholds the request" [ "$(counter hung)" = 1 ]
+sleep 1
+check "the request is still waiting" [ ! -f /tmp/rc.h ]
+check "vdpa dev del crypto0 with a withheld request" vdpa dev del crypto0
+n=0; while [ ! -f /tmp/rc.h ] && [ $n -lt 40 ]; do sleep 0.25; n=$((n + 1)); done
+check "the withheld request failed at hot-unplug (rc $(cat /tmp/rc.h 2>/dev/null)) instead of hanging" sh -c "[ -f /tmp/rc.h ] && [ \"\$(cat /tmp/rc.h)\" != 0 ]"
+echo 1 > $SIMPAR/nqueues
+# Only what is advertised is registered: a device without AES-CBC.
+echo $((0xffffffff & ~(1 << 3))) > $SIMPAR/cipher_mask
+check "vdpa dev add crypto0 without AES-CBC in cipher_algo" vdpa dev add name crypto0 mgmtdev vdpasim_crypto
+echo $(simdev) > /sys/bus/virtio/drivers/virtio_crypto_rs/bind
+sleep 1
+check "virtio_crypto_rs is bound but registers no cbc(aes)" sh -c "[ -e /sys/bus/virtio/drivers/virtio_crypto_rs/$(simdev) ] && [ -z \"\$(module_drivers virtio_crypto_rs)\" ]"
+check "vdpa dev del crypto0" vdpa dev del crypto0
+echo $((0xffffffff)) > $SIMPAR/cipher_mask
+check "rmmod virtio_crypto_rs" rmmod virtio_crypto_rs
+check "autoadd: a device created at module load" sh -c "rmmod vdpa_sim_crypto && insmod $MODDIR/vdpa_sim_crypto.ko autoadd=crypto1 selftest=0 && vdpa dev show crypto1 > /dev/null"
+check "rmmod vdpa_sim_crypto removes its devices" sh -c "rmmod vdpa_sim_crypto && ! vdpa dev show crypto1 > /dev/null 2>&1"
+for m in virtio_vdpa vdpa_sim; do rmmod $m; done
+echo 1 > /sys/bus/virtio/drivers_autoprobe
