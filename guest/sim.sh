@@ -20,9 +20,10 @@ while read -r res rest; do
         *) not_ok "simulator self-test: $rest" ;;
     esac
 done < /tmp/kat
-# 35 published vectors (every implemented algorithm) and 6
+# 35 published vectors (every implemented algorithm; each in the legacy and
+# the REVISION_1 request layouts) and 7
 # refusals: fewer lines means part of the self-test did not run.
-check "simulator self-test ran all 41 checks ($(wc -l < /tmp/kat) reported)" [ "$(wc -l < /tmp/kat)" = 41 ]
+check "simulator self-test ran all 42 checks ($(wc -l < /tmp/kat) reported)" [ "$(wc -l < /tmp/kat)" = 42 ]
 check "vdpa management device vdpasim_crypto present" sh -c "vdpa mgmtdev show | grep -q vdpasim_crypto"
 
 # Drivers bind only where told to: QEMU's device stays unbound from here on.
@@ -154,6 +155,18 @@ check "vdpa dev del crypto0 with a withheld request" vdpa dev del crypto0
 n=0; while [ ! -f /tmp/rc.h ] && [ $n -lt 40 ]; do sleep 0.25; n=$((n + 1)); done
 check "the withheld request failed at hot-unplug (rc $(cat /tmp/rc.h 2>/dev/null)) instead of hanging" sh -c "[ -f /tmp/rc.h ] && [ \"\$(cat /tmp/rc.h)\" != 0 ]"
 echo 1 > $SIMPAR/nqueues
+# A device offering VIRTIO_CRYPTO_F_REVISION_1, which the driver does not accept:
+# the simulator must keep to the legacy layout.
+echo 1 > $SIMPAR/revision_1
+check "vdpa dev add crypto0 offering REVISION_1" vdpa dev add name crypto0 mgmtdev vdpasim_crypto
+echo $(simdev) > /sys/bus/virtio/drivers/virtio_crypto_rs/bind
+check "virtio_crypto_rs passes the self-tests on it" wait_selftests virtio_crypto_rs
+check "REVISION_1 offered ($(counter revision_1.offered)), not negotiated ($(counter revision_1.negotiated))" \
+    [ "$(counter revision_1.offered)" = 1 -a "$(counter revision_1.negotiated)" = 0 ]
+kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.f
+check "encryption correct on it" cmp -s /tmp/ct.f /tmp/ct.gen
+check "vdpa dev del crypto0" vdpa dev del crypto0
+echo 0 > $SIMPAR/revision_1
 # Only what is advertised is registered: a device without AES-CBC.
 echo $((0xffffffff & ~(1 << 3))) > $SIMPAR/cipher_mask
 check "vdpa dev add crypto0 without AES-CBC in cipher_algo" vdpa dev add name crypto0 mgmtdev vdpasim_crypto

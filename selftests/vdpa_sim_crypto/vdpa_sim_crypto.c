@@ -11,9 +11,11 @@
  * SHA-2, SHA-3), MAC (HMAC over MD5, SHA-1 and SHA-2; CMAC-AES) and AEAD (GCM,
  * CCM, ChaCha20-Poly1305), with control-queue sessions and data requests in
  * the layout without VIRTIO_CRYPTO_F_REVISION_1 (72-byte control and data
- * headers), validated the way QEMU's device validates them: a request whose
- * descriptors do not match its header sets NEEDS_RESET, one with bad values
- * is answered with an error status.
+ * headers) or, when a device offers it (revision_1=1) and the driver accepts
+ * it, the REVISION_1 layout (fixed-length parts of their own size). They are
+ * validated the way QEMU's device validates them: a request whose descriptors
+ * do not match its header sets NEEDS_RESET, one with bad values is answered
+ * with an error status.
  *
  * Where the standard leaves the data layout open it is pinned down here:
  * - AEAD: readable [header][iv][src][aad], writable [dst][status]. The tag
@@ -44,6 +46,7 @@
 #include <linux/seq_file.h>
 #include <linux/workqueue.h>
 #include <linux/hex.h>
+#include <linux/unaligned.h>
 #include <crypto/skcipher.h>
 #include <crypto/hash.h>
 #include <crypto/aead.h>
@@ -95,6 +98,10 @@ static unsigned int max_sessions = 256;
 module_param(max_sessions, uint, 0644);
 MODULE_PARM_DESC(max_sessions, "session table size; creation beyond it answers NOSPC");
 
+static bool revision_1;
+module_param(revision_1, bool, 0644);
+MODULE_PARM_DESC(revision_1, "offer VIRTIO_CRYPTO_F_REVISION_1 (used when the driver accepts it)");
+
 static char *autoadd;
 module_param(autoadd, charp, 0444);
 MODULE_PARM_DESC(autoadd, "name of a device to create at load time");
@@ -108,6 +115,20 @@ MODULE_PARM_DESC(selftest, "run the known-answer self-test through the request p
 #define SIM_MAX_IV 16
 #define SIM_MAX_RESULT 64
 #define SIM_MAX_QUEUES 16
+
+/*
+ * Not in the uapi header; from the virtio 1.2 specification (5.9.3, 5.9.7):
+ * with REVISION_1 the opcode-specific fixed-length part of a request has the
+ * size of its own structure instead of being padded to 56 (control) or 48
+ * (data) bytes, and session-mode data requests carry FLAG_SESSION_MODE.
+ */
+#define SIM_F_REVISION_1 0
+#define SIM_FLAG_SESSION_MODE 1
+#define SIM_CTRL_HDR_LEN sizeof(struct virtio_crypto_ctrl_header)
+#define SIM_DATA_HDR_LEN sizeof(struct virtio_crypto_op_header)
+#define SIM_CTRL_FLF_LEGACY 56
+#define SIM_DATA_FLF_LEGACY 48
+#define SIM_AEAD_DATA_FLF_REV1 24	/* the uapi para, then tag_len and a reserved word */
 
 static_assert(sizeof(struct virtio_crypto_op_ctrl_req) == 72);
 static_assert(sizeof(struct virtio_crypto_op_data_req) == 72);
@@ -243,6 +264,7 @@ struct sim_state {
 	u64 max_size;
 	u32 max_sessions;
 	u32 sessions_live;
+	bool rev1;		/* VIRTIO_CRYPTO_F_REVISION_1 negotiated */
 	struct sim_session *sessions;
 	struct sim_faults faults;
 	struct sim_counters cnt;
@@ -526,6 +548,31 @@ static int sim_ctrl_service(u32 opcode, bool *create)
 	return -1;
 }
 
+/* Size of the fixed-length part of a control request (-1: unknown opcode). */
+static int sim_ctrl_flf_len(const struct sim_state *st, u32 opcode)
+{
+	bool create;
+	int svc = sim_ctrl_service(opcode, &create);
+
+	if (!st->rev1)
+		return SIM_CTRL_FLF_LEGACY;
+	if (svc < 0)
+		return -1;
+	if (!create)
+		return sizeof(struct virtio_crypto_destroy_session_req) -
+		       sizeof_field(struct virtio_crypto_destroy_session_req, padding);
+	switch (svc) {
+	case SIM_CIPHER:
+		return sizeof(struct virtio_crypto_sym_create_session_req);
+	case SIM_HASH:
+		return offsetof(struct virtio_crypto_hash_session_para, padding);
+	case SIM_MAC:
+		return sizeof(struct virtio_crypto_mac_session_para);
+	default:
+		return sizeof(struct virtio_crypto_aead_session_para);
+	}
+}
+
 /* Length of the key that follows a create-session request, and its limit. */
 static u32 sim_ctrl_keylen(const struct sim_state *st, const struct virtio_crypto_op_ctrl_req *req,
 			   enum sim_service svc, u32 *limit)
@@ -556,16 +603,19 @@ static u32 sim_ctrl_keylen(const struct sim_state *st, const struct virtio_crypt
  */
 static bool sim_handle_ctrl(struct sim_state *st, struct sim_io *io)
 {
-	struct virtio_crypto_op_ctrl_req req;
+	struct virtio_crypto_op_ctrl_req req = {};
 	struct virtio_crypto_session_input input = {};
 	u32 opcode, keylen, limit;
 	bool create = false, ok = true;
 	u8 *key = NULL, status;
-	int svc, slot = -1;
+	int svc, slot = -1, flf;
 
-	if (!sim_pull(io, &req, sizeof(req)))
+	if (!sim_pull(io, &req.header, SIM_CTRL_HDR_LEN))
 		return false;
 	opcode = le32_to_cpu(req.header.opcode);
+	flf = sim_ctrl_flf_len(st, opcode);
+	if (flf >= 0 && !sim_pull(io, &req.u, flf))
+		return false;
 	svc = sim_ctrl_service(opcode, &create);
 	if (svc < 0) {
 		status = VIRTIO_CRYPTO_NOTSUPP;
@@ -811,13 +861,33 @@ out:
 	return err;
 }
 
+/* Size of the fixed-length part of a data request. */
+static size_t sim_data_flf_len(const struct sim_state *st, u32 opcode)
+{
+	if (!st->rev1)
+		return SIM_DATA_FLF_LEGACY;
+	switch (opcode) {
+	case VIRTIO_CRYPTO_HASH:
+		return sizeof(struct virtio_crypto_hash_para);
+	case VIRTIO_CRYPTO_MAC:
+		return sizeof(struct virtio_crypto_mac_para);
+	case VIRTIO_CRYPTO_AEAD_ENCRYPT:
+	case VIRTIO_CRYPTO_AEAD_DECRYPT:
+		return SIM_AEAD_DATA_FLF_REV1;
+	default:
+		/* Symmetric (cipher) requests keep their 48 bytes; unknown ones have no more. */
+		return opcode == VIRTIO_CRYPTO_CIPHER_ENCRYPT || opcode == VIRTIO_CRYPTO_CIPHER_DECRYPT ?
+			       sizeof(struct virtio_crypto_sym_data_req) : 0;
+	}
+}
+
 /*
  * Data request: readable [data_req 72 B][service data], writable
  * [service output][status]. Returns false if malformed beyond answering.
  */
 static bool sim_handle_data(struct sim_state *st, struct sim_io *io)
 {
-	struct virtio_crypto_op_data_req req;
+	struct virtio_crypto_op_data_req req = {};
 	struct sim_session *s;
 	u8 status = VIRTIO_CRYPTO_OK;
 	enum sim_service svc;
@@ -826,10 +896,16 @@ static bool sim_handle_data(struct sim_state *st, struct sim_io *io)
 	u64 id;
 	int err = 0;
 
-	if (!sim_pull(io, &req, sizeof(req)) || !sim_writable(io))
+	if (!sim_pull(io, &req.header, SIM_DATA_HDR_LEN) || !sim_writable(io))
 		return false;
 	opcode = le32_to_cpu(req.header.opcode);
 	id = le64_to_cpu(req.header.session_id);
+	if (!sim_pull(io, &req.u, sim_data_flf_len(st, opcode)))
+		return false;
+	if (st->rev1 && !(le32_to_cpu(req.header.flag) & SIM_FLAG_SESSION_MODE)) {
+		status = VIRTIO_CRYPTO_NOTSUPP;	/* stateless mode is not offered */
+		goto out;
+	}
 	switch (opcode) {
 	case VIRTIO_CRYPTO_CIPHER_DECRYPT:
 		encrypt = false;
@@ -875,6 +951,11 @@ static bool sim_handle_data(struct sim_state *st, struct sim_io *io)
 		err = sim_data_digest(st, io, &req.u.mac_req.para.hash, s, &status);
 		break;
 	case SIM_AEAD:
+		/* REVISION_1 carries the tag length right after the uapi para. */
+		if (st->rev1 && get_unaligned_le32(req.u.aead_req.padding) != s->result_len) {
+			status = VIRTIO_CRYPTO_BADMSG;
+			break;
+		}
 		err = sim_data_aead(st, io, &req.u.aead_req.para, s, &status);
 		break;
 	default:
@@ -1008,6 +1089,7 @@ static bool sim_handle_req(struct vdpasim_crypto *c, unsigned int qidx)
 	if (ret != 1)
 		return false;
 	c->st.cnt.requests[qidx]++;
+	c->st.rev1 = vdpasim->features & BIT_ULL(SIM_F_REVISION_1);
 	if (atomic_dec_if_positive(ctrl ? &c->st.faults.hang_ctrl : &c->st.faults.hang_data) >= 0) {
 		sim_hold(c, qidx, 0, true);
 		return true;
@@ -1229,6 +1311,10 @@ static int sim_counters_show(struct seq_file *m, void *v)
 	seq_printf(m, "held %llu\n", READ_ONCE(n->held));
 	seq_printf(m, "reordered_batches %llu\n", READ_ONCE(n->reordered));
 	seq_printf(m, "hung %llu\n", READ_ONCE(n->hung));
+	seq_printf(m, "revision_1.offered %d\n",
+		   !!(c->vdpasim.dev_attr.supported_features & BIT_ULL(SIM_F_REVISION_1)));
+	seq_printf(m, "revision_1.negotiated %d\n",
+		   !!(READ_ONCE(c->vdpasim.features) & BIT_ULL(SIM_F_REVISION_1)));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(sim_counters);
@@ -1349,7 +1435,7 @@ static int sim_dev_create(struct vdpa_mgmt_dev *mdev, const char *name,
 	attr.mgmt_dev = mdev;
 	attr.name = name;
 	attr.id = VIRTIO_ID_CRYPTO;
-	attr.supported_features = VDPASIM_FEATURES;
+	attr.supported_features = VDPASIM_FEATURES | (revision_1 ? BIT_ULL(SIM_F_REVISION_1) : 0);
 	attr.nvqs = nq + 1;
 	attr.ngroups = 1;
 	attr.nas = 1;
@@ -1463,6 +1549,11 @@ static void kat_put(struct kat_buf *b, const void *p, size_t n)
 	b->rd_len += n;
 }
 
+/* REVISION_1 fixed-length parts: sym create 56, hash 8, MAC 16, AEAD 24 bytes. */
+static const u8 kat_ctrl_flf_rev1[SIM_NSERVICES] = { 56, 8, 16, 24 };
+/* ... and of data requests: sym 48, hash 8, MAC 8, AEAD 24 bytes. */
+static const u8 kat_data_flf_rev1[SIM_NSERVICES] = { 48, 8, 8, 24 };
+
 /* Runs a control request through sim_handle_ctrl(); returns the status. */
 static int kat_create(struct sim_state *st, const struct sim_kat *t, bool encrypt,
 		      const u8 *key, int keylen, u64 *id)
@@ -1505,7 +1596,9 @@ static int kat_create(struct sim_state *st, const struct sim_kat *t, bool encryp
 		req.u.aead_create_session.para.op = cpu_to_le32(op);
 		break;
 	}
-	kat_put(b, &req, sizeof(req));
+	/* Sizes of the fixed-length parts as the specification lists them. */
+	kat_put(b, &req.header, 16);
+	kat_put(b, &req.u, st->rev1 ? kat_ctrl_flf_rev1[t->service] : 56);
 	if (t->service != SIM_HASH)
 		kat_put(b, key, keylen);
 	io.rd = b->rd;
@@ -1536,7 +1629,8 @@ static int kat_destroy(struct sim_state *st, enum sim_service svc, u64 id)
 	req.header.opcode = cpu_to_le32(destroy[svc]);
 	req.u.destroy_session.session_id = cpu_to_le64(id);
 	io.rd = (const u8 *)&req;
-	io.rd_len = sizeof(req);
+	io.rd_len = 16 + (st->rev1 ? 8 : 56);
+	static_assert(offsetof(struct virtio_crypto_op_ctrl_req, u) == 16);
 	io.wr = &status;
 	io.wr_len = 1;
 	if (!sim_handle_ctrl(st, &io))
@@ -1563,6 +1657,8 @@ static int kat_data(struct sim_state *st, const struct sim_kat *t, bool encrypt,
 		return -ENOMEM;
 	req.header.session_id = cpu_to_le64(id);
 	req.header.algo = cpu_to_le32(t->algo);
+	if (st->rev1)
+		req.header.flag = cpu_to_le32(SIM_FLAG_SESSION_MODE);
 	switch (t->service) {
 	case SIM_CIPHER:
 		req.header.opcode = cpu_to_le32(encrypt ? VIRTIO_CRYPTO_CIPHER_ENCRYPT :
@@ -1589,9 +1685,12 @@ static int kat_data(struct sim_state *st, const struct sim_kat *t, bool encrypt,
 		req.u.aead_req.para.aad_len = cpu_to_le32(aad_len);
 		req.u.aead_req.para.src_data_len = cpu_to_le32(in_len);
 		req.u.aead_req.para.dst_data_len = cpu_to_le32(out_len);
+		put_unaligned_le32(t->result_len, req.u.aead_req.padding);	/* REVISION_1 tag_len */
 		break;
 	}
-	kat_put(b, &req, sizeof(req));
+	static_assert(offsetof(struct virtio_crypto_op_data_req, u) == 24);
+	kat_put(b, &req.header, 24);
+	kat_put(b, &req.u, st->rev1 ? kat_data_flf_rev1[t->service] : 48);
 	kat_put(b, iv, ivlen);
 	kat_put(b, in, in_len);
 	kat_put(b, aad, aad_len);
@@ -1662,6 +1761,7 @@ static bool kat_run(struct sim_state *st, const struct sim_kat *t)
 {
 	struct kat_vec *v = kzalloc(sizeof(*v), GFP_KERNEL);
 	const char *err = NULL;
+	int rev1 = 0;
 
 	if (!v)
 		return false;
@@ -1674,15 +1774,22 @@ static bool kat_run(struct sim_state *st, const struct sim_kat *t)
 		err = "bad vector";
 		goto out;
 	}
-	/* Each direction of a cipher or AEAD, digests once. */
-	err = kat_run_one(st, t, v, true, false);
-	if (!err && (t->service == SIM_CIPHER || t->service == SIM_AEAD))
-		err = kat_run_one(st, t, v, false, false);
-	if (!err && t->service == SIM_AEAD)
-		err = kat_run_one(st, t, v, false, true);
+	/* Each direction of a cipher or AEAD, digests once; both request layouts. */
+	for (rev1 = 0; rev1 < 2; rev1++) {
+		st->rev1 = rev1;
+		err = kat_run_one(st, t, v, true, false);
+		if (!err && (t->service == SIM_CIPHER || t->service == SIM_AEAD))
+			err = kat_run_one(st, t, v, false, false);
+		if (!err && t->service == SIM_AEAD)
+			err = kat_run_one(st, t, v, false, true);
+		if (err)
+			break;
+	}
+	st->rev1 = false;
 out:
-	kat_log("%s %s (%s)%s%s\n", err ? "FAIL" : "ok", t->name, t->source,
-		err ? ": " : "", err ? err : "");
+	kat_log("%s %s (%s)%s%s%s\n", err ? "FAIL" : "ok", t->name, t->source,
+		err ? ": " : "", err ? err : "",
+		err ? (rev1 ? " (REVISION_1 layout)" : " (legacy layout)") : "");
 	if (err)
 		pr_err(DRV_NAME ": self-test %s (%s) failed: %s\n", t->name, t->source, err);
 	kfree(v);
@@ -1736,6 +1843,26 @@ static void kat_negative(struct sim_state *st)
 		ok = false;
 	}
 	kat_log("%s a request shorter than its header says is refused as malformed\n",
+		ok ? "ok" : "FAIL");
+	/* REVISION_1 without stateless mode: a data request must be in session mode. */
+	if (n) {
+		struct {
+			struct virtio_crypto_op_header header;
+			struct virtio_crypto_hash_para para;
+			u8 src[3];
+		} __packed req = {};
+		struct sim_io io = { .rd = (const u8 *)&req, .rd_len = sizeof(req),
+				     .wr = out, .wr_len = 33 };
+
+		req.header.opcode = cpu_to_le32(VIRTIO_CRYPTO_HASH);
+		req.header.session_id = cpu_to_le64(ids[0]);
+		req.para.src_data_len = cpu_to_le32(3);
+		req.para.hash_result_len = cpu_to_le32(32);
+		st->rev1 = true;
+		ok = sim_handle_data(st, &io) && out[32] == VIRTIO_CRYPTO_NOTSUPP;
+		st->rev1 = false;
+	}
+	kat_log("%s REVISION_1: a data request without FLAG_SESSION_MODE answers NOTSUPP\n",
 		ok ? "ok" : "FAIL");
 	for (i = 0; i < n; i++)
 		kat_destroy(st, SIM_HASH, ids[i]);
