@@ -300,7 +300,7 @@ struct vdpasim_crypto {
 	struct vdpa_config_ops ops;
 	const struct vdpa_config_ops *sim_ops;
 	struct vdpa_callback config_cb;
-	spinlock_t cb_lock;	/* config_cb */
+	struct mutex cb_lock;	/* config_cb, held while calling it */
 	struct list_head held;	/* under vdpasim.mutex */
 	unsigned int nbatch;
 	unsigned long batch_deadline;
@@ -1195,33 +1195,36 @@ static void sim_set_config_cb(struct vdpa_device *vdpa, struct vdpa_callback *cb
 {
 	struct vdpasim_crypto *c = vdpa_to_crypto(vdpa);
 
-	spin_lock(&c->cb_lock);
+	mutex_lock(&c->cb_lock);
 	c->config_cb = *cb;
-	spin_unlock(&c->cb_lock);
+	mutex_unlock(&c->cb_lock);
 }
 
+/* Under the lock, so that a reset cannot forget the callback while it runs. */
 static void sim_config_changed(struct vdpasim_crypto *c)
 {
-	struct vdpa_callback cb;
-
-	spin_lock(&c->cb_lock);
-	cb = c->config_cb;
-	spin_unlock(&c->cb_lock);
-	if (cb.callback)
-		cb.callback(cb.private);
+	mutex_lock(&c->cb_lock);
+	if (c->config_cb.callback)
+		c->config_cb.callback(c->config_cb.private);
+	mutex_unlock(&c->cb_lock);
 }
 
 static void sim_state_free(struct sim_state *st);
 
 /*
  * A reset returns the device to its initial state: sessions and withheld
- * completions are dropped.
+ * completions are dropped, and the config callback is forgotten (virtio_vdpa
+ * sets it again after its reset, and never clears it: keeping it past a reset
+ * could call into a virtio device that is gone).
  */
 static void sim_reset_state(struct vdpasim_crypto *c)
 {
 	struct sim_held *h, *tmp;
 	u32 i;
 
+	mutex_lock(&c->cb_lock);
+	c->config_cb = (struct vdpa_callback){};
+	mutex_unlock(&c->cb_lock);
 	mutex_lock(&c->vdpasim.mutex);
 	for (i = 0; i < c->st.max_sessions; i++) {
 		if (c->st.sessions[i].used) {
@@ -1453,7 +1456,7 @@ static int sim_dev_create(struct vdpa_mgmt_dev *mdev, const char *name,
 	c->hw_ready = true;
 	INIT_LIST_HEAD(&c->held);
 	INIT_DELAYED_WORK(&c->release_work, sim_release_work);
-	spin_lock_init(&c->cb_lock);
+	mutex_init(&c->cb_lock);
 	c->sim_ops = simdev->vdpa.config;
 	c->ops = *c->sim_ops;
 	c->ops.kick_vq = sim_kick_vq;
