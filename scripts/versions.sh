@@ -7,7 +7,7 @@ BINDGEN_VERSION=0.69.5
 QEMU_DEB_VERSION="1:7.2+dfsg-7+deb12u18+b3"
 
 # Where the guest kernel build is cached (outside the clone).
-CACHE_DIR="${VCRYPTO_CACHE:-$HOME/.cache/virtio-crypto-rs}"
+CACHE_DIR="${VCRS_CACHE:-$HOME/.cache/virtio-crypto-rs}"
 
 LLVM_BIN=/usr/lib/llvm-${LLVM_MAJOR}/bin
 BINDGEN_BIN="$HOME/.cargo/bin/bindgen"
