@@ -232,6 +232,7 @@ struct sim_faults {
 	u32 data_status;	/* status forced on the next data_count data requests */
 	atomic_t data_count;
 	u32 delay_ms;		/* completion delay of every data request */
+	u32 delay_ctrl_ms;	/* completion delay of every control request */
 	u32 reorder;		/* complete data requests in batches of this many, reversed */
 	atomic_t hang_data;	/* the next N data requests are never completed */
 	atomic_t hang_ctrl;	/* the next N control requests are never completed */
@@ -981,7 +982,8 @@ static void sim_notify(struct vdpasim_virtqueue *vq)
 }
 
 /* Withholds the completion of the request at vq->head (fault injection). */
-static void sim_hold(struct vdpasim_crypto *c, unsigned int qidx, u32 len, bool forever)
+static void sim_hold(struct vdpasim_crypto *c, unsigned int qidx, u32 len, bool forever,
+		     u32 delay_ms, bool batch)
 {
 	struct vdpasim *vdpasim = &c->vdpasim;
 	struct sim_held *h = kzalloc(sizeof(*h), GFP_KERNEL);
@@ -996,8 +998,8 @@ static void sim_hold(struct vdpasim_crypto *c, unsigned int qidx, u32 len, bool 
 	h->len = len;
 	h->generation = vdpasim->generation;
 	h->forever = forever;
-	h->due = jiffies + msecs_to_jiffies(READ_ONCE(c->st.faults.delay_ms));
-	if (!forever && READ_ONCE(c->st.faults.reorder) > 1) {
+	h->due = jiffies + msecs_to_jiffies(delay_ms);
+	if (!forever && batch) {
 		h->batch = true;
 		if (!c->nbatch++)
 			c->batch_deadline = jiffies + msecs_to_jiffies(20);
@@ -1082,7 +1084,8 @@ static bool sim_handle_req(struct vdpasim_crypto *c, unsigned int qidx)
 	struct vdpasim_virtqueue *vq = &vdpasim->vqs[qidx];
 	struct sim_io io = { .vq = vq };
 	bool ctrl = qidx == c->nqueues;
-	bool ok, delayed;
+	bool ok, batch;
+	u32 delay;
 	int ret;
 
 	ret = vringh_getdesc_iotlb(&vq->vring, &vq->out_iov, &vq->in_iov, &vq->head, GFP_ATOMIC);
@@ -1091,7 +1094,7 @@ static bool sim_handle_req(struct vdpasim_crypto *c, unsigned int qidx)
 	c->st.cnt.requests[qidx]++;
 	c->st.rev1 = vdpasim->features & BIT_ULL(SIM_F_REVISION_1);
 	if (atomic_dec_if_positive(ctrl ? &c->st.faults.hang_ctrl : &c->st.faults.hang_data) >= 0) {
-		sim_hold(c, qidx, 0, true);
+		sim_hold(c, qidx, 0, true, 0, false);
 		return true;
 	}
 	if (vq->out_iov.used < 1 || vq->in_iov.used < 1)
@@ -1107,9 +1110,10 @@ static bool sim_handle_req(struct vdpasim_crypto *c, unsigned int qidx)
 		vringh_complete_iotlb(&vq->vring, vq->head, 0);
 		return false;
 	}
-	delayed = !ctrl && (READ_ONCE(c->st.faults.delay_ms) || READ_ONCE(c->st.faults.reorder) > 1);
-	if (delayed) {
-		sim_hold(c, qidx, io.written, false);
+	delay = ctrl ? READ_ONCE(c->st.faults.delay_ctrl_ms) : READ_ONCE(c->st.faults.delay_ms);
+	batch = !ctrl && READ_ONCE(c->st.faults.reorder) > 1;
+	if (delay || batch) {
+		sim_hold(c, qidx, io.written, false, delay, batch);
 		mod_delayed_work(system_wq, &c->release_work, 0);
 	} else {
 		vringh_complete_iotlb(&vq->vring, vq->head, io.written);
@@ -1368,6 +1372,7 @@ DEFINE_DEBUGFS_ATTRIBUTE(sim_atomic_fops, sim_atomic_get, sim_atomic_set, "%llu\
  *   fail_data_count   requests (ERR 1, BADMSG 2, NOTSUPP 3, INVSESS 4, NOSPC 5,
  *                     KEY_REJECTED 6)
  *   delay_ms          every data request completes this much later
+ *   delay_ctrl_ms     every control request completes this much later
  *   reorder           data requests complete in batches of this many, the
  *                     latest first (a batch not full after 20 ms completes)
  *   hang_data         the next N data requests are never completed (until a
@@ -1386,6 +1391,7 @@ static void sim_debugfs_init(struct vdpasim_crypto *c, const char *name)
 	debugfs_create_u32("fail_data_status", 0644, c->dbg, &f->data_status);
 	debugfs_create_file("fail_data_count", 0644, c->dbg, &f->data_count, &sim_atomic_fops);
 	debugfs_create_u32("delay_ms", 0644, c->dbg, &f->delay_ms);
+	debugfs_create_u32("delay_ctrl_ms", 0644, c->dbg, &f->delay_ctrl_ms);
 	debugfs_create_u32("reorder", 0644, c->dbg, &f->reorder);
 	debugfs_create_file("hang_data", 0644, c->dbg, &f->hang_data, &sim_atomic_fops);
 	debugfs_create_file("hang_ctrl", 0644, c->dbg, &f->hang_ctrl, &sim_atomic_fops);
