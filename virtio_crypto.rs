@@ -165,7 +165,7 @@ impl VCrypto {
                 vq.get_buf()
             };
             match item {
-                Some((job, _len)) => session::finish(job),
+                Some((job, _len)) => session::finish(self, job),
                 None => break,
             }
         }

@@ -88,14 +88,30 @@ for s in "1 5 ERR" "2 74 BADMSG" "3 95 NOTSUPP" "4 22 INVSESS" "5 28 NOSPC" "6 1
     inject data $1 $2 $3
     inject ctrl $1 $2 $3
 done
-# Delayed completion.
-echo 300 > $D/delay_ms
-t0=$(cut -d' ' -f1 /proc/uptime)
-kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.f
-t1=$(cut -d' ' -f1 /proc/uptime)
-echo 0 > $D/delay_ms
-elapsed=$(awk -v a=$t0 -v b=$t1 'BEGIN { printf "%d", (b - a) * 1000 }')
+# Delayed completion (kenc_timed: one encryption of /tmp/msg into /tmp/ct.f, its
+# duration in $elapsed ms and its exit status in $rc).
+kenc_timed() {
+    local t0 t1
+    t0=$(cut -d' ' -f1 /proc/uptime)
+    kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.f 2>/dev/null; rc=$?
+    t1=$(cut -d' ' -f1 /proc/uptime)
+    elapsed=$(awk -v a=$t0 -v b=$t1 'BEGIN { printf "%d", (b - a) * 1000 }')
+}
+echo 300 > $D/delay_ms; kenc_timed; echo 0 > $D/delay_ms
 check "delay_ms=300: the request took ${elapsed} ms and is correct" sh -c "[ $elapsed -ge 300 ] && cmp -s /tmp/ct.f /tmp/ct.gen"
+echo 1000 > $D/delay_ctrl_ms; kenc_timed; echo 0 > $D/delay_ctrl_ms
+check "delay_ctrl_ms=1000: setkey waited for the session (${elapsed} ms in all) and the result is correct" sh -c "[ $elapsed -ge 1000 ] && cmp -s /tmp/ct.f /tmp/ct.gen"
+# An answer later than the driver's 5 s timeout: setkey fails, and the session the
+# device then creates must not be left behind.
+echo 6000 > $D/delay_ctrl_ms
+kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.f 2>/dev/null; rc=$?
+echo 0 > $D/delay_ctrl_ms
+check "delay_ctrl_ms=6000: setkey fails with ETIMEDOUT (rc $rc)" [ $rc = $((256 - 110)) ]
+# Wait for the late answer (the driver logs it), then for the destruction.
+n=0; while ! dmesg | grep -q 'created after its request timed out' && [ $n -lt 40 ]; do sleep 0.25; n=$((n + 1)); done
+check "the late answer reached the driver, which reported the orphan session" sh -c "dmesg | grep -q 'created after its request timed out'"
+n=0; while [ "$(counter sessions_live)" != 0 ] && [ $n -lt 40 ]; do sleep 0.25; n=$((n + 1)); done
+check "the orphan session was destroyed ($(counter sessions_live) live on the device)" [ "$(counter sessions_live)" = 0 ]
 # Out-of-order completion: 4 concurrent users, completions in reversed batches.
 echo 4 > $D/reorder
 for i in 1 2 3 4; do
@@ -115,12 +131,9 @@ check "HW_READY set again: the algorithms are back and pass their self-tests" wa
 kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.f
 check "encryption correct after HW_READY came back" cmp -s /tmp/ct.f /tmp/ct.gen
 # A control request that is never answered: the driver times out.
-echo 1 > $D/hang_ctrl
-t0=$(cut -d' ' -f1 /proc/uptime)
-kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.f 2>/tmp/err.f; rc=$?
-t1=$(cut -d' ' -f1 /proc/uptime)
-elapsed=$(awk -v a=$t0 -v b=$t1 'BEGIN { printf "%d", (b - a) }')
-check "hang_ctrl: setkey fails (rc $rc) after the driver's timeout (${elapsed} s)" sh -c "[ $rc != 0 ] && [ $elapsed -ge 4 ]"
+echo 1 > $D/hang_ctrl; kenc_timed
+check "hang_ctrl: setkey fails with ETIMEDOUT (rc $rc) after the driver's timeout (${elapsed} ms)" \
+    sh -c "[ $rc = $((256 - 110)) ] && [ $elapsed -ge 5000 ]"
 kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.f
 check "the next session and request are correct again" cmp -s /tmp/ct.f /tmp/ct.gen
 check "counters: one request never completed" [ "$(counter hung)" = 1 ]
