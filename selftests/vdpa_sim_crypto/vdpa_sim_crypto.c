@@ -47,6 +47,7 @@
 #include <linux/workqueue.h>
 #include <linux/hex.h>
 #include <linux/unaligned.h>
+#include <linux/prandom.h>
 #include <crypto/skcipher.h>
 #include <crypto/hash.h>
 #include <crypto/aead.h>
@@ -1400,6 +1401,16 @@ static void sim_debugfs_init(struct vdpasim_crypto *c, const char *name)
 
 /* ---- devices ---- */
 
+static int sim_state_alloc(struct sim_state *st, u32 nsessions)
+{
+	if (!nsessions)
+		return -EINVAL;
+	st->max_sessions = nsessions;
+	st->sessions = kvcalloc(nsessions, sizeof(*st->sessions), GFP_KERNEL);
+	return st->sessions ? 0 : -ENOMEM;
+}
+
+/* A device's state, from the module parameters. */
 static int sim_state_init(struct sim_state *st)
 {
 	int i;
@@ -1414,11 +1425,9 @@ static int sim_state_init(struct sim_state *st)
 	st->max_cipher_key_len = min(max_cipher_key_len, SIM_MAX_KEY);
 	st->max_auth_key_len = min(max_auth_key_len, SIM_MAX_AUTH_KEY);
 	st->max_size = max_size;
-	st->max_sessions = max_sessions;
-	if (!st->max_sessions || st->max_size < 2)
+	if (st->max_size < 2)
 		return -EINVAL;
-	st->sessions = kvcalloc(st->max_sessions, sizeof(*st->sessions), GFP_KERNEL);
-	return st->sessions ? 0 : -ENOMEM;
+	return sim_state_alloc(st, max_sessions);
 }
 
 static void sim_mgmtdev_release(struct device *dev)
@@ -1883,29 +1892,150 @@ static void kat_negative(struct sim_state *st)
 		status == VIRTIO_CRYPTO_INVSESS ? "ok" : "FAIL");
 }
 
+/* Mostly lengths that algorithms take (key, IV, digest, tag sizes). */
+static u32 kat_fuzz_small(struct rnd_state *rs)
+{
+	static const u8 sizes[] = { 0, 1, 4, 8, 12, 16, 20, 24, 28, 32, 48, 64 };
+	u32 r = prandom_u32_state(rs);
+
+	return r % 3 ? sizes[(r >> 8) % ARRAY_SIZE(sizes)] : (r >> 8) % 80;
+}
+
+/* A plausible control request body: an implemented algorithm, valid op words. */
+static void kat_fuzz_ctrl(struct rnd_state *rs, __le32 *w, u32 opcode)
+{
+	bool create;
+	int svc = sim_ctrl_service(opcode, &create);
+	const struct sim_alg *a;
+	unsigned int n = 0;
+
+	if (!create) {
+		w[4] = cpu_to_le32(prandom_u32_state(rs) % 9);	/* session id */
+		w[5] = 0;
+		return;
+	}
+	for (a = sim_algs[svc]; a->generic; a++)
+		n++;
+	w[4] = cpu_to_le32(sim_algs[svc][prandom_u32_state(rs) % n].id);
+	switch (svc) {
+	case SIM_CIPHER:	/* algo, keylen, op; op_type at byte 48 */
+		w[6] = cpu_to_le32(1 + prandom_u32_state(rs) % 2);
+		w[16] = cpu_to_le32(prandom_u32_state(rs) % 4 ? VIRTIO_CRYPTO_SYM_OP_CIPHER : 2);
+		break;
+	case SIM_AEAD:		/* algo, key_len, tag, aad_len, op */
+		w[8] = cpu_to_le32(1 + prandom_u32_state(rs) % 2);
+		break;
+	default:		/* algo, result_len (, auth_key_len) */
+		break;
+	}
+}
+
+/*
+ * Robustness: random requests (mostly valid opcodes and small session ids and
+ * lengths, everything else random, random room on both sides, both layouts)
+ * must each be answered with a defined status or refused as malformed.
+ */
+static void kat_fuzz(struct sim_state *st)
+{
+	static const u32 ctrl_ops[] = {
+		VIRTIO_CRYPTO_CIPHER_CREATE_SESSION, VIRTIO_CRYPTO_CIPHER_DESTROY_SESSION,
+		VIRTIO_CRYPTO_HASH_CREATE_SESSION, VIRTIO_CRYPTO_HASH_DESTROY_SESSION,
+		VIRTIO_CRYPTO_MAC_CREATE_SESSION, VIRTIO_CRYPTO_MAC_DESTROY_SESSION,
+		VIRTIO_CRYPTO_AEAD_CREATE_SESSION, VIRTIO_CRYPTO_AEAD_DESTROY_SESSION,
+	};
+	static const u32 data_ops[] = {
+		VIRTIO_CRYPTO_CIPHER_ENCRYPT, VIRTIO_CRYPTO_CIPHER_DECRYPT, VIRTIO_CRYPTO_HASH,
+		VIRTIO_CRYPTO_MAC, VIRTIO_CRYPTO_AEAD_ENCRYPT, VIRTIO_CRYPTO_AEAD_DECRYPT,
+	};
+	const unsigned int rounds = 4000;
+	unsigned int i, j, answered = 0, refused = 0, bad = 0, succeeded = 0;
+	u32 status;
+	struct rnd_state rs;
+	struct kat_buf *b = kzalloc(sizeof(*b), GFP_KERNEL);
+
+	if (!b) {
+		kat_log("FAIL robustness: out of memory\n");
+		return;
+	}
+	prandom_seed_state(&rs, 20261125);
+	for (i = 0; i < rounds; i++) {
+		bool ctrl = prandom_u32_state(&rs) & 1;
+		u32 r = prandom_u32_state(&rs);
+		struct sim_io io = {};
+		__le32 *w = (__le32 *)b->rd;
+
+		prandom_bytes_state(&rs, b->rd, 256);
+		/* Small values in the parameter words make deeper paths reachable. */
+		for (j = 4; j < 18; j++)
+			if (prandom_u32_state(&rs) % 4)
+				w[j] = cpu_to_le32(kat_fuzz_small(&rs));
+		if (r % 10) {
+			w[0] = cpu_to_le32(ctrl ? ctrl_ops[r % ARRAY_SIZE(ctrl_ops)] :
+						  data_ops[r % ARRAY_SIZE(data_ops)]);
+			if (ctrl) {
+				kat_fuzz_ctrl(&rs, w, ctrl_ops[r % ARRAY_SIZE(ctrl_ops)]);
+			} else {
+				w[2] = cpu_to_le32(prandom_u32_state(&rs) % 9);	/* session */
+				w[3] = 0;
+				w[4] = cpu_to_le32(SIM_FLAG_SESSION_MODE);
+			}
+		}
+		st->rev1 = prandom_u32_state(&rs) & 1;
+		io.rd = b->rd;
+		io.rd_len = prandom_u32_state(&rs) % 257;
+		memset(b->wr, 0xee, sizeof(b->wr));
+		io.wr = b->wr;
+		io.wr_len = prandom_u32_state(&rs) % 129;
+		if (!(ctrl ? sim_handle_ctrl(st, &io) : sim_handle_data(st, &io))) {
+			refused++;
+			continue;
+		}
+		answered++;
+		/* The status is the session input's word, or the last byte written. */
+		if (ctrl && io.written == sizeof(struct virtio_crypto_session_input))
+			status = le32_to_cpu(((struct virtio_crypto_session_input *)b->wr)->status);
+		else
+			status = io.written ? io.wr[-1] : 0xff;
+		if (status > VIRTIO_CRYPTO_KEY_REJECTED)
+			bad++;
+		else if (status == VIRTIO_CRYPTO_OK)
+			succeeded++;
+	}
+	st->rev1 = false;
+	kfree(b);
+	kat_log("%s robustness: %u random requests, %u answered (%u with OK), %u refused as malformed, %u without a status in OK..KEY_REJECTED\n",
+		bad || !succeeded || !refused ? "FAIL" : "ok", rounds, answered, succeeded, refused,
+		bad);
+}
+
+/* A state offering everything implemented, whatever the parameters say. */
+static int kat_state_init(struct sim_state *st, u32 nsessions)
+{
+	int i;
+
+	*st = (struct sim_state){};
+	st->services = ~0U;
+	for (i = 0; i < SIM_NSERVICES; i++)
+		st->masks[i] = sim_implemented(i);
+	st->max_cipher_key_len = SIM_MAX_KEY;
+	st->max_auth_key_len = SIM_MAX_AUTH_KEY;
+	st->max_size = 1 << 20;
+	return sim_state_alloc(st, nsessions);
+}
+
 static void kat_all(void)
 {
-	struct sim_state st = {};
+	struct sim_state st;
 	unsigned int i, pass = 0, fail = 0;
-	int saved_sessions = max_sessions;
 
 	kat_report = kzalloc(KAT_REPORT_SIZE, GFP_KERNEL);
 	if (!kat_report)
 		return;
-	max_sessions = 2;
-	if (sim_state_init(&st)) {
-		max_sessions = saved_sessions;
+	/* Two sessions: enough for every vector, and the NOSPC check relies on it. */
+	if (kat_state_init(&st, 2)) {
 		kat_log("FAIL state allocation\n");
 		return;
 	}
-	max_sessions = saved_sessions;
-	/* The self-test covers everything implemented, whatever is advertised. */
-	st.services = ~0U;
-	for (i = 0; i < SIM_NSERVICES; i++)
-		st.masks[i] = sim_implemented(i);
-	st.max_cipher_key_len = SIM_MAX_KEY;
-	st.max_auth_key_len = SIM_MAX_AUTH_KEY;
-	st.max_size = 1 << 20;
 	for (i = 0; i < ARRAY_SIZE(sim_kats); i++) {
 		if (kat_run(&st, &sim_kats[i]))
 			pass++;
@@ -1913,6 +2043,12 @@ static void kat_all(void)
 			fail++;
 	}
 	kat_negative(&st);
+	sim_state_free(&st);
+	if (kat_state_init(&st, 8)) {
+		kat_log("FAIL state allocation\n");
+		return;
+	}
+	kat_fuzz(&st);
 	sim_state_free(&st);
 	pr_info(DRV_NAME ": known-answer self-test: %u passed, %u failed\n", pass, fail);
 }
