@@ -639,22 +639,22 @@ static bool sim_handle_ctrl(struct sim_state *st, struct sim_io *io)
 	keylen = sim_ctrl_keylen(st, &req, svc, &limit);
 	if (keylen > sim_readable(io))
 		return false;
+	slot = sim_free_slot(st);
 	if (atomic_dec_if_positive(&st->faults.ctrl_count) >= 0) {
 		status = st->faults.ctrl_status;
 		st->cnt.injected++;
 	} else if (keylen > limit) {
 		status = VIRTIO_CRYPTO_ERR;
-	} else if ((slot = sim_free_slot(st)) < 0) {
+	} else if (slot < 0) {
 		status = VIRTIO_CRYPTO_NOSPC;
 	} else {
 		key = kmalloc(max_t(u32, keylen, 1), GFP_KERNEL);
-		if (!key) {
+		if (!key)
 			status = VIRTIO_CRYPTO_ERR;
-		} else if (!sim_pull(io, key, keylen)) {
+		else if (!sim_pull(io, key, keylen))
 			ok = false;
-		} else {
+		else
 			status = sim_create_session(st, &req, svc, key, keylen, slot);
-		}
 		kfree_sensitive(key);
 		if (!ok)
 			return false;
@@ -975,6 +975,7 @@ out:
 
 static void sim_notify(struct vdpasim_virtqueue *vq)
 {
+	/* Make the used ring entries visible before the driver is notified. */
 	smp_wmb();
 	local_bh_disable();
 	if (vringh_need_notify_iotlb(&vq->vring) > 0)
