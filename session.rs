@@ -98,8 +98,10 @@ pub(crate) fn finish(dev: &VCrypto, job: KBox<CtrlJob>) {
             dev.index,
             id
         );
-        // Nobody waits for this one; its answer is only logged if it fails.
-        if let Err(e) = submit_destroy(dev, opcode, id, None, GFP_ATOMIC) {
+        // Nobody waits for this one.
+        let sent =
+            new_waiter(GFP_ATOMIC).and_then(|w| submit_destroy(dev, opcode, id, w, GFP_ATOMIC));
+        if let Err(e) = sent {
             pr_warn!(
                 "virtio{}: could not destroy orphan session {}: {:?}\n",
                 dev.index,
@@ -243,18 +245,14 @@ pub(crate) fn create_cipher(dev: &VCrypto, algo: u32, key: &[u8], encrypt: bool)
 }
 
 /// Puts the destruction of session `id` (of `destroy_opcode`'s service) on the
-/// control queue; `waiter` (if any) gets the outcome.
+/// control queue; `waiter` gets the outcome.
 fn submit_destroy(
     dev: &VCrypto,
     destroy_opcode: u32,
     id: u64,
-    waiter: Option<Arc<CtrlWaiter>>,
+    waiter: Arc<CtrlWaiter>,
     flags: Flags,
 ) -> Result {
-    let waiter = match waiter {
-        Some(w) => w,
-        None => new_waiter(flags)?,
-    };
     let ctx = CtrlCtx {
         waiter,
         parse: parse_status,
@@ -280,6 +278,6 @@ fn submit_destroy(
 /// Destroys session `id` created with `destroy_opcode`'s service.
 pub(crate) fn destroy(dev: &VCrypto, destroy_opcode: u32, id: u64) -> Result {
     let waiter = new_waiter(GFP_KERNEL)?;
-    submit_destroy(dev, destroy_opcode, id, Some(waiter.clone()), GFP_KERNEL)?;
+    submit_destroy(dev, destroy_opcode, id, waiter.clone(), GFP_KERNEL)?;
     wait_for(dev, &waiter).map(|_| ())
 }
