@@ -1013,6 +1013,34 @@ static void sim_hold(struct vdpasim_crypto *c, unsigned int qidx, u32 len, bool 
 		c->st.cnt.held++;
 }
 
+/*
+ * Takes a withheld request off the list, completing it unless a reset came
+ * in between (its ring is gone then). Called with vdpasim.mutex held.
+ */
+static void sim_retire(struct vdpasim_crypto *c, struct sim_held *h, bool *touched)
+{
+	struct vdpasim *vdpasim = &c->vdpasim;
+
+	if (h->generation == vdpasim->generation) {
+		vringh_complete_iotlb(&vdpasim->vqs[h->qidx].vring, h->head, h->len);
+		touched[h->qidx] = true;
+	}
+	list_del(&h->link);
+	kfree(h);
+}
+
+/* Drops every withheld request without completing it (reset, removal). */
+static void sim_drop_held(struct vdpasim_crypto *c)
+{
+	struct sim_held *h, *tmp;
+
+	list_for_each_entry_safe(h, tmp, &c->held, link) {
+		list_del(&h->link);
+		kfree(h);
+	}
+	c->nbatch = 0;
+}
+
 /* Completes withheld requests that are due; called with vdpasim.mutex held. */
 static void sim_release_locked(struct vdpasim_crypto *c, bool *pending)
 {
@@ -1027,16 +1055,9 @@ static void sim_release_locked(struct vdpasim_crypto *c, bool *pending)
 	*pending = false;
 	/* A reorder batch: latest first. */
 	if (batch_due) {
-		list_for_each_entry_safe_reverse(h, tmp, &c->held, link) {
-			if (!h->batch)
-				continue;
-			if (h->generation == vdpasim->generation) {
-				vringh_complete_iotlb(&vdpasim->vqs[h->qidx].vring, h->head, h->len);
-				touched[h->qidx] = true;
-			}
-			list_del(&h->link);
-			kfree(h);
-		}
+		list_for_each_entry_safe_reverse(h, tmp, &c->held, link)
+			if (h->batch)
+				sim_retire(c, h, touched);
 		if (c->nbatch > 1)
 			c->st.cnt.reordered++;
 		c->nbatch = 0;
@@ -1046,20 +1067,12 @@ static void sim_release_locked(struct vdpasim_crypto *c, bool *pending)
 			/* Reset since: the ring it belonged to is gone. */
 			if (h->batch)
 				c->nbatch--;
-			list_del(&h->link);
-			kfree(h);
-			continue;
-		}
-		if (h->forever)
-			continue;
-		if (h->batch || time_before(jiffies, h->due)) {
+			sim_retire(c, h, touched);
+		} else if (h->batch || (!h->forever && time_before(jiffies, h->due))) {
 			*pending = true;
-			continue;
+		} else if (!h->forever) {
+			sim_retire(c, h, touched);
 		}
-		vringh_complete_iotlb(&vdpasim->vqs[h->qidx].vring, h->head, h->len);
-		touched[h->qidx] = true;
-		list_del(&h->link);
-		kfree(h);
 	}
 	for (i = 0; i <= c->nqueues; i++)
 		if (touched[i])
@@ -1225,7 +1238,6 @@ static void sim_state_free(struct sim_state *st);
  */
 static void sim_reset_state(struct vdpasim_crypto *c)
 {
-	struct sim_held *h, *tmp;
 	u32 i;
 
 	mutex_lock(&c->cb_lock);
@@ -1239,11 +1251,7 @@ static void sim_reset_state(struct vdpasim_crypto *c)
 		}
 	}
 	c->st.sessions_live = 0;
-	list_for_each_entry_safe(h, tmp, &c->held, link) {
-		list_del(&h->link);
-		kfree(h);
-	}
-	c->nbatch = 0;
+	sim_drop_held(c);
 	mutex_unlock(&c->vdpasim.mutex);
 }
 
@@ -1281,13 +1289,9 @@ static void sim_state_free(struct sim_state *st)
 static void sim_free(struct vdpasim *vdpasim)
 {
 	struct vdpasim_crypto *c = sim_to_crypto(vdpasim);
-	struct sim_held *h, *tmp;
 
 	cancel_delayed_work_sync(&c->release_work);
-	list_for_each_entry_safe(h, tmp, &c->held, link) {
-		list_del(&h->link);
-		kfree(h);
-	}
+	sim_drop_held(c);
 	sim_state_free(&c->st);
 }
 
