@@ -39,39 +39,40 @@ module_drivers() {
     awk -v m="$1" '/^driver/ { d = $3 } /^module/ && $3 == m { print d }' /proc/crypto
 }
 
-# Waits until every algorithm of module $1 finished its self-tests (or 120 s).
-wait_selftests() {
-    local n=0 pending d
-    while [ $n -lt 240 ]; do
-        pending=0
-        for d in $(module_drivers "$1"); do
-            [ "$(crypto_field "$d" selftest)" = passed ] || pending=1
-        done
-        [ $pending = 0 ] && [ -n "$(module_drivers "$1")" ] && return 0
-        sleep 0.5; n=$((n + 1))
-    done
-    return 1
-}
-
-# Waits until driver $1 passed its self-tests (or 120 s).
-wait_driver_passed() {
-    local n=0
-    while [ $n -lt 240 ]; do
-        [ "$(crypto_field "$1" selftest)" = passed ] && return 0
-        sleep 0.5; n=$((n + 1))
-    done
-    return 1
-}
-
-# Waits until module $1 has no algorithm registered (or 10 s).
-wait_unregistered() {
-    local n=0
-    while [ $n -lt 40 ]; do
-        [ -z "$(module_drivers "$1")" ] && return 0
+# wait_until SECONDS COMMAND...: runs COMMAND every 0.25 s until it succeeds
+# (returns 0) or SECONDS have passed (returns 1).
+wait_until() {
+    local n=0 max=$(($1 * 4))
+    shift
+    while ! "$@"; do
+        [ $n -ge $max ] && return 1
         sleep 0.25; n=$((n + 1))
     done
-    return 1
 }
+
+# Whether module $1 registered algorithms and all of them passed their self-tests.
+selftests_passed() {
+    local d
+    [ -n "$(module_drivers "$1")" ] || return 1
+    for d in $(module_drivers "$1"); do
+        [ "$(crypto_field "$d" selftest)" = passed ] || return 1
+    done
+}
+
+# Whether driver $1 passed its self-tests.
+driver_passed() { [ "$(crypto_field "$1" selftest)" = passed ]; }
+
+# Whether module $1 has no algorithm registered.
+unregistered() { [ -z "$(module_drivers "$1")" ]; }
+
+# Waits until every algorithm of module $1 finished its self-tests (or 120 s).
+wait_selftests() { wait_until 120 selftests_passed "$1"; }
+
+# Waits until driver $1 passed its self-tests (or 120 s).
+wait_driver_passed() { wait_until 120 driver_passed "$1"; }
+
+# Waits until module $1 has no algorithm registered (or 10 s).
+wait_unregistered() { wait_until 10 unregistered "$1"; }
 
 # Kernel taint other than "out-of-tree module" (4096) and "unsigned" (8192).
 bad_taint() {

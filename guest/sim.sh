@@ -31,6 +31,8 @@ echo 0 > /sys/bus/virtio/drivers_autoprobe
 simdev() { ls /sys/bus/vdpa/devices/crypto0/ | grep '^virtio[0-9]' | head -1; }
 # counter NAME: a value from the simulator device crypto0's counters.
 counter() { awk -v n="$1" '$1 == n { print $2 }' $SIMDBG/crypto0/counters; }
+# counter_is NAME VALUE: whether that counter has that value.
+counter_is() { [ "$(counter "$1")" = "$2" ]; }
 
 echo "# 8. the C reference driver on the simulator: its self-tests and kcapi-enc"
 insmod $MODDIR/crypto_engine.ko; insmod $MODDIR/virtio_crypto.ko
@@ -108,9 +110,9 @@ kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.f 2>/dev/null; rc=$?
 echo 0 > $D/delay_ctrl_ms
 check "delay_ctrl_ms=6000: setkey fails with ETIMEDOUT (rc $rc)" [ $rc = $((256 - 110)) ]
 # Wait for the late answer (the driver logs it), then for the destruction.
-n=0; while ! dmesg | grep -q 'created after its request timed out' && [ $n -lt 40 ]; do sleep 0.25; n=$((n + 1)); done
-check "the late answer reached the driver, which reported the orphan session" sh -c "dmesg | grep -q 'created after its request timed out'"
-n=0; while [ "$(counter sessions_live)" != 0 ] && [ $n -lt 40 ]; do sleep 0.25; n=$((n + 1)); done
+check "the late answer reached the driver, which reported the orphan session" \
+    wait_until 10 sh -c "dmesg | grep -q 'created after its request timed out'"
+wait_until 10 counter_is sessions_live 0
 check "the orphan session was destroyed ($(counter sessions_live) live on the device)" [ "$(counter sessions_live)" = 0 ]
 # Out-of-order completion: 4 concurrent users, completions in reversed batches.
 echo 4 > $D/reorder
@@ -160,12 +162,11 @@ grep requests $SIMDBG/crypto0/counters | sed 's/^/#   /'
 # A request the device never completes is failed by the hot-unplug.
 echo 1 > $SIMDBG/crypto0/hang_data
 ( kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.h 2>/dev/null; echo $? > /tmp/rc.h ) &
-n=0; while [ "$(counter hung)" != 1 ] && [ $n -lt 40 ]; do sleep 0.25; n=$((n + 1)); done
-check "hang_data: the simulator withholds the request" [ "$(counter hung)" = 1 ]
+check "hang_data: the simulator withholds the request" wait_until 10 counter_is hung 1
 sleep 1
 check "the request is still waiting" [ ! -f /tmp/rc.h ]
 check "vdpa dev del crypto0 with a withheld request" vdpa dev del crypto0
-n=0; while [ ! -f /tmp/rc.h ] && [ $n -lt 40 ]; do sleep 0.25; n=$((n + 1)); done
+wait_until 10 [ -f /tmp/rc.h ]
 check "the withheld request failed at hot-unplug (rc $(cat /tmp/rc.h 2>/dev/null)) instead of hanging" sh -c "[ -f /tmp/rc.h ] && [ \"\$(cat /tmp/rc.h)\" != 0 ]"
 echo 1 > $SIMPAR/nqueues
 # A device offering VIRTIO_CRYPTO_F_REVISION_1, which the driver does not accept:
