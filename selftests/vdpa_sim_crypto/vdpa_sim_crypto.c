@@ -103,6 +103,18 @@ static bool revision_1;
 module_param(revision_1, bool, 0644);
 MODULE_PARM_DESC(revision_1, "offer VIRTIO_CRYPTO_F_REVISION_1 (used when the driver accepts it)");
 
+static int lie_service = -1;
+module_param(lie_service, int, 0644);
+MODULE_PARM_DESC(lie_service, "service (0 cipher, 1 hash, 2 mac, 3 aead) of the algorithm lie_algo whose service is faked; -1: none");
+
+static unsigned int lie_algo;
+module_param(lie_algo, uint, 0644);
+MODULE_PARM_DESC(lie_algo, "algorithm id (of lie_service) the device advertises but does not really serve");
+
+static unsigned int lie_mode;
+module_param(lie_mode, uint, 0644);
+MODULE_PARM_DESC(lie_mode, "how it fails: 1 NOTSUPP to every session creation, 2 a wrong result (first byte flipped)");
+
 static char *autoadd;
 module_param(autoadd, charp, 0444);
 MODULE_PARM_DESC(autoadd, "name of a device to create at load time");
@@ -153,13 +165,14 @@ struct sim_alg {
 	const char *generic;
 	u8 ivsize;
 	u8 blocksize;
+	u8 minlen;	/* shortest message (XTS: one block, then ciphertext stealing) */
 };
 
 static const struct sim_alg sim_ciphers[] = {
 	{ VIRTIO_CRYPTO_CIPHER_AES_ECB, "ecb(aes-generic)", 0, 16 },
 	{ VIRTIO_CRYPTO_CIPHER_AES_CBC, "cbc(aes-generic)", 16, 16 },
 	{ VIRTIO_CRYPTO_CIPHER_AES_CTR, "ctr(aes-generic)", 16, 1 },
-	{ VIRTIO_CRYPTO_CIPHER_AES_XTS, "xts(ecb(aes-generic))", 16, 16 },
+	{ VIRTIO_CRYPTO_CIPHER_AES_XTS, "xts(ecb(aes-generic))", 16, 1, 16 },
 	{ VIRTIO_CRYPTO_CIPHER_3DES_ECB, "ecb(des3_ede-generic)", 0, 8 },
 	{ VIRTIO_CRYPTO_CIPHER_3DES_CBC, "cbc(des3_ede-generic)", 8, 8 },
 	{ VIRTIO_CRYPTO_CIPHER_3DES_CTR, "ctr(des3_ede-generic)", 8, 1 },
@@ -252,6 +265,8 @@ struct sim_counters {
 	u64 held;		/* completions delayed, reordered or withheld */
 	u64 reordered;		/* batches completed in reverse order */
 	u64 hung;		/* requests never completed */
+	u64 lies;		/* answers faked by lie_service/lie_algo/lie_mode */
+	u32 alg_requests[SIM_NSERVICES][32];	/* data requests per algorithm id (all below 32) */
 };
 
 /*
@@ -270,7 +285,22 @@ struct sim_state {
 	struct sim_session *sessions;
 	struct sim_faults faults;
 	struct sim_counters cnt;
+	int lie_svc;		/* an algorithm advertised but not served (lie_* parameters) */
+	u32 lie_algo;
+	u32 lie_mode;
 };
+
+#define SIM_LIE_NOTSUPP 1
+#define SIM_LIE_WRONG 2
+
+/* Whether algorithm `id` of `svc` is the one lying in `mode`; counts the lie. */
+static bool sim_lies(struct sim_state *st, enum sim_service svc, u32 id, u32 mode)
+{
+	if (st->lie_svc != (int)svc || st->lie_algo != id || st->lie_mode != mode)
+		return false;
+	st->cnt.lies++;
+	return true;
+}
 
 /* A request's two halves: a virtqueue's descriptors or, in the self-test, memory. */
 struct sim_io {
@@ -465,7 +495,7 @@ static u8 sim_create_session(struct sim_state *st, const struct virtio_crypto_op
 		return VIRTIO_CRYPTO_NOTSUPP;
 	}
 	s.alg = sim_find_alg(st, svc, algo);
-	if (!s.alg)
+	if (!s.alg || sim_lies(st, svc, algo, SIM_LIE_NOTSUPP))
 		return VIRTIO_CRYPTO_NOTSUPP;
 	if (op != VIRTIO_CRYPTO_OP_ENCRYPT && op != VIRTIO_CRYPTO_OP_DECRYPT)
 		return VIRTIO_CRYPTO_ERR;
@@ -718,7 +748,7 @@ static int sim_data_cipher(struct sim_state *st, struct sim_io *io,
 		*status = VIRTIO_CRYPTO_ERR;
 		return 0;
 	}
-	if (ivlen != s->alg->ivsize || src_len % s->alg->blocksize) {
+	if (ivlen != s->alg->ivsize || src_len % s->alg->blocksize || src_len < s->alg->minlen) {
 		*status = VIRTIO_CRYPTO_BADMSG;
 		return 0;
 	}
@@ -748,6 +778,8 @@ static int sim_data_cipher(struct sim_state *st, struct sim_io *io,
 		err = 0;
 		goto out;
 	}
+	if (dst_len && sim_lies(st, SIM_CIPHER, s->alg->id, SIM_LIE_WRONG))
+		buf[0] ^= 1;
 	err = sim_push(io, buf, dst_len) ? 0 : -EPROTO;
 out:
 	kvfree_sensitive(buf, max_t(u32, src_len, 1));
@@ -789,6 +821,8 @@ static int sim_data_digest(struct sim_state *st, struct sim_io *io,
 		err = 0;
 		goto out;
 	}
+	if (result_len && sim_lies(st, s->service, s->alg->id, SIM_LIE_WRONG))
+		result[0] ^= 1;
 	err = sim_push(io, result, result_len) ? 0 : -EPROTO;
 out:
 	memzero_explicit(result, sizeof(result));
@@ -942,6 +976,8 @@ static bool sim_handle_data(struct sim_state *st, struct sim_io *io)
 		status = VIRTIO_CRYPTO_INVSESS;
 		goto out;
 	}
+	if (s->alg->id < 32)
+		st->cnt.alg_requests[svc][s->alg->id]++;
 	switch (svc) {
 	case SIM_CIPHER:
 		err = sim_data_cipher(st, io, &req, s, &status);
@@ -1315,6 +1351,15 @@ static int sim_counters_show(struct seq_file *m, void *v)
 		seq_printf(m, "%s.sessions_created %llu\n", sim_service_names[i],
 			   READ_ONCE(n->session_create[i]));
 	}
+	for (i = 0; i < SIM_NSERVICES; i++) {
+		const struct sim_alg *a;
+
+		for (a = sim_algs[i]; a->generic; a++)
+			if (a->id < 32)
+				seq_printf(m, "%s.alg%u.requests %u\n", sim_service_names[i],
+					   a->id, READ_ONCE(n->alg_requests[i][a->id]));
+	}
+	seq_printf(m, "lies %llu\n", READ_ONCE(n->lies));
 	seq_printf(m, "sessions_destroyed %llu\n", READ_ONCE(n->session_destroy));
 	seq_printf(m, "sessions_dropped_at_reset %llu\n", READ_ONCE(n->session_reset));
 	seq_printf(m, "sessions_live %u\n", READ_ONCE(c->st.sessions_live));
@@ -1432,6 +1477,9 @@ static int sim_state_init(struct sim_state *st)
 	st->max_size = max_size;
 	if (st->max_size < 2)
 		return -EINVAL;
+	st->lie_svc = lie_service;
+	st->lie_algo = lie_algo;
+	st->lie_mode = lie_mode;
 	return sim_state_alloc(st, max_sessions);
 }
 
@@ -2030,7 +2078,8 @@ static int kat_state_init(struct sim_state *st, u32 nsessions)
 
 static void kat_all(void)
 {
-	struct sim_state st;
+	/* Static: the state (counters included) is too large for the stack. */
+	static struct sim_state st;
 	unsigned int i, pass = 0, fail = 0;
 
 	kat_report = kzalloc(KAT_REPORT_SIZE, GFP_KERNEL);
