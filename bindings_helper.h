@@ -15,6 +15,9 @@
 #include <crypto/aes.h>
 #include <crypto/scatterwalk.h>
 #include <crypto/internal/skcipher.h>
+#include <crypto/internal/hash.h>
+#include <crypto/des.h>
+#include <crypto/sha1.h>
 #include <uapi/linux/virtio_crypto.h>
 #include <uapi/linux/virtio_ids.h>
 #include <uapi/linux/virtio_ring.h>
@@ -29,3 +32,9 @@ const __u32 VCRS_CIPHER_ENCRYPT = VIRTIO_CRYPTO_CIPHER_ENCRYPT;
 const __u32 VCRS_CIPHER_DECRYPT = VIRTIO_CRYPTO_CIPHER_DECRYPT;
 const __u32 VCRS_CIPHER_CREATE_SESSION = VIRTIO_CRYPTO_CIPHER_CREATE_SESSION;
 const __u32 VCRS_CIPHER_DESTROY_SESSION = VIRTIO_CRYPTO_CIPHER_DESTROY_SESSION;
+const __u32 VCRS_HASH = VIRTIO_CRYPTO_HASH;
+const __u32 VCRS_HASH_CREATE_SESSION = VIRTIO_CRYPTO_HASH_CREATE_SESSION;
+const __u32 VCRS_HASH_DESTROY_SESSION = VIRTIO_CRYPTO_HASH_DESTROY_SESSION;
+const __u32 VCRS_MAC = VIRTIO_CRYPTO_MAC;
+const __u32 VCRS_MAC_CREATE_SESSION = VIRTIO_CRYPTO_MAC_CREATE_SESSION;
+const __u32 VCRS_MAC_DESTROY_SESSION = VIRTIO_CRYPTO_MAC_DESTROY_SESSION;

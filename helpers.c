@@ -7,6 +7,8 @@
 #include <linux/string.h>
 #include <linux/bottom_half.h>
 #include <linux/delay.h>
+#include <crypto/xts.h>
+#include <crypto/internal/des.h>
 #include "helpers.h"
 
 void vcrs_virtio_cread_bytes(struct virtio_device *vdev, unsigned int offset,
@@ -109,9 +111,107 @@ struct crypto_skcipher *vcrs_crypto_skcipher_reqtfm(struct skcipher_request *req
 	return crypto_skcipher_reqtfm(req);
 }
 
-void vcrs_skcipher_request_complete(struct skcipher_request *req, int err)
+int vcrs_xts_verify_key(struct crypto_skcipher *tfm, const u8 *key, unsigned int keylen)
 {
-	skcipher_request_complete(req, err);
+	return xts_verify_key(tfm, key, keylen);
+}
+
+int vcrs_verify_skcipher_des3_key(struct crypto_skcipher *tfm, const u8 *key)
+{
+	return verify_skcipher_des3_key(tfm, key);
+}
+
+void vcrs_crypto_request_complete(struct crypto_async_request *req, int err)
+{
+	crypto_request_complete(req, err);
+}
+
+void *vcrs_crypto_ahash_ctx(struct crypto_ahash *tfm)
+{
+	return crypto_ahash_ctx(tfm);
+}
+
+struct ahash_alg *vcrs_crypto_ahash_alg(struct crypto_ahash *tfm)
+{
+	return crypto_ahash_alg(tfm);
+}
+
+struct crypto_ahash *vcrs_crypto_ahash_reqtfm(struct ahash_request *req)
+{
+	return crypto_ahash_reqtfm(req);
+}
+
+void *vcrs_ahash_request_ctx(struct ahash_request *req)
+{
+	return ahash_request_ctx(req);
+}
+
+void vcrs_crypto_ahash_set_reqsize(struct crypto_ahash *tfm, unsigned int reqsize)
+{
+	crypto_ahash_set_reqsize(tfm, reqsize);
+}
+
+unsigned int vcrs_crypto_ahash_digestsize(struct crypto_ahash *tfm)
+{
+	return crypto_ahash_digestsize(tfm);
+}
+
+void vcrs_crypto_free_shash(struct crypto_shash *tfm)
+{
+	crypto_free_shash(tfm);
+}
+
+int vcrs_crypto_shash_init(struct shash_desc *desc)
+{
+	return crypto_shash_init(desc);
+}
+
+unsigned int vcrs_crypto_shash_descsize(struct crypto_shash *tfm)
+{
+	return crypto_shash_descsize(tfm);
+}
+
+unsigned int vcrs_crypto_shash_statesize(struct crypto_shash *tfm)
+{
+	return crypto_shash_statesize(tfm);
+}
+
+unsigned int vcrs_crypto_shash_digestsize(struct crypto_shash *tfm)
+{
+	return crypto_shash_digestsize(tfm);
+}
+
+unsigned int vcrs_crypto_shash_blocksize(struct crypto_shash *tfm)
+{
+	return crypto_shash_blocksize(tfm);
+}
+
+void vcrs_crypto_free_skcipher(struct crypto_skcipher *tfm)
+{
+	crypto_free_skcipher(tfm);
+}
+
+/*
+ * One synchronous en/decryption of len bytes of buf in place, with a
+ * synchronous software transform (allocated with CRYPTO_ALG_ASYNC masked
+ * out). The request macros of the skcipher API cannot be used from Rust.
+ */
+int vcrs_skcipher_crypt_sync(struct crypto_skcipher *tfm, bool encrypt, u8 *iv,
+			     u8 *buf, unsigned int len)
+{
+	struct skcipher_request *req;
+	struct scatterlist sg;
+	int err;
+
+	req = skcipher_request_alloc(tfm, GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	sg_init_one(&sg, buf, len);
+	skcipher_request_set_callback(req, 0, NULL, NULL);
+	skcipher_request_set_crypt(req, &sg, &sg, len, iv);
+	err = encrypt ? crypto_skcipher_encrypt(req) : crypto_skcipher_decrypt(req);
+	skcipher_request_free(req);
+	return err;
 }
 
 void vcrs_init_completion(struct completion *x)

@@ -13,6 +13,7 @@
 #include <linux/completion.h>
 #include <linux/workqueue.h>
 #include <crypto/internal/skcipher.h>
+#include <crypto/internal/hash.h>
 
 /* virtio */
 void vcrs_virtio_cread_bytes(struct virtio_device *vdev, unsigned int offset,
@@ -41,7 +42,30 @@ void vcrs_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags);
 void *vcrs_crypto_skcipher_ctx(struct crypto_skcipher *tfm);
 struct skcipher_alg *vcrs_crypto_skcipher_alg(struct crypto_skcipher *tfm);
 struct crypto_skcipher *vcrs_crypto_skcipher_reqtfm(struct skcipher_request *req);
-void vcrs_skcipher_request_complete(struct skcipher_request *req, int err);
+int vcrs_xts_verify_key(struct crypto_skcipher *tfm, const u8 *key, unsigned int keylen);
+int vcrs_verify_skcipher_des3_key(struct crypto_skcipher *tfm, const u8 *key);
+
+/* any crypto API request */
+void vcrs_crypto_request_complete(struct crypto_async_request *req, int err);
+
+/* ahash provider side */
+void *vcrs_crypto_ahash_ctx(struct crypto_ahash *tfm);
+struct ahash_alg *vcrs_crypto_ahash_alg(struct crypto_ahash *tfm);
+struct crypto_ahash *vcrs_crypto_ahash_reqtfm(struct ahash_request *req);
+void *vcrs_ahash_request_ctx(struct ahash_request *req);
+void vcrs_crypto_ahash_set_reqsize(struct crypto_ahash *tfm, unsigned int reqsize);
+unsigned int vcrs_crypto_ahash_digestsize(struct crypto_ahash *tfm);
+
+/* software implementations (generic drivers, by driver name) */
+void vcrs_crypto_free_shash(struct crypto_shash *tfm);
+int vcrs_crypto_shash_init(struct shash_desc *desc);
+unsigned int vcrs_crypto_shash_descsize(struct crypto_shash *tfm);
+unsigned int vcrs_crypto_shash_statesize(struct crypto_shash *tfm);
+unsigned int vcrs_crypto_shash_digestsize(struct crypto_shash *tfm);
+unsigned int vcrs_crypto_shash_blocksize(struct crypto_shash *tfm);
+void vcrs_crypto_free_skcipher(struct crypto_skcipher *tfm);
+int vcrs_skcipher_crypt_sync(struct crypto_skcipher *tfm, bool encrypt, u8 *iv,
+			     u8 *buf, unsigned int len);
 
 /* misc */
 void vcrs_init_completion(struct completion *x);

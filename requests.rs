@@ -1,19 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Data-queue requests: building them from crypto API requests, completing
-//! them, and the one place where device status codes become errnos.
+//! Data-queue requests, whatever the service: submitting jobs (with a backlog
+//! for a full queue), completing them, waiting for driver-internal ones, and
+//! the one place where device status codes become errnos.
+//!
+//! A service (`skcipher.rs`, `ahash.rs`) builds a [`DataJob`]: the descriptor
+//! chain, the status byte last in its scratch bytes, and a [`DataCtx`] saying
+//! what to do once the device answered (`done`). This layer does the rest.
 
 use crate::abstractions::{
-    crypto::{Job, Queued, SkcipherRequest},
+    crypto::{Job, Kind, Queued, Request},
     errno,
-    sync::SpinLockIrq,
+    sync::{new_spinlock_irq, Completion, SpinLockIrq},
     virtio::Virtqueue,
-    wire,
 };
 use crate::bindings;
-use crate::skcipher::{CipherSpec, IvUpdate};
-use core::mem::size_of;
-use kernel::prelude::*;
+use kernel::{alloc::Flags, prelude::*, sync::Arc};
 
 /// Maps a device status byte to a result.
 pub(crate) fn status_to_result(status: u8) -> Result {
@@ -24,7 +26,8 @@ pub(crate) fn status_to_result(status: u8) -> Result {
         bindings::VIRTIO_CRYPTO_NOTSUPP => Err(errno::eopnotsupp()),
         bindings::VIRTIO_CRYPTO_INVSESS => Err(EINVAL),
         bindings::VIRTIO_CRYPTO_NOSPC => Err(ENOSPC),
-        bindings::VIRTIO_CRYPTO_KEY_REJECTED => Err(errno::ekeyrejected()),
+        // The crypto API's convention for a refused key (what dm-crypt and AF_ALG expect).
+        bindings::VIRTIO_CRYPTO_KEY_REJECTED => Err(EINVAL),
         _ => Err(EIO),
     }
 }
@@ -34,16 +37,111 @@ pub(crate) fn status_to_result(status: u8) -> Result {
 pub(crate) const STATUS_UNSET: u8 = 0xff;
 
 /// Size of a data request header without VIRTIO_CRYPTO_F_REVISION_1.
-pub(crate) const DATA_REQ_LEN: usize = size_of::<bindings::virtio_crypto_op_data_req>();
+pub(crate) const DATA_REQ_LEN: usize = core::mem::size_of::<bindings::virtio_crypto_op_data_req>();
+
+/// The outcome of a driver-internal request, as its submitter will find it.
+struct Outcome {
+    result: Option<Result<u64>>,
+    /// The submitter timed out and will not look at `result`.
+    abandoned: bool,
+}
+
+/// Where the submitter of a driver-internal request (a control request, a
+/// probe-time check) sleeps until the device answered.
+#[pin_data]
+pub(crate) struct Waiter {
+    #[pin]
+    done: Completion,
+    #[pin]
+    outcome: SpinLockIrq<Outcome>,
+}
+
+impl Waiter {
+    pub(crate) fn new(flags: Flags) -> Result<Arc<Self>> {
+        Arc::pin_init(
+            pin_init!(Waiter {
+                done <- Completion::new(),
+                outcome <- new_spinlock_irq!(
+                    Outcome {
+                        result: None,
+                        abandoned: false,
+                    },
+                    "virtio_crypto_rs::Waiter::outcome"
+                ),
+            }),
+            flags,
+        )
+    }
+
+    /// Hands `res` to the submitter (the first result counts) and wakes it.
+    /// Gives `res` back if the submitter gave up waiting.
+    pub(crate) fn deliver(&self, res: Result<u64>) -> Option<Result<u64>> {
+        let back = {
+            let mut o = self.outcome.lock();
+            if o.abandoned {
+                Some(res)
+            } else {
+                if o.result.is_none() {
+                    o.result = Some(res);
+                }
+                None
+            }
+        };
+        self.done.complete();
+        back
+    }
+
+    /// Waits for the outcome, or gives up after `timeout_ms` with `ETIMEDOUT`
+    /// (a late answer then finds the waiter abandoned).
+    pub(crate) fn wait(&self, timeout_ms: u32) -> Result<u64> {
+        if !self.done.wait_timeout(timeout_ms) {
+            let mut o = self.outcome.lock();
+            // Answered between the timeout and the lock: take it after all.
+            if let Some(res) = o.result.take() {
+                return res;
+            }
+            o.abandoned = true;
+            return Err(errno::etimedout());
+        }
+        let res = self.outcome.lock().result.take();
+        res.unwrap_or(Err(EIO))
+    }
+}
 
 /// Driver data travelling with a data-queue job.
 pub(crate) struct DataCtx {
-    /// How to produce the output IV once the device is done.
-    iv_update: IvUpdate,
-    /// For decryption: the last ciphertext block, saved before the device ran
-    /// (in-place requests overwrite it).
-    saved_iv: [u8; 16],
-    iv_len: usize,
+    /// The service's last step once the device answered OK (output IV, digest
+    /// copy, known-answer comparison); its error fails the request.
+    pub(crate) done: fn(&mut DataJob) -> Result,
+    /// Bytes `done` needs, saved at build time (e.g. the next IV).
+    pub(crate) saved: [u8; 16],
+    /// Offset and length in the scratch bytes that `done` reads (e.g. the digest).
+    pub(crate) at: usize,
+    pub(crate) len: usize,
+    /// For a driver-internal job: its submitter, woken with the outcome.
+    pub(crate) waiter: Option<Arc<Waiter>>,
+}
+
+impl DataCtx {
+    /// Driver data for a job whose `done` reads `len` bytes at `at`.
+    pub(crate) fn new(done: fn(&mut DataJob) -> Result, at: usize, len: usize) -> Self {
+        Self {
+            done,
+            saved: [0; 16],
+            at,
+            len,
+            waiter: None,
+        }
+    }
+}
+
+impl Drop for DataCtx {
+    fn drop(&mut self) {
+        // A job dropped unanswered (device removed) still wakes its submitter.
+        if let Some(w) = self.waiter.take() {
+            let _ = w.deliver(Err(ENODEV));
+        }
+    }
 }
 
 /// A job on a data queue.
@@ -153,10 +251,10 @@ fn descriptors_needed(inner: &DataQueueInner, job: &DataJob) -> u32 {
 }
 
 /// Hands `job`, built for `req`, to the device through `queue`.
-pub(crate) fn submit(
+pub(crate) fn submit<K: Kind>(
     queue: &DataQueue,
     mut job: KBox<DataJob>,
-    req: SkcipherRequest<'_>,
+    req: Request<'_, K>,
 ) -> Result<Queued> {
     let mut g = queue.lock();
     let need = descriptors_needed(&g, &job);
@@ -251,94 +349,51 @@ pub(crate) fn drain_backlog(queue: &DataQueue) {
     }
 }
 
+/// Puts a driver-internal job (no crypto request) on `queue` and waits for
+/// its outcome (see [`Waiter::wait`]).
+pub(crate) fn execute(queue: &DataQueue, mut job: KBox<DataJob>, timeout_ms: u32) -> Result<u64> {
+    let waiter = Waiter::new(GFP_KERNEL)?;
+    job.data.waiter = Some(waiter.clone());
+    {
+        let mut g = queue.lock();
+        let vq = g.vq.as_mut().ok_or(ENODEV)?;
+        if let Err((e, job)) = vq.add(job) {
+            drop(g);
+            // Its waiter is not waited on: no wake-up needed.
+            drop(job);
+            return Err(e);
+        }
+        vq.kick();
+    }
+    waiter.wait(timeout_ms)
+}
+
 /// Finishes a job the device gave back.
 pub(crate) fn finish(job: KBox<DataJob>) {
     let mut job = KBox::into_inner(job);
     let status = job.scratch().last().copied().unwrap_or(STATUS_UNSET);
     let mut res = status_to_result(status);
     if res.is_ok() {
-        res = update_iv(&mut job);
+        res = (job.data.done)(&mut job);
+    }
+    if let Some(w) = job.data.waiter.take() {
+        let _ = w.deliver(res.map(|()| 0));
     }
     job.complete(res);
 }
 
-fn update_iv(job: &mut DataJob) -> Result {
-    let update = job.data.iv_update;
-    let iv_len = job.data.iv_len;
-    let saved = job.data.saved_iv;
-    let Some(req) = job.skcipher_mut() else {
-        return Ok(());
-    };
-    match update {
-        IvUpdate::LastCipherBlockOut => {
-            let len = req.cryptlen();
-            let mut buf = [0u8; 16];
-            req.copy_from_dst(len - iv_len, &mut buf[..iv_len])?;
-            req.iv_mut().copy_from_slice(&buf[..iv_len]);
-            Ok(())
-        }
-        IvUpdate::LastCipherBlockIn => {
-            req.iv_mut().copy_from_slice(&saved[..iv_len]);
-            Ok(())
-        }
-    }
+/// A `done` step with nothing to do.
+pub(crate) fn done_nothing(_job: &mut DataJob) -> Result {
+    Ok(())
 }
 
-/// Builds the job for an skcipher request on session `session_id`.
-pub(crate) fn build_skcipher(
-    spec: &CipherSpec,
-    session_id: u64,
-    encrypt: bool,
-    req: &SkcipherRequest<'_>,
-) -> Result<KBox<DataJob>> {
-    let len = req.cryptlen();
-    let iv_len = spec.iv_size as usize;
-    let iv = req.iv();
-    if iv.len() != iv_len || iv_len > 16 {
-        return Err(EINVAL);
+/// `done` of a known-answer job: the device's output (`len` bytes at `at`)
+/// must equal the expected bytes kept at the start of the scratch area.
+pub(crate) fn done_compare(job: &mut DataJob) -> Result {
+    let (at, len) = (job.data.at, job.data.len);
+    let s = job.scratch();
+    match (s.get(..len), s.get(at..at + len)) {
+        (Some(want), Some(got)) if want == got => Ok(()),
+        _ => Err(errno::ebadmsg()),
     }
-    let scratch_len = DATA_REQ_LEN + iv_len + 1;
-    let iv_update = if encrypt {
-        spec.iv_update_enc
-    } else {
-        spec.iv_update_dec
-    };
-    let mut ctx = DataCtx {
-        iv_update,
-        saved_iv: [0; 16],
-        iv_len,
-    };
-    if matches!(iv_update, IvUpdate::LastCipherBlockIn) {
-        req.copy_from_src(len - iv_len, &mut ctx.saved_iv[..iv_len])?;
-    }
-    let flags = req.gfp();
-    let mut job = Job::for_skcipher(req, len, len, 3, scratch_len, ctx, flags)?;
-
-    let mut hdr = bindings::virtio_crypto_op_data_req::default();
-    hdr.header.opcode = if encrypt {
-        bindings::VCRS_CIPHER_ENCRYPT
-    } else {
-        bindings::VCRS_CIPHER_DECRYPT
-    }
-    .to_le();
-    hdr.header.algo = spec.algo.to_le();
-    hdr.header.session_id = session_id.to_le();
-    hdr.u.sym_req.op_type = bindings::VIRTIO_CRYPTO_SYM_OP_CIPHER.to_le();
-    hdr.u.sym_req.u.cipher.para.iv_len = (iv_len as u32).to_le();
-    hdr.u.sym_req.u.cipher.para.src_data_len = u32::try_from(len)?.to_le();
-    hdr.u.sym_req.u.cipher.para.dst_data_len = u32::try_from(len)?.to_le();
-
-    let scratch = job.scratch_mut();
-    wire::write(&hdr, &mut scratch[..DATA_REQ_LEN])?;
-    scratch[DATA_REQ_LEN..DATA_REQ_LEN + iv_len].copy_from_slice(iv);
-    scratch[scratch_len - 1] = STATUS_UNSET;
-
-    job.push_out(0..DATA_REQ_LEN)?;
-    if iv_len > 0 {
-        job.push_out(DATA_REQ_LEN..DATA_REQ_LEN + iv_len)?;
-    }
-    job.push_src(req, len)?;
-    job.push_dst(req, len)?;
-    job.push_in(scratch_len - 1..scratch_len)?;
-    Ok(KBox::new(job, flags)?)
 }

@@ -7,15 +7,9 @@
 //! device later answers a session creation with success, the session is
 //! destroyed at once, so a slow device does not accumulate sessions nobody owns.
 
-use crate::abstractions::{
-    crypto::Job,
-    errno,
-    sync::{new_spinlock_irq, Completion, SpinLockIrq},
-    virtio::Virtqueue,
-    wire,
-};
+use crate::abstractions::{crypto::Job, sync::SpinLockIrq, virtio::Virtqueue, wire};
 use crate::bindings;
-use crate::requests::{status_to_result, STATUS_UNSET};
+use crate::requests::{status_to_result, Waiter, STATUS_UNSET};
 use crate::VCrypto;
 use core::mem::{offset_of, size_of};
 use kernel::{alloc::Flags, prelude::*, sync::Arc};
@@ -26,26 +20,10 @@ const CTRL_TIMEOUT_MS: u32 = 5000;
 const CTRL_REQ_LEN: usize = size_of::<bindings::virtio_crypto_op_ctrl_req>();
 const SESSION_INPUT_LEN: usize = size_of::<bindings::virtio_crypto_session_input>();
 
-/// The outcome of a control request, as its caller will find it.
-struct Outcome {
-    result: Option<Result<u64>>,
-    /// The caller timed out and will not look at `result`.
-    abandoned: bool,
-}
-
-/// Where the caller of a control request waits for its outcome.
-#[pin_data]
-pub(crate) struct CtrlWaiter {
-    #[pin]
-    done: Completion,
-    #[pin]
-    outcome: SpinLockIrq<Outcome>,
-}
-
 /// Driver data of a control job: signals the waiter exactly once, also when
 /// the job is dropped unanswered (device removed).
 pub(crate) struct CtrlCtx {
-    waiter: Arc<CtrlWaiter>,
+    waiter: Arc<Waiter>,
     /// Parses the device's answer from the job's scratch bytes.
     parse: fn(&[u8]) -> Result<u64>,
     /// For a session creation: the opcode destroying what it created.
@@ -54,13 +32,8 @@ pub(crate) struct CtrlCtx {
 
 impl Drop for CtrlCtx {
     fn drop(&mut self) {
-        {
-            let mut o = self.waiter.outcome.lock();
-            if o.result.is_none() {
-                o.result = Some(Err(ENODEV));
-            }
-        }
-        self.waiter.done.complete();
+        // Unanswered (device removed): the waiter learns it; an earlier result wins.
+        let _ = self.waiter.deliver(Err(ENODEV));
     }
 }
 
@@ -80,15 +53,7 @@ pub(crate) type CtrlQueue = SpinLockIrq<CtrlQueueInner>;
 pub(crate) fn finish(dev: &VCrypto, job: KBox<CtrlJob>) {
     let job = KBox::into_inner(job);
     let res = (job.data.parse)(job.scratch());
-    let orphan = {
-        let mut o = job.data.waiter.outcome.lock();
-        if o.abandoned {
-            res.ok()
-        } else {
-            o.result = Some(res);
-            None
-        }
-    };
+    let orphan = job.data.waiter.deliver(res).and_then(|r| r.ok());
     let destroy_opcode = job.data.destroy_opcode;
     // Dropping the context wakes the waiter.
     drop(job.complete(Ok(())));
@@ -100,7 +65,7 @@ pub(crate) fn finish(dev: &VCrypto, job: KBox<CtrlJob>) {
         );
         // Nobody waits for this one.
         let sent =
-            new_waiter(GFP_ATOMIC).and_then(|w| submit_destroy(dev, opcode, id, w, GFP_ATOMIC));
+            Waiter::new(GFP_ATOMIC).and_then(|w| submit_destroy(dev, opcode, id, w, GFP_ATOMIC));
         if let Err(e) = sent {
             pr_warn!(
                 "virtio{}: could not destroy orphan session {}: {:?}\n",
@@ -141,22 +106,6 @@ fn submit(
     Ok(())
 }
 
-fn new_waiter(flags: Flags) -> Result<Arc<CtrlWaiter>> {
-    Arc::pin_init(
-        pin_init!(CtrlWaiter {
-            done <- Completion::new(),
-            outcome <- new_spinlock_irq!(
-                Outcome {
-                    result: None,
-                    abandoned: false,
-                },
-                "virtio_crypto_rs::CtrlWaiter::outcome"
-            ),
-        }),
-        flags,
-    )
-}
-
 /// Sends a control request (see [`submit`]) and waits for the answer.
 fn execute(
     dev: &VCrypto,
@@ -166,7 +115,7 @@ fn execute(
     parse: fn(&[u8]) -> Result<u64>,
     destroy_opcode: Option<u32>,
 ) -> Result<u64> {
-    let waiter = new_waiter(GFP_KERNEL)?;
+    let waiter = Waiter::new(GFP_KERNEL)?;
     let ctx = CtrlCtx {
         waiter: waiter.clone(),
         parse,
@@ -178,24 +127,19 @@ fn execute(
 
 /// Waits for the outcome of a submitted control request, or gives up after
 /// [`CTRL_TIMEOUT_MS`] (a late answer then goes to [`finish`]'s orphan path).
-fn wait_for(dev: &VCrypto, waiter: &CtrlWaiter) -> Result<u64> {
-    if !waiter.done.wait_timeout(CTRL_TIMEOUT_MS) {
-        let mut o = waiter.outcome.lock();
-        // Answered between the timeout and the lock: take it after all.
-        if let Some(res) = o.result.take() {
-            return res;
-        }
-        o.abandoned = true;
-        drop(o);
+fn wait_for(dev: &VCrypto, waiter: &Waiter) -> Result<u64> {
+    let res = waiter.wait(CTRL_TIMEOUT_MS);
+    if res
+        .as_ref()
+        .is_err_and(|e| *e == crate::abstractions::errno::etimedout())
+    {
         pr_warn!(
             "virtio{}: control request timed out after {} ms\n",
             dev.index,
             CTRL_TIMEOUT_MS
         );
-        return Err(errno::etimedout());
     }
-    let res = waiter.outcome.lock().result.take();
-    res.unwrap_or(Err(EIO))
+    res
 }
 
 fn parse_session_input(scratch: &[u8]) -> Result<u64> {
@@ -210,37 +154,100 @@ fn parse_status(scratch: &[u8]) -> Result<u64> {
     status_to_result(scratch.last().copied().unwrap_or(STATUS_UNSET)).map(|()| 0)
 }
 
-/// Creates a cipher session for device algorithm `algo` with `key`; returns
-/// the session id.
-pub(crate) fn create_cipher(dev: &VCrypto, algo: u32, key: &[u8], encrypt: bool) -> Result<u64> {
-    let out_len = CTRL_REQ_LEN + key.len();
+/// The services whose sessions the driver creates.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Service {
+    Cipher,
+    Hash,
+    Mac,
+}
+
+impl Service {
+    fn create_opcode(self) -> u32 {
+        match self {
+            Service::Cipher => bindings::VCRS_CIPHER_CREATE_SESSION,
+            Service::Hash => bindings::VCRS_HASH_CREATE_SESSION,
+            Service::Mac => bindings::VCRS_MAC_CREATE_SESSION,
+        }
+    }
+
+    fn destroy_opcode(self) -> u32 {
+        match self {
+            Service::Cipher => bindings::VCRS_CIPHER_DESTROY_SESSION,
+            Service::Hash => bindings::VCRS_HASH_DESTROY_SESSION,
+            Service::Mac => bindings::VCRS_MAC_DESTROY_SESSION,
+        }
+    }
+}
+
+/// What a new session is for.
+pub(crate) struct SessionParams<'a> {
+    pub(crate) service: Service,
+    /// Device algorithm id.
+    pub(crate) algo: u32,
+    /// Cipher or MAC key (empty for a hash).
+    pub(crate) key: &'a [u8],
+    /// Cipher direction.
+    pub(crate) encrypt: bool,
+    /// Digest length (hash, MAC).
+    pub(crate) result_len: u32,
+}
+
+/// Creates a session; returns its id.
+pub(crate) fn create(dev: &VCrypto, p: &SessionParams<'_>) -> Result<u64> {
+    let out_len = CTRL_REQ_LEN + p.key.len();
     let scratch_len = out_len + SESSION_INPUT_LEN;
+    let keylen = u32::try_from(p.key.len())?.to_le();
     execute(
         dev,
         scratch_len,
         out_len,
         |s| {
             let mut req = bindings::virtio_crypto_op_ctrl_req::default();
-            req.header.opcode = bindings::VCRS_CIPHER_CREATE_SESSION.to_le();
-            req.header.algo = algo.to_le();
-            req.u.sym_create_session.op_type = bindings::VIRTIO_CRYPTO_SYM_OP_CIPHER.to_le();
-            req.u.sym_create_session.u.cipher.para.algo = algo.to_le();
-            req.u.sym_create_session.u.cipher.para.keylen = u32::try_from(key.len())?.to_le();
-            req.u.sym_create_session.u.cipher.para.op = if encrypt {
-                bindings::VIRTIO_CRYPTO_OP_ENCRYPT
-            } else {
-                bindings::VIRTIO_CRYPTO_OP_DECRYPT
+            req.header.opcode = p.service.create_opcode().to_le();
+            req.header.algo = p.algo.to_le();
+            match p.service {
+                Service::Cipher => {
+                    let op = if p.encrypt {
+                        bindings::VIRTIO_CRYPTO_OP_ENCRYPT
+                    } else {
+                        bindings::VIRTIO_CRYPTO_OP_DECRYPT
+                    };
+                    req.u.sym_create_session.op_type =
+                        bindings::VIRTIO_CRYPTO_SYM_OP_CIPHER.to_le();
+                    req.u.sym_create_session.u.cipher.para =
+                        bindings::virtio_crypto_cipher_session_para {
+                            algo: p.algo.to_le(),
+                            keylen,
+                            op: op.to_le(),
+                            ..Default::default()
+                        };
+                }
+                Service::Hash => {
+                    req.u.hash_create_session.para = bindings::virtio_crypto_hash_session_para {
+                        algo: p.algo.to_le(),
+                        hash_result_len: p.result_len.to_le(),
+                        ..Default::default()
+                    };
+                }
+                Service::Mac => {
+                    req.u.mac_create_session.para = bindings::virtio_crypto_mac_session_para {
+                        algo: p.algo.to_le(),
+                        hash_result_len: p.result_len.to_le(),
+                        auth_key_len: keylen,
+                        ..Default::default()
+                    };
+                }
             }
-            .to_le();
             wire::write(&req, s)?;
-            s[CTRL_REQ_LEN..out_len].copy_from_slice(key);
+            s[CTRL_REQ_LEN..out_len].copy_from_slice(p.key);
             // A status the device must overwrite.
             let st = out_len + offset_of!(bindings::virtio_crypto_session_input, status);
             s[st..st + 4].copy_from_slice(&u32::from(STATUS_UNSET).to_le_bytes());
             Ok(())
         },
         parse_session_input,
-        Some(bindings::VCRS_CIPHER_DESTROY_SESSION),
+        Some(p.service.destroy_opcode()),
     )
 }
 
@@ -250,7 +257,7 @@ fn submit_destroy(
     dev: &VCrypto,
     destroy_opcode: u32,
     id: u64,
-    waiter: Arc<CtrlWaiter>,
+    waiter: Arc<Waiter>,
     flags: Flags,
 ) -> Result {
     let ctx = CtrlCtx {
@@ -275,9 +282,29 @@ fn submit_destroy(
     )
 }
 
-/// Destroys session `id` created with `destroy_opcode`'s service.
-pub(crate) fn destroy(dev: &VCrypto, destroy_opcode: u32, id: u64) -> Result {
-    let waiter = new_waiter(GFP_KERNEL)?;
-    submit_destroy(dev, destroy_opcode, id, waiter.clone(), GFP_KERNEL)?;
+/// Destroys session `id` of `service`.
+pub(crate) fn destroy(dev: &VCrypto, service: Service, id: u64) -> Result {
+    let waiter = Waiter::new(GFP_KERNEL)?;
+    submit_destroy(
+        dev,
+        service.destroy_opcode(),
+        id,
+        waiter.clone(),
+        GFP_KERNEL,
+    )?;
     wait_for(dev, &waiter).map(|_| ())
+}
+
+/// Destroys session `id`, logging a failure other than the device being gone.
+pub(crate) fn destroy_logged(dev: &VCrypto, service: Service, id: u64) {
+    if let Err(e) = destroy(dev, service, id) {
+        if e != ENODEV {
+            pr_warn!(
+                "virtio{}: destroying session {} failed: {:?}\n",
+                dev.index,
+                id,
+                e
+            );
+        }
+    }
 }

@@ -5,53 +5,191 @@
 //! operation) created at setkey time.
 
 use crate::abstractions::{
-    crypto::{Queued, Skcipher, SkcipherRequest},
+    crypto::{AlgNames, Queued},
     errno,
+    skcipher::{KeyCheck, Skcipher, SkcipherKind, SkcipherParams, SkcipherRequest, SkcipherTfm},
+    soft::SoftCipher,
     sync::current_cpu,
+    wire,
 };
 use crate::bindings;
-use crate::{requests, session, Manager, VCrypto};
+use crate::requests::{self, DataCtx, DataJob, DATA_REQ_LEN, STATUS_UNSET};
+use crate::session::{self, Service, SessionParams};
+use crate::{Manager, VCrypto};
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use kernel::{c_str, prelude::*, str::CStr, sync::Arc, sync::Mutex};
 
-/// How the output IV of a request is produced (the crypto API requires
-/// `req->iv` to hold the IV for a following, chained request).
-#[derive(Clone, Copy)]
-pub(crate) enum IvUpdate {
-    /// The last block written to the destination (CBC encryption).
-    LastCipherBlockOut,
-    /// The last block of the source, saved before the device ran (CBC decryption).
-    LastCipherBlockIn,
+/// A block cipher mode, which fixes the length rules and the output IV.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// No IV; whole blocks.
+    Ecb,
+    /// Output IV: the last ciphertext block; whole blocks.
+    Cbc,
+    /// Any length; output IV: the counter advanced by the blocks used.
+    Ctr,
+    /// At least one block, ciphertext stealing for a partial last block; the
+    /// IV (the tweak) is left as it was.
+    Xts,
 }
 
 /// One skcipher algorithm the driver can offer.
 pub(crate) struct CipherSpec {
     pub(crate) name: &'static CStr,
     pub(crate) driver_name: &'static CStr,
+    /// The kernel's software implementation (known answers at probe).
+    pub(crate) generic: &'static CStr,
     /// Device algorithm id (`VIRTIO_CRYPTO_CIPHER_*`), also its bit in the mask.
     pub(crate) algo: u32,
-    pub(crate) block_size: u32,
+    pub(crate) mode: Mode,
+    /// Block size of the underlying cipher (also the counter size in CTR).
+    pub(crate) cipher_block: u32,
     pub(crate) iv_size: u32,
     /// Accepted key lengths.
     pub(crate) key_sizes: &'static [u32],
-    pub(crate) iv_update_enc: IvUpdate,
-    pub(crate) iv_update_dec: IvUpdate,
+    pub(crate) key_check: KeyCheck,
+}
+
+impl CipherSpec {
+    /// Registration parameters.
+    pub(crate) fn params(&self) -> SkcipherParams {
+        SkcipherParams {
+            names: AlgNames {
+                name: self.name,
+                driver_name: self.driver_name,
+                priority: PRIORITY,
+                block_size: if self.mode == Mode::Ctr {
+                    1
+                } else {
+                    self.cipher_block
+                },
+            },
+            iv_size: self.iv_size,
+            min_key: self.key_sizes.iter().copied().min().unwrap_or(0),
+            max_key: self.key_sizes.iter().copied().max().unwrap_or(0),
+            chunk_size: self.cipher_block,
+        }
+    }
+
+    /// Whether `len` bytes can be processed, as the generic implementation
+    /// decides (`Ok(false)`: nothing to do).
+    fn check_len(&self, len: usize) -> Result<bool> {
+        let bs = self.cipher_block as usize;
+        match self.mode {
+            Mode::Ecb | Mode::Cbc if len % bs != 0 => Err(EINVAL),
+            Mode::Xts if len < bs => Err(EINVAL),
+            _ => Ok(len > 0),
+        }
+    }
 }
 
 /// Priority above the generic (100) and the C virtio driver (150) implementations.
 pub(crate) const PRIORITY: u32 = 200;
 
+const AES_KEYS: &[u32] = &[16, 24, 32];
+const AES_XTS_KEYS: &[u32] = &[32, 48, 64];
+const DES3_KEYS: &[u32] = &[bindings::DES3_EDE_KEY_SIZE];
+
+macro_rules! cipher {
+    ($name:literal, $drv:literal, $generic:literal, $algo:ident, $mode:ident, $bs:expr, $iv:expr,
+     $keys:expr, $check:ident) => {
+        CipherSpec {
+            name: c_str!($name),
+            driver_name: c_str!($drv),
+            generic: c_str!($generic),
+            algo: bindings::$algo,
+            mode: Mode::$mode,
+            cipher_block: $bs,
+            iv_size: $iv,
+            key_sizes: $keys,
+            key_check: KeyCheck::$check,
+        }
+    };
+}
+
+const AES_BS: u32 = bindings::AES_BLOCK_SIZE;
+const DES3_BS: u32 = bindings::DES3_EDE_BLOCK_SIZE;
+
 /// Every skcipher the driver knows, in registration order.
-pub(crate) static SPECS: [CipherSpec; 1] = [CipherSpec {
-    name: c_str!("cbc(aes)"),
-    driver_name: c_str!("virtio_crypto_rs-cbc-aes"),
-    algo: bindings::VIRTIO_CRYPTO_CIPHER_AES_CBC,
-    block_size: bindings::AES_BLOCK_SIZE,
-    iv_size: bindings::AES_BLOCK_SIZE,
-    key_sizes: &[16, 24, 32],
-    iv_update_enc: IvUpdate::LastCipherBlockOut,
-    iv_update_dec: IvUpdate::LastCipherBlockIn,
-}];
+pub(crate) static SPECS: [CipherSpec; 7] = [
+    cipher!(
+        "ecb(aes)",
+        "virtio_crypto_rs-ecb-aes",
+        "ecb(aes-generic)",
+        VIRTIO_CRYPTO_CIPHER_AES_ECB,
+        Ecb,
+        AES_BS,
+        0,
+        AES_KEYS,
+        None
+    ),
+    cipher!(
+        "cbc(aes)",
+        "virtio_crypto_rs-cbc-aes",
+        "cbc(aes-generic)",
+        VIRTIO_CRYPTO_CIPHER_AES_CBC,
+        Cbc,
+        AES_BS,
+        AES_BS,
+        AES_KEYS,
+        None
+    ),
+    cipher!(
+        "ctr(aes)",
+        "virtio_crypto_rs-ctr-aes",
+        "ctr(aes-generic)",
+        VIRTIO_CRYPTO_CIPHER_AES_CTR,
+        Ctr,
+        AES_BS,
+        AES_BS,
+        AES_KEYS,
+        None
+    ),
+    cipher!(
+        "xts(aes)",
+        "virtio_crypto_rs-xts-aes",
+        "xts(ecb(aes-generic))",
+        VIRTIO_CRYPTO_CIPHER_AES_XTS,
+        Xts,
+        AES_BS,
+        AES_BS,
+        AES_XTS_KEYS,
+        Xts
+    ),
+    cipher!(
+        "ecb(des3_ede)",
+        "virtio_crypto_rs-ecb-des3_ede",
+        "ecb(des3_ede-generic)",
+        VIRTIO_CRYPTO_CIPHER_3DES_ECB,
+        Ecb,
+        DES3_BS,
+        0,
+        DES3_KEYS,
+        Des3
+    ),
+    cipher!(
+        "cbc(des3_ede)",
+        "virtio_crypto_rs-cbc-des3_ede",
+        "cbc(des3_ede-generic)",
+        VIRTIO_CRYPTO_CIPHER_3DES_CBC,
+        Cbc,
+        DES3_BS,
+        DES3_BS,
+        DES3_KEYS,
+        Des3
+    ),
+    cipher!(
+        "ctr(des3_ede)",
+        "virtio_crypto_rs-ctr-des3_ede",
+        "ctr(des3_ede-generic)",
+        VIRTIO_CRYPTO_CIPHER_3DES_CTR,
+        Ctr,
+        DES3_BS,
+        DES3_BS,
+        DES3_KEYS,
+        Des3
+    ),
+];
 
 /// The pair of sessions of a keyed transform.
 #[derive(Clone, Copy)]
@@ -75,17 +213,27 @@ pub(crate) struct TfmCtx {
 impl TfmCtx {
     fn destroy(&self, s: Sessions) {
         for id in [s.enc, s.dec] {
-            if let Err(e) = session::destroy(&self.dev, bindings::VCRS_CIPHER_DESTROY_SESSION, id) {
-                // The device is gone (ENODEV) or failed; nothing else to do.
-                if e != ENODEV {
-                    pr_warn!(
-                        "virtio{}: destroying session {} failed: {:?}\n",
-                        self.dev.index,
-                        id,
-                        e
-                    );
-                }
-            }
+            session::destroy_logged(&self.dev, Service::Cipher, id);
+        }
+    }
+}
+
+/// Creates the encryption and decryption sessions for `key`.
+fn create_sessions(dev: &VCrypto, spec: &CipherSpec, key: &[u8]) -> Result<Sessions> {
+    let mut p = SessionParams {
+        service: Service::Cipher,
+        algo: spec.algo,
+        key,
+        encrypt: true,
+        result_len: 0,
+    };
+    let enc = session::create(dev, &p)?;
+    p.encrypt = false;
+    match session::create(dev, &p) {
+        Ok(dec) => Ok(Sessions { enc, dec }),
+        Err(e) => {
+            session::destroy_logged(dev, Service::Cipher, enc);
+            Err(e)
         }
     }
 }
@@ -99,7 +247,7 @@ impl Skcipher for SkcipherDriver {
     type Ctx = TfmCtx;
 
     fn init(spec: &'static CipherSpec, mgr: &Arc<Manager>) -> Result<TfmCtx> {
-        let dev = mgr.pick_device(|d| d.offers_cipher(spec.algo))?;
+        let dev = mgr.pick_device(|d| d.serves(crate::AlgId::Cipher(spec.algo)))?;
         mgr.tfm_get();
         Ok(TfmCtx {
             dev,
@@ -122,11 +270,12 @@ impl Skcipher for SkcipherDriver {
         mgr.tfm_put();
     }
 
-    fn setkey(ctx: &TfmCtx, key: &[u8]) -> Result {
+    fn setkey(ctx: &TfmCtx, tfm: &SkcipherTfm, key: &[u8]) -> Result {
         let klen = u32::try_from(key.len()).map_err(|_| EINVAL)?;
         if !ctx.spec.key_sizes.contains(&klen) {
             return Err(EINVAL);
         }
+        tfm.verify_key(ctx.spec.key_check, key)?;
         if klen > ctx.dev.cfg.max_cipher_key_len {
             pr_info!(
                 "virtio{}: {}: key of {} bytes exceeds the device limit of {}\n",
@@ -138,23 +287,23 @@ impl Skcipher for SkcipherDriver {
             return Err(EINVAL);
         }
         let mut cur = ctx.keying.lock();
-        let enc = session::create_cipher(&ctx.dev, ctx.spec.algo, key, true)?;
-        let dec = match session::create_cipher(&ctx.dev, ctx.spec.algo, key, false) {
-            Ok(d) => d,
-            Err(e) => {
-                let _ = session::destroy(&ctx.dev, bindings::VCRS_CIPHER_DESTROY_SESSION, enc);
-                return Err(e);
+        // A failed setkey leaves the transform unkeyed, as the generic code does.
+        ctx.keyed.store(false, Ordering::Release);
+        let new = create_sessions(&ctx.dev, ctx.spec, key);
+        let old = match new {
+            Ok(s) => {
+                ctx.enc.store(s.enc, Ordering::Release);
+                ctx.dec.store(s.dec, Ordering::Release);
+                ctx.keyed.store(true, Ordering::Release);
+                cur.replace(s)
             }
+            Err(_) => cur.take(),
         };
-        ctx.enc.store(enc, Ordering::Release);
-        ctx.dec.store(dec, Ordering::Release);
-        ctx.keyed.store(true, Ordering::Release);
-        let old = cur.replace(Sessions { enc, dec });
         drop(cur);
         if let Some(s) = old {
             ctx.destroy(s);
         }
-        Ok(())
+        new.map(|_| ())
     }
 
     fn encrypt(ctx: &TfmCtx, req: SkcipherRequest<'_>) -> Result<Queued> {
@@ -166,21 +315,79 @@ impl Skcipher for SkcipherDriver {
     }
 }
 
+/// The data request header of a cipher operation on `len` bytes.
+fn header(spec: &CipherSpec, sid: u64, encrypt: bool, len: usize) -> Result<[u8; DATA_REQ_LEN]> {
+    let len = u32::try_from(len)?.to_le();
+    let mut hdr = bindings::virtio_crypto_op_data_req::default();
+    hdr.header.opcode = if encrypt {
+        bindings::VCRS_CIPHER_ENCRYPT
+    } else {
+        bindings::VCRS_CIPHER_DECRYPT
+    }
+    .to_le();
+    hdr.header.algo = spec.algo.to_le();
+    hdr.header.session_id = sid.to_le();
+    hdr.u.sym_req.op_type = bindings::VIRTIO_CRYPTO_SYM_OP_CIPHER.to_le();
+    hdr.u.sym_req.u.cipher.para.iv_len = spec.iv_size.to_le();
+    hdr.u.sym_req.u.cipher.para.src_data_len = len;
+    hdr.u.sym_req.u.cipher.para.dst_data_len = len;
+    let mut out = [0u8; DATA_REQ_LEN];
+    wire::write(&hdr, &mut out)?;
+    Ok(out)
+}
+
+/// Adds `n` to the big-endian counter `ctr` (wrapping around, as `crypto_inc`).
+fn ctr_add(ctr: &mut [u8], mut n: u64) {
+    for b in ctr.iter_mut().rev() {
+        if n == 0 {
+            break;
+        }
+        let sum = u64::from(*b) + (n & 0xff);
+        *b = sum as u8;
+        n = (n >> 8) + (sum >> 8);
+    }
+}
+
+/// `done` for CBC encryption: the output IV is the last ciphertext block.
+fn done_last_block_out(job: &mut DataJob) -> Result {
+    let n = job.data.len;
+    let mut buf = [0u8; 16];
+    let Some(req) = job.request_mut::<SkcipherKind>() else {
+        return Ok(());
+    };
+    let len = req.cryptlen();
+    req.copy_from_dst(len - n, &mut buf[..n])?;
+    req.iv_mut().copy_from_slice(&buf[..n]);
+    Ok(())
+}
+
+/// `done` where the output IV was computed before submission.
+fn done_saved_iv(job: &mut DataJob) -> Result {
+    let n = job.data.len;
+    let saved = job.data.saved;
+    if let Some(req) = job.request_mut::<SkcipherKind>() {
+        req.iv_mut().copy_from_slice(&saved[..n]);
+    }
+    Ok(())
+}
+
 fn crypt(ctx: &TfmCtx, req: SkcipherRequest<'_>, encrypt: bool) -> Result<Queued> {
+    let spec = ctx.spec;
     let len = req.cryptlen();
     if !ctx.keyed.load(Ordering::Acquire) {
         return Err(errno::enokey());
     }
-    if len == 0 {
+    if !spec.check_len(len)? {
         return Ok(Queued::Done);
     }
-    let bs = ctx.spec.block_size as usize;
-    if len % bs != 0 {
+    // Everything the device reads and writes for this request.
+    let iv_len = spec.iv_size as usize;
+    let total = (len as u64) * 2 + iv_len as u64 + 1;
+    if len > u32::MAX as usize || total > ctx.dev.cfg.max_size {
         return Err(EINVAL);
     }
-    // Everything the device reads and writes for this request.
-    let total = (len as u64) * 2 + u64::from(ctx.spec.iv_size) + 1;
-    if len > u32::MAX as usize || total > ctx.dev.cfg.max_size {
+    let iv = req.iv();
+    if iv.len() != iv_len || iv_len > 16 {
         return Err(EINVAL);
     }
     let sid = if encrypt {
@@ -188,7 +395,150 @@ fn crypt(ctx: &TfmCtx, req: SkcipherRequest<'_>, encrypt: bool) -> Result<Queued
     } else {
         ctx.dec.load(Ordering::Acquire)
     };
-    let job = requests::build_skcipher(ctx.spec, sid, encrypt, &req)?;
+
+    // How the output IV comes about.
+    let mut data = DataCtx::new(requests::done_nothing, 0, iv_len);
+    match spec.mode {
+        Mode::Cbc if encrypt => data.done = done_last_block_out,
+        Mode::Cbc => {
+            // The last ciphertext block, saved before an in-place request overwrites it.
+            req.copy_from_src(len - iv_len, &mut data.saved[..iv_len])?;
+            data.done = done_saved_iv;
+        }
+        Mode::Ctr => {
+            data.saved[..iv_len].copy_from_slice(iv);
+            let blocks = len.div_ceil(spec.cipher_block as usize);
+            ctr_add(&mut data.saved[..iv_len], blocks as u64);
+            data.done = done_saved_iv;
+        }
+        Mode::Ecb | Mode::Xts => {}
+    }
+
+    let scratch_len = DATA_REQ_LEN + iv_len + 1;
+    let flags = req.gfp();
+    let mut job = DataJob::for_request(&req, len, len, 3, scratch_len, data, flags)?;
+    let hdr = header(spec, sid, encrypt, len)?;
+    let scratch = job.scratch_mut();
+    scratch[..DATA_REQ_LEN].copy_from_slice(&hdr);
+    scratch[DATA_REQ_LEN..DATA_REQ_LEN + iv_len].copy_from_slice(iv);
+    scratch[scratch_len - 1] = STATUS_UNSET;
+    job.push_out(0..DATA_REQ_LEN)?;
+    if iv_len > 0 {
+        job.push_out(DATA_REQ_LEN..DATA_REQ_LEN + iv_len)?;
+    }
+    job.push_src(&req, len)?;
+    job.push_dst(&req, len)?;
+    job.push_in(scratch_len - 1..scratch_len)?;
+    let job = KBox::new(job, flags)?;
     let queue = ctx.dev.data_queue(current_cpu())?;
     requests::submit(queue, job, req)
 }
+
+/// Length of the known-answer message: partial blocks where the mode has them.
+fn check_len(spec: &CipherSpec) -> usize {
+    match spec.mode {
+        Mode::Ecb | Mode::Cbc => 3 * spec.cipher_block as usize,
+        Mode::Ctr | Mode::Xts => 3 * spec.cipher_block as usize - 5,
+    }
+}
+
+/// Checks that `dev` really serves `spec`: one encryption and one decryption
+/// of a fixed message must equal the generic implementation's.
+pub(crate) fn check(dev: &VCrypto, spec: &CipherSpec) -> Result {
+    let klen = spec
+        .key_sizes
+        .iter()
+        .copied()
+        .filter(|k| *k <= dev.cfg.max_cipher_key_len)
+        .min()
+        .ok_or(errno::eopnotsupp())? as usize;
+    let mut key = [0u8; 64];
+    for (i, b) in key.iter_mut().enumerate() {
+        *b = (i as u8).wrapping_mul(29).wrapping_add(7);
+    }
+    let key = &key[..klen];
+    let iv_len = spec.iv_size as usize;
+    let mut iv = [0u8; 16];
+    for (i, b) in iv.iter_mut().enumerate() {
+        *b = 0xf0 | i as u8;
+    }
+    let len = check_len(spec);
+    let mut plain = KVec::from_elem(0u8, len, GFP_KERNEL)?;
+    for (i, b) in plain.iter_mut().enumerate() {
+        *b = (i as u8).wrapping_mul(13).wrapping_add(1);
+    }
+    let soft = SoftCipher::new(spec.generic, key)?;
+    let mut cipher = KVec::from_elem(0u8, len, GFP_KERNEL)?;
+    cipher.copy_from_slice(&plain);
+    let mut siv = iv;
+    soft.crypt(true, &mut siv[..iv_len], &mut cipher)?;
+
+    let sessions = create_sessions(dev, spec, key)?;
+    let res = check_one(
+        dev,
+        spec,
+        sessions.enc,
+        true,
+        &iv[..iv_len],
+        &plain,
+        &cipher,
+    )
+    .and_then(|()| {
+        check_one(
+            dev,
+            spec,
+            sessions.dec,
+            false,
+            &iv[..iv_len],
+            &cipher,
+            &plain,
+        )
+    });
+    for id in [sessions.enc, sessions.dec] {
+        session::destroy_logged(dev, Service::Cipher, id);
+    }
+    res
+}
+
+/// Runs one known-answer request: `input` must become `expected`.
+fn check_one(
+    dev: &VCrypto,
+    spec: &CipherSpec,
+    sid: u64,
+    encrypt: bool,
+    iv: &[u8],
+    input: &[u8],
+    expected: &[u8],
+) -> Result {
+    let len = input.len();
+    // Scratch: [expected][header][iv][input][output][status].
+    let hdr_at = len;
+    let iv_at = hdr_at + DATA_REQ_LEN;
+    let in_at = iv_at + iv.len();
+    let out_at = in_at + len;
+    let scratch_len = out_at + len + 1;
+    let data = DataCtx::new(requests::done_compare, out_at, len);
+    let mut job = DataJob::new(5, scratch_len, data, GFP_KERNEL)?;
+    let s = job.scratch_mut();
+    s[..len].copy_from_slice(expected);
+    s[hdr_at..iv_at].copy_from_slice(&header(spec, sid, encrypt, len)?);
+    s[iv_at..in_at].copy_from_slice(iv);
+    s[in_at..out_at].copy_from_slice(input);
+    s[scratch_len - 1] = STATUS_UNSET;
+    job.push_out(hdr_at..iv_at)?;
+    if !iv.is_empty() {
+        job.push_out(iv_at..in_at)?;
+    }
+    job.push_out(in_at..out_at)?;
+    job.push_in(out_at..out_at + len)?;
+    job.push_in(scratch_len - 1..scratch_len)?;
+    requests::execute(
+        dev.data_queue(0)?,
+        KBox::new(job, GFP_KERNEL)?,
+        CHECK_TIMEOUT_MS,
+    )
+    .map(|_| ())
+}
+
+/// How long a known-answer request may take.
+pub(crate) const CHECK_TIMEOUT_MS: u32 = 5000;

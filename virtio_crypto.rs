@@ -7,28 +7,32 @@
 //! while at least one ready device advertises them.
 
 mod abstractions;
+mod ahash;
 mod bindings;
 mod requests;
 mod session;
 mod skcipher;
 
 use abstractions::{
-    crypto::SkcipherRegistration,
+    ahash::AhashRegistration,
+    skcipher::SkcipherRegistration,
     sync::{msleep, new_spinlock_irq, OwnedQueue},
     virtio::{self, ConfigAccess, Device, VirtqueueSet},
     wire,
 };
-use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use ahash::{AhashDriver, HashSpec};
+use core::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use kernel::{
     c_str, new_mutex,
     prelude::*,
+    str::CStr,
     sync::{Arc, ArcBorrow, Mutex},
     workqueue::{impl_has_work, new_work, Work, WorkItem},
     ThisModule,
 };
 use requests::{DataQueue, DataQueueInner, Fifo};
 use session::{CtrlQueue, CtrlQueueInner};
-use skcipher::SkcipherDriver;
+use skcipher::{CipherSpec, SkcipherDriver};
 
 module! {
     type: VirtioCryptoModule,
@@ -88,6 +92,20 @@ impl Config {
         service < 32 && self.crypto_services & (1 << service) != 0
     }
 
+    /// Whether the device advertises algorithm `id` (service bit and algorithm bit).
+    fn advertises(&self, id: AlgId) -> bool {
+        let (service, mask, algo) = match id {
+            AlgId::Cipher(a) => (bindings::VIRTIO_CRYPTO_SERVICE_CIPHER, self.cipher_algo, a),
+            AlgId::Hash(a) => (
+                bindings::VIRTIO_CRYPTO_SERVICE_HASH,
+                u64::from(self.hash_algo),
+                a,
+            ),
+            AlgId::Mac(a) => (bindings::VIRTIO_CRYPTO_SERVICE_MAC, self.mac_algo, a),
+        };
+        self.has_service(service) && algo < 64 && mask & (1 << algo) != 0
+    }
+
     fn validate(&self, index: i32) -> Result {
         let bad = |what: &str| {
             pr_err!("virtio{}: refusing device: {}\n", index, what);
@@ -110,6 +128,103 @@ impl Config {
     }
 }
 
+/// A device algorithm: service and algorithm id.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AlgId {
+    Cipher(u32),
+    Hash(u32),
+    Mac(u32),
+}
+
+/// One algorithm the driver can offer, of any type.
+#[derive(Clone, Copy)]
+enum Alg {
+    Skcipher(&'static CipherSpec),
+    Ahash(&'static HashSpec),
+}
+
+/// Number of algorithms the driver knows.
+const NUM_ALGS: usize = skcipher::SPECS.len() + ahash::SPECS.len();
+
+impl Alg {
+    /// The algorithm with global index `i` (skciphers first, then hashes).
+    fn nth(i: usize) -> Option<Alg> {
+        let n = skcipher::SPECS.len();
+        if i < n {
+            Some(Alg::Skcipher(&skcipher::SPECS[i]))
+        } else {
+            ahash::SPECS.get(i - n).map(Alg::Ahash)
+        }
+    }
+
+    fn all() -> impl Iterator<Item = (usize, Alg)> {
+        (0..NUM_ALGS).filter_map(|i| Alg::nth(i).map(|a| (i, a)))
+    }
+
+    fn index_of(id: AlgId) -> Option<usize> {
+        Alg::all().find(|(_, a)| a.id() == id).map(|(i, _)| i)
+    }
+
+    fn id(self) -> AlgId {
+        match self {
+            Alg::Skcipher(s) => AlgId::Cipher(s.algo),
+            Alg::Ahash(h) => h.id(),
+        }
+    }
+
+    fn driver_name(self) -> &'static CStr {
+        match self {
+            Alg::Skcipher(s) => s.driver_name,
+            Alg::Ahash(h) => h.driver_name,
+        }
+    }
+
+    /// The probe-time known-answer check on `dev`.
+    fn check(self, dev: &VCrypto) -> Result {
+        match self {
+            Alg::Skcipher(s) => skcipher::check(dev, s),
+            Alg::Ahash(h) => ahash::check(dev, h),
+        }
+    }
+
+    fn register(self, mgr: &Arc<Manager>) -> Result<Registered> {
+        Ok(match self {
+            Alg::Skcipher(s) => Registered::Skcipher(SkcipherRegistration::register(
+                &s.params(),
+                s,
+                mgr.clone(),
+                mgr.module,
+            )?),
+            Alg::Ahash(h) => Registered::Ahash(AhashRegistration::register(
+                &h.params()?,
+                h,
+                mgr.clone(),
+                mgr.module,
+            )?),
+        })
+    }
+}
+
+/// A registered algorithm (unregistered on drop).
+enum Registered {
+    Skcipher(Pin<KBox<SkcipherRegistration<SkcipherDriver>>>),
+    Ahash(Pin<KBox<AhashRegistration<AhashDriver>>>),
+}
+
+impl Registered {
+    fn refcount(&self) -> u32 {
+        match self {
+            Registered::Skcipher(r) => r.refcount(),
+            Registered::Ahash(r) => r.refcount(),
+        }
+    }
+}
+
+/// Outcome of an algorithm's probe-time check on one device.
+const CHECK_PENDING: u8 = 0;
+const CHECK_PASSED: u8 = 1;
+const CHECK_FAILED: u8 = 2;
+
 /// One virtio crypto device.
 #[pin_data]
 pub(crate) struct VCrypto {
@@ -129,6 +244,8 @@ pub(crate) struct VCrypto {
     config_work: Work<VCrypto, 1>,
     /// Reads the config space after a change notification.
     config: Arc<ConfigAccess>,
+    /// Probe-time check of each algorithm (`CHECK_*`), by global index.
+    checks: [AtomicU8; NUM_ALGS],
 }
 
 impl_has_work! {
@@ -137,12 +254,65 @@ impl_has_work! {
 }
 
 impl VCrypto {
-    pub(crate) fn offers_cipher(&self, algo: u32) -> bool {
-        self.hw_ready.load(Ordering::Acquire)
-            && !self.removed.load(Ordering::Acquire)
-            && self.cfg.has_service(bindings::VIRTIO_CRYPTO_SERVICE_CIPHER)
-            && algo < 64
-            && self.cfg.cipher_algo & (1 << algo) != 0
+    fn usable(&self) -> bool {
+        self.hw_ready.load(Ordering::Acquire) && !self.removed.load(Ordering::Acquire)
+    }
+
+    /// Whether the device is ready, advertises algorithm `id` and passed its check.
+    pub(crate) fn serves(&self, id: AlgId) -> bool {
+        Alg::index_of(id).is_some_and(|i| self.serves_nth(i))
+    }
+
+    fn serves_nth(&self, i: usize) -> bool {
+        self.usable()
+            && Alg::nth(i).is_some_and(|a| self.cfg.advertises(a.id()))
+            && self.checks[i].load(Ordering::Acquire) == CHECK_PASSED
+    }
+
+    /// Runs the known-answer check of every advertised algorithm not checked
+    /// yet (process context; once per device).
+    fn run_checks(&self) {
+        let (mut passed, mut skipped) = (0, 0);
+        for (i, alg) in Alg::all() {
+            if !self.usable()
+                || !self.cfg.advertises(alg.id())
+                || self.checks[i].load(Ordering::Acquire) != CHECK_PENDING
+            {
+                continue;
+            }
+            let res = alg.check(self);
+            match res {
+                Ok(()) => passed += 1,
+                Err(e) => {
+                    skipped += 1;
+                    pr_info!(
+                        "virtio{}: {}: skipped: the device advertises it but failed its \
+                         known-answer check (errno {})\n",
+                        self.index,
+                        alg.driver_name(),
+                        e.to_errno()
+                    );
+                }
+            }
+            if !self.usable() {
+                // Lost the device meanwhile: check again when it is back.
+                continue;
+            }
+            let v = if res.is_ok() {
+                CHECK_PASSED
+            } else {
+                CHECK_FAILED
+            };
+            self.checks[i].store(v, Ordering::Release);
+        }
+        if passed + skipped > 0 {
+            pr_info!(
+                "virtio{}: known-answer checks: {} algorithm(s) verified, {} skipped\n",
+                self.index,
+                passed,
+                skipped
+            );
+        }
     }
 
     /// The data queue for a request submitted on `cpu`.
@@ -272,15 +442,16 @@ impl WorkItem for Manager {
 }
 
 struct AlgState {
-    skciphers: KVec<Option<Pin<KBox<SkcipherRegistration<SkcipherDriver>>>>>,
+    /// Registrations by global algorithm index.
+    regs: KVec<Option<Registered>>,
     shut_down: bool,
 }
 
 impl Manager {
     fn new(module: &'static ThisModule) -> Result<Arc<Self>> {
-        let mut skciphers = KVec::with_capacity(skcipher::SPECS.len(), GFP_KERNEL)?;
-        for _ in skcipher::SPECS.iter() {
-            skciphers.push(None, GFP_KERNEL)?;
+        let mut regs = KVec::with_capacity(NUM_ALGS, GFP_KERNEL)?;
+        for _ in 0..NUM_ALGS {
+            regs.push(None, GFP_KERNEL)?;
         }
         let wq = OwnedQueue::new(c_str!("virtio_crypto_rs"), false)?;
         let bh_wq = OwnedQueue::new(c_str!("virtio_crypto_rs_bh"), true)?;
@@ -288,7 +459,7 @@ impl Manager {
             pin_init!(Self {
                 module,
                 devices <- new_mutex!(KVec::new(), "virtio_crypto_rs::Manager::devices"),
-                algs <- new_mutex!(AlgState { skciphers, shut_down: false }, "virtio_crypto_rs::Manager::algs"),
+                algs <- new_mutex!(AlgState { regs, shut_down: false }, "virtio_crypto_rs::Manager::algs"),
                 tfms: AtomicUsize::new(0),
                 orphans: AtomicBool::new(false),
                 wq,
@@ -334,50 +505,48 @@ impl Manager {
         *devs = kept;
     }
 
-    /// Registers every algorithm some ready device offers and unregisters the
-    /// others (when no transform uses them). Returns whether an algorithm that no
-    /// device offers had to stay registered because it is in use.
+    /// Registers every algorithm some ready device offers (and passed its
+    /// check on that device) and unregisters the others (when no transform
+    /// uses them). Returns whether an algorithm that no device offers had to
+    /// stay registered because it is in use.
     fn refresh(self: &Arc<Self>) -> bool {
         let mut algs = self.algs.lock();
         if algs.shut_down {
             return false;
         }
+        // Checks sleep: run them on a snapshot, without the device list locked.
+        let mut devs = KVec::new();
+        for d in self.devices.lock().iter() {
+            if devs.push(d.clone(), GFP_KERNEL).is_err() {
+                break;
+            }
+        }
+        for d in devs.iter() {
+            d.run_checks();
+        }
         let mut orphans = false;
-        for (i, spec) in skcipher::SPECS.iter().enumerate() {
-            let offered = self
-                .devices
-                .lock()
-                .iter()
-                .any(|d| d.offers_cipher(spec.algo));
-            let registered = algs.skciphers[i].is_some();
-            if offered && !registered {
-                let params = abstractions::crypto::SkcipherParams {
-                    name: spec.name,
-                    driver_name: spec.driver_name,
-                    priority: skcipher::PRIORITY,
-                    block_size: spec.block_size,
-                    iv_size: spec.iv_size,
-                    min_key: spec.key_sizes.iter().copied().min().unwrap_or(0),
-                    max_key: spec.key_sizes.iter().copied().max().unwrap_or(0),
-                };
-                match SkcipherRegistration::register(&params, spec, self.clone(), self.module) {
+        for (i, alg) in Alg::all() {
+            let offered = devs.iter().any(|d| d.serves_nth(i));
+            let name = alg.driver_name();
+            match (&algs.regs[i], offered) {
+                (None, true) => match alg.register(self) {
                     Ok(r) => {
-                        pr_info!("registered {}\n", spec.driver_name);
-                        algs.skciphers[i] = Some(r);
+                        pr_info!("registered {}\n", name);
+                        algs.regs[i] = Some(r);
                     }
-                    Err(e) => pr_err!("registering {} failed: {:?}\n", spec.driver_name, e),
-                }
-            } else if !offered && registered {
-                let in_use = algs.skciphers[i].as_ref().is_some_and(|r| r.refcount() > 1);
-                if in_use {
+                    Err(e) => pr_err!("registering {} failed: {:?}\n", name, e),
+                },
+                (Some(r), false) if r.refcount() > 1 => {
                     // Unregistering an algorithm in use is not allowed; its transforms now
                     // fail with ENODEV and it goes away at the next refresh or unload.
-                    pr_info!("{}: no device left, still in use\n", spec.driver_name);
+                    pr_info!("{}: no device left, still in use\n", name);
                     orphans = true;
-                } else {
-                    algs.skciphers[i] = None;
-                    pr_info!("unregistered {}\n", spec.driver_name);
                 }
+                (Some(_), false) => {
+                    algs.regs[i] = None;
+                    pr_info!("unregistered {}\n", name);
+                }
+                _ => {}
             }
         }
         self.orphans.store(orphans, Ordering::Release);
@@ -388,7 +557,7 @@ impl Manager {
     fn shutdown(&self) {
         let mut algs = self.algs.lock();
         algs.shut_down = true;
-        for r in algs.skciphers.iter_mut() {
+        for r in algs.regs.iter_mut() {
             *r = None;
         }
     }
@@ -480,6 +649,7 @@ impl virtio::Driver for VirtioCrypto {
                 done_work <- new_work!("virtio_crypto_rs::VCrypto::done_work"),
                 config_work <- new_work!("virtio_crypto_rs::VCrypto::config_work"),
                 config,
+                checks: [const { AtomicU8::new(CHECK_PENDING) }; NUM_ALGS],
             }),
             GFP_KERNEL,
         )?;

@@ -1,19 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Provider side of the kernel crypto API: registering skcipher algorithms
-//! whose operations are implemented by a Rust type, and owning asynchronous
-//! requests until they are completed.
+//! Provider side of the kernel crypto API, common to every algorithm type:
+//! owned asynchronous requests of any kind (skcipher, ahash), the jobs that
+//! carry them to a device, and the glue that turns a driver operation's
+//! outcome into the crypto API's return conventions.
 //!
 //! A request handed to the driver is never lost: the owning handles complete
 //! the request with `-ENODEV` when dropped without an explicit completion.
+//! The per-type registrations live in [`super::skcipher`] and [`super::ahash`].
 
 use crate::abstractions::virtio::VqToken;
 use crate::abstractions::{errno, sg::SgChain};
 use crate::bindings;
-use core::{cell::Cell, marker::PhantomData, mem::ManuallyDrop, ptr::NonNull};
-use kernel::{alloc::Flags, prelude::*, str::CStr, sync::Arc, types::Opaque, ThisModule};
+use core::{cell::Cell, mem::ManuallyDrop, ptr::NonNull};
+use kernel::{alloc::Flags, prelude::*, str::CStr};
 
-/// What an encrypt/decrypt operation did with a request.
+/// What an operation did with a request.
 pub(crate) enum Queued {
     /// Finished synchronously (for example a zero-length request); no callback.
     Done,
@@ -24,41 +26,60 @@ pub(crate) enum Queued {
     Backlogged,
 }
 
-/// An owned, in-flight skcipher request.
+/// A kind of crypto API request (`struct skcipher_request`, `struct
+/// ahash_request`, ...).
+///
+/// # Safety
+///
+/// `base` must return the request's embedded `struct crypto_async_request`,
+/// and `lists` the request's own source and destination lists (or NULL).
+pub(crate) unsafe trait Kind: Sized + 'static {
+    /// The C request type.
+    type Raw;
+    /// The request's `base`.
+    fn base(raw: *mut Self::Raw) -> *mut bindings::crypto_async_request;
+    /// The request's source and destination lists (NULL where it has none).
+    ///
+    /// # Safety
+    ///
+    /// `raw` must be a valid request.
+    unsafe fn lists(
+        raw: *mut Self::Raw,
+    ) -> (*mut bindings::scatterlist, *mut bindings::scatterlist);
+    /// Wraps an owned request for storage in a [`Job`].
+    fn wrap(p: Pending<Self>) -> AnyPending;
+    /// Gives back the typed request stored in a [`Job`], if it is of this kind.
+    fn view(any: &mut AnyPending) -> Option<&mut Pending<Self>>;
+}
+
+/// An owned, in-flight request of kind `K`.
 ///
 /// # Invariants
 ///
-/// `ptr` is a valid `skcipher_request` that the crypto API handed to this
-/// driver and that has not been completed yet; it stays valid until completed.
-pub(crate) struct SkcipherPending {
-    ptr: NonNull<bindings::skcipher_request>,
+/// `ptr` is a valid request that the crypto API handed to this driver and
+/// that has not been completed yet; it stays valid until completed.
+pub(crate) struct Pending<K: Kind> {
+    ptr: NonNull<K::Raw>,
 }
 
 // SAFETY: A request may be completed from any thread.
-unsafe impl Send for SkcipherPending {}
+unsafe impl<K: Kind> Send for Pending<K> {}
 // SAFETY: Shared access only reads immutable request fields.
-unsafe impl Sync for SkcipherPending {}
+unsafe impl<K: Kind> Sync for Pending<K> {}
 
-impl SkcipherPending {
-    fn raw(&self) -> *mut bindings::skcipher_request {
+impl<K: Kind> Pending<K> {
+    pub(super) fn raw(&self) -> *mut K::Raw {
         self.ptr.as_ptr()
     }
 
-    /// Number of bytes to process.
-    pub(crate) fn cryptlen(&self) -> usize {
-        // SAFETY: By the type invariant the request is valid.
-        unsafe { (*self.raw()).cryptlen as usize }
+    fn base(&self) -> *mut bindings::crypto_async_request {
+        K::base(self.raw())
     }
 
     /// The request's `CRYPTO_TFM_REQ_*` flags.
     pub(crate) fn flags(&self) -> u32 {
         // SAFETY: By the type invariant the request is valid.
-        unsafe { (*self.raw()).base.flags }
-    }
-
-    /// Whether the caller allows sleeping allocations.
-    pub(crate) fn may_sleep(&self) -> bool {
-        self.flags() & bindings::CRYPTO_TFM_REQ_MAY_SLEEP != 0
+        unsafe { (*self.base()).flags }
     }
 
     /// Whether the caller accepts being backlogged when the queue is full.
@@ -68,53 +89,26 @@ impl SkcipherPending {
 
     /// Allocation flags suitable for this request.
     pub(crate) fn gfp(&self) -> Flags {
-        if self.may_sleep() {
+        if self.flags() & bindings::CRYPTO_TFM_REQ_MAY_SLEEP != 0 {
             GFP_KERNEL
         } else {
             GFP_ATOMIC
         }
     }
 
-    /// IV size of the transform.
-    fn ivsize(&self) -> usize {
-        // SAFETY: The request and its transform are valid.
-        unsafe {
-            let tfm = bindings::vcrs_crypto_skcipher_reqtfm(self.raw());
-            let alg = bindings::vcrs_crypto_skcipher_alg(tfm);
-            (*alg).__bindgen_anon_1.co.ivsize as usize
-        }
+    fn lists(&self) -> (*mut bindings::scatterlist, *mut bindings::scatterlist) {
+        // SAFETY: By the type invariant the request is valid.
+        unsafe { K::lists(self.raw()) }
     }
 
-    /// The request's IV buffer (`ivsize` bytes; empty for modes without IV).
-    pub(crate) fn iv(&self) -> &[u8] {
-        let len = self.ivsize();
-        // SAFETY: The crypto API guarantees `iv` points to `ivsize` bytes for the lifetime
-        // of the request.
-        unsafe {
-            let iv = (*self.raw()).iv;
-            if len == 0 || iv.is_null() {
-                return &[];
-            }
-            core::slice::from_raw_parts(iv, len)
+    /// Copies `buf.len()` bytes at `offset` of `sg` (a list of this request,
+    /// at least `offset + buf.len()` bytes long, checked by the caller).
+    pub(super) fn copy_from(&self, sg: *mut bindings::scatterlist, offset: usize, buf: &mut [u8]) {
+        if buf.is_empty() {
+            return;
         }
-    }
-
-    /// The request's IV buffer, writable (the output IV must be stored there).
-    pub(crate) fn iv_mut(&mut self) -> &mut [u8] {
-        let len = self.ivsize();
-        // SAFETY: As in `iv`; `&mut self` gives exclusive access to the request.
-        unsafe {
-            let iv = (*self.raw()).iv;
-            if len == 0 || iv.is_null() {
-                return &mut [];
-            }
-            core::slice::from_raw_parts_mut(iv, len)
-        }
-    }
-
-    fn copy_from(sg: *mut bindings::scatterlist, offset: usize, buf: &mut [u8]) {
-        // SAFETY: `sg` is the request's list, valid while the request is; the caller
-        // (this type's methods) keeps `offset + len` within `cryptlen`.
+        // SAFETY: `sg` is one of the request's lists, valid while the request is; the
+        // caller keeps `offset + len` within the list.
         unsafe {
             bindings::scatterwalk_map_and_copy(
                 buf.as_mut_ptr().cast(),
@@ -126,34 +120,9 @@ impl SkcipherPending {
         }
     }
 
-    /// Copies bytes `offset..offset + buf.len()` of the source into `buf`.
-    pub(crate) fn copy_from_src(&self, offset: usize, buf: &mut [u8]) -> Result {
-        if offset.checked_add(buf.len()).ok_or(EINVAL)? > self.cryptlen() {
-            return Err(EINVAL);
-        }
-        // SAFETY: The request is valid.
-        Self::copy_from(unsafe { (*self.raw()).src }, offset, buf);
-        Ok(())
-    }
-
-    /// Copies bytes `offset..offset + buf.len()` of the destination into `buf`.
-    pub(crate) fn copy_from_dst(&self, offset: usize, buf: &mut [u8]) -> Result {
-        if offset.checked_add(buf.len()).ok_or(EINVAL)? > self.cryptlen() {
-            return Err(EINVAL);
-        }
-        // SAFETY: The request is valid.
-        Self::copy_from(unsafe { (*self.raw()).dst }, offset, buf);
-        Ok(())
-    }
-
-    fn src_dst(&self) -> (*mut bindings::scatterlist, *mut bindings::scatterlist) {
-        // SAFETY: The request is valid.
-        unsafe { ((*self.raw()).src, (*self.raw()).dst) }
-    }
-
     fn signal(&self, err: i32) {
-        // SAFETY: The request is valid and owned by us.
-        unsafe { bindings::vcrs_skcipher_request_complete(self.raw(), err) }
+        // SAFETY: The request is valid and owned by us; `base` is its async request.
+        unsafe { bindings::vcrs_crypto_request_complete(self.base(), err) }
     }
 
     /// Completes the request with `result`.
@@ -166,42 +135,104 @@ impl SkcipherPending {
     }
 }
 
-impl Drop for SkcipherPending {
+impl<K: Kind> Drop for Pending<K> {
     fn drop(&mut self) {
         // Never lose a request: one dropped without a result failed.
         self.signal(ENODEV.to_errno());
     }
 }
 
-/// A request passed to [`Skcipher::encrypt`]/[`Skcipher::decrypt`], borrowed
-/// for the duration of the call. [`SkcipherRequest::take`] turns it into an
-/// owned [`SkcipherPending`] that must (and will) be completed later.
-pub(crate) struct SkcipherRequest<'a> {
-    inner: ManuallyDrop<SkcipherPending>,
+/// A request passed to a driver operation, borrowed for the duration of the
+/// call. [`Request::take`] turns it into an owned [`Pending`] that must (and
+/// will) be completed later.
+pub(crate) struct Request<'a, K: Kind> {
+    inner: ManuallyDrop<Pending<K>>,
     taken: &'a Cell<bool>,
 }
 
-impl SkcipherRequest<'_> {
+impl<K: Kind> Request<'_, K> {
     /// Takes ownership of the request: from now on it completes through its
     /// callback, also on error paths.
-    pub(crate) fn take(self) -> SkcipherPending {
+    pub(crate) fn take(self) -> Pending<K> {
         self.taken.set(true);
         ManuallyDrop::into_inner(self.inner)
     }
 }
 
-impl core::ops::Deref for SkcipherRequest<'_> {
-    type Target = SkcipherPending;
+impl<K: Kind> core::ops::Deref for Request<'_, K> {
+    type Target = Pending<K>;
 
-    fn deref(&self) -> &SkcipherPending {
+    fn deref(&self) -> &Pending<K> {
         &self.inner
     }
 }
 
-/// A crypto request bound to the device descriptors describing it.
-pub(crate) enum Request {
+impl<K: Kind> core::ops::DerefMut for Request<'_, K> {
+    fn deref_mut(&mut self) -> &mut Pending<K> {
+        &mut self.inner
+    }
+}
+
+/// Runs driver operation `op` on the request `raw` of kind `K` and turns its
+/// outcome into the crypto API's return value.
+pub(super) fn dispatch<K: Kind>(
+    raw: *mut K::Raw,
+    op: impl FnOnce(Request<'_, K>) -> Result<Queued>,
+) -> kernel::ffi::c_int {
+    let Some(ptr) = NonNull::new(raw) else {
+        return EINVAL.to_errno();
+    };
+    let taken = Cell::new(false);
+    let r = Request {
+        // INVARIANT: The crypto API hands us a valid request that is not completed.
+        inner: ManuallyDrop::new(Pending { ptr }),
+        taken: &taken,
+    };
+    let res = op(r);
+    match (res, taken.get()) {
+        (Ok(Queued::Done), false) => 0,
+        (Ok(Queued::InProgress), true) => errno::einprogress().to_errno(),
+        (Ok(Queued::Backlogged), true) => EBUSY.to_errno(),
+        (Err(e), false) => e.to_errno(),
+        // Owned by the driver: its callback reports the outcome.
+        (Err(_), true) => errno::einprogress().to_errno(),
+        (Ok(Queued::Done), true) => errno::einprogress().to_errno(),
+        (Ok(_), false) => {
+            pr_err!("virtio_crypto_rs: request neither completed nor queued\n");
+            EIO.to_errno()
+        }
+    }
+}
+
+/// An owned request of any kind, as stored in a [`Job`].
+pub(crate) enum AnyPending {
     /// An skcipher request.
-    Skcipher(SkcipherPending),
+    Skcipher(Pending<super::skcipher::SkcipherKind>),
+    /// An ahash request.
+    Ahash(Pending<super::ahash::AhashKind>),
+}
+
+impl AnyPending {
+    fn raw(&self) -> *mut core::ffi::c_void {
+        match self {
+            AnyPending::Skcipher(p) => p.raw().cast(),
+            AnyPending::Ahash(p) => p.raw().cast(),
+        }
+    }
+
+    fn complete(self, result: Result) {
+        match self {
+            AnyPending::Skcipher(p) => p.complete(result),
+            AnyPending::Ahash(p) => p.complete(result),
+        }
+    }
+
+    fn signal(&self, err: i32) {
+        match self {
+            AnyPending::Skcipher(p) => p.signal(err),
+            AnyPending::Ahash(p) => p.signal(err),
+        }
+    }
 }
 
 /// One unit of device work: an optional crypto request, the scatter-gather
@@ -213,8 +244,8 @@ pub(crate) enum Request {
 /// was created for (`bound`), and a request is attached only if it is that one.
 pub(crate) struct Job<D> {
     chain: SgChain,
-    req: Option<Request>,
-    bound: *mut bindings::skcipher_request,
+    req: Option<AnyPending>,
+    bound: *mut core::ffi::c_void,
     /// Driver data travelling with the job.
     pub(crate) data: D,
 }
@@ -225,7 +256,7 @@ unsafe impl<D: Send> Send for Job<D> {}
 unsafe impl<D: Sync> Sync for Job<D> {}
 
 impl<D> Job<D> {
-    /// A job made only of driver-owned bytes (e.g. a control request).
+    /// A job made only of driver-owned bytes (a control request, a check).
     pub(crate) fn new(
         max_entries: usize,
         scratch_len: usize,
@@ -243,8 +274,8 @@ impl<D> Job<D> {
     /// A job for `req`, with room for `extra_entries` driver-owned entries plus
     /// the entries covering `src_len` bytes of its source and `dst_len` bytes
     /// of its destination.
-    pub(crate) fn for_skcipher(
-        req: &SkcipherRequest<'_>,
+    pub(crate) fn for_request<K: Kind>(
+        req: &Request<'_, K>,
         src_len: usize,
         dst_len: usize,
         extra_entries: usize,
@@ -252,12 +283,12 @@ impl<D> Job<D> {
         data: D,
         flags: Flags,
     ) -> Result<Self> {
-        let (src, dst) = req.src_dst();
+        let (src, dst) = req.lists();
         let n = nents_for_len(src, src_len)? + nents_for_len(dst, dst_len)?;
         Ok(Self {
             chain: SgChain::new(n + extra_entries, scratch_len, flags)?,
             req: None,
-            bound: req.raw(),
+            bound: req.raw().cast(),
             data,
         })
     }
@@ -282,18 +313,18 @@ impl<D> Job<D> {
         self.chain.push_scratch(range, true)
     }
 
-    fn bound_lists(
+    fn bound_lists<K: Kind>(
         &self,
-        req: &SkcipherRequest<'_>,
+        req: &Request<'_, K>,
     ) -> Result<(*mut bindings::scatterlist, *mut bindings::scatterlist)> {
-        if req.raw() != self.bound {
+        if req.raw().cast() != self.bound {
             return Err(EINVAL);
         }
-        Ok(req.src_dst())
+        Ok(req.lists())
     }
 
     /// Adds the first `len` bytes of the request's source, device-readable.
-    pub(crate) fn push_src(&mut self, req: &SkcipherRequest<'_>, len: usize) -> Result {
+    pub(crate) fn push_src<K: Kind>(&mut self, req: &Request<'_, K>, len: usize) -> Result {
         let (src, _) = self.bound_lists(req)?;
         // SAFETY: `src` belongs to the request this job is bound to (checked above); the
         // request is attached before the job reaches a device and stays valid until it is
@@ -302,34 +333,31 @@ impl<D> Job<D> {
     }
 
     /// Adds the first `len` bytes of the request's destination, device-writable.
-    pub(crate) fn push_dst(&mut self, req: &SkcipherRequest<'_>, len: usize) -> Result {
+    pub(crate) fn push_dst<K: Kind>(&mut self, req: &Request<'_, K>, len: usize) -> Result {
         let (_, dst) = self.bound_lists(req)?;
         // SAFETY: As in `push_src`.
         unsafe { self.chain.push_foreign(dst, len, true) }
     }
 
     /// Attaches the (now owned) request this job was built for.
-    pub(crate) fn attach(&mut self, req: SkcipherPending) -> Result {
-        if req.raw() != self.bound || self.req.is_some() {
+    pub(crate) fn attach<K: Kind>(&mut self, req: Pending<K>) -> Result {
+        if req.raw().cast() != self.bound || self.req.is_some() {
             // Not ours: complete it with an error rather than mixing requests up.
             req.complete(Err(EINVAL));
             return Err(EINVAL);
         }
-        self.req = Some(Request::Skcipher(req));
+        self.req = Some(K::wrap(req));
         Ok(())
     }
 
-    /// The attached skcipher request, if any.
-    pub(crate) fn skcipher_mut(&mut self) -> Option<&mut SkcipherPending> {
-        match &mut self.req {
-            Some(Request::Skcipher(r)) => Some(r),
-            None => None,
-        }
+    /// The attached request, if there is one of kind `K`.
+    pub(crate) fn request_mut<K: Kind>(&mut self) -> Option<&mut Pending<K>> {
+        self.req.as_mut().and_then(K::view)
     }
 
     /// Tells the owner of a backlogged request that it now reached the device.
     pub(crate) fn backlog_accepted(&self) {
-        if let Some(Request::Skcipher(r)) = &self.req {
+        if let Some(r) = &self.req {
             r.signal(errno::einprogress().to_errno());
         }
     }
@@ -347,9 +375,9 @@ impl<D> Job<D> {
             chain, req, data, ..
         } = self;
         drop(chain);
-        match req {
-            Some(Request::Skcipher(r)) => r.complete(result),
-            None => {}
+        if let Some(r) = req {
+            debug_assert!(!r.raw().is_null());
+            r.complete(result);
         }
         data
     }
@@ -369,6 +397,9 @@ fn nents_for_len(sg: *mut bindings::scatterlist, len: usize) -> Result<usize> {
     if len == 0 {
         return Ok(0);
     }
+    if sg.is_null() {
+        return Err(EINVAL);
+    }
     let len = u64::try_from(len)?;
     // SAFETY: `sg` is a list of a live request (callers pass request lists only).
     let n = unsafe { bindings::sg_nents_for_len(sg, len) };
@@ -379,29 +410,8 @@ fn nents_for_len(sg: *mut bindings::scatterlist, len: usize) -> Result<usize> {
     Ok(n as usize)
 }
 
-/// Operations of an skcipher algorithm implemented by the driver.
-pub(crate) trait Skcipher: Sized + 'static {
-    /// Static description of one algorithm (which device algorithm it maps to).
-    type Spec: Sync + 'static;
-    /// Shared context given to every transform (e.g. the device manager).
-    type Shared: Send + Sync + 'static;
-    /// Per-transform context.
-    type Ctx: Send + Sync;
-
-    /// Creates the context of a new transform.
-    fn init(spec: &'static Self::Spec, shared: &Arc<Self::Shared>) -> Result<Self::Ctx>;
-    /// Called when the transform is freed, before its context is dropped.
-    fn exit(_ctx: &Self::Ctx, _shared: &Arc<Self::Shared>) {}
-    /// Sets the key.
-    fn setkey(ctx: &Self::Ctx, key: &[u8]) -> Result;
-    /// Encrypts.
-    fn encrypt(ctx: &Self::Ctx, req: SkcipherRequest<'_>) -> Result<Queued>;
-    /// Decrypts.
-    fn decrypt(ctx: &Self::Ctx, req: SkcipherRequest<'_>) -> Result<Queued>;
-}
-
-/// Parameters of an skcipher algorithm registration.
-pub(crate) struct SkcipherParams {
+/// Names and flags shared by every algorithm type's registration.
+pub(crate) struct AlgNames {
     /// `cra_name`, e.g. `cbc(aes)`.
     pub(crate) name: &'static CStr,
     /// `cra_driver_name`.
@@ -410,226 +420,39 @@ pub(crate) struct SkcipherParams {
     pub(crate) priority: u32,
     /// `cra_blocksize`.
     pub(crate) block_size: u32,
-    /// IV size.
-    pub(crate) iv_size: u32,
-    /// Smallest key accepted.
-    pub(crate) min_key: u32,
-    /// Largest key accepted.
-    pub(crate) max_key: u32,
 }
 
-/// A registered skcipher algorithm; unregistered on drop.
+/// Fills the common `struct crypto_alg` part of a registration.
+pub(super) fn fill_base(
+    base: &mut bindings::crypto_alg,
+    names: &AlgNames,
+    ctxsize: usize,
+    module: &'static kernel::ThisModule,
+) -> Result {
+    copy_name(&mut base.cra_name, names.name)?;
+    copy_name(&mut base.cra_driver_name, names.driver_name)?;
+    base.cra_priority = names.priority as i32;
+    base.cra_blocksize = names.block_size;
+    base.cra_ctxsize = u32::try_from(ctxsize)?;
+    base.cra_flags = bindings::CRYPTO_ALG_ASYNC
+        | bindings::CRYPTO_ALG_KERN_DRIVER_ONLY
+        | bindings::CRYPTO_ALG_ALLOCATES_MEMORY;
+    base.cra_module = module.as_ptr().cast();
+    Ok(())
+}
+
+/// Number of references the crypto API holds on `base` (1 when no transform
+/// uses it).
 ///
-/// # Invariants
+/// # Safety
 ///
-/// `alg` is registered with the crypto API while the value exists; the value is
-/// pinned (the crypto API keeps pointers to `alg`). `alg` is the first field,
-/// so a pointer to it is a pointer to the registration.
-#[repr(C)]
-#[pin_data(PinnedDrop)]
-pub(crate) struct SkcipherRegistration<T: Skcipher> {
-    #[pin]
-    alg: Opaque<bindings::skcipher_alg>,
-    spec: &'static T::Spec,
-    shared: Arc<T::Shared>,
-    _p: PhantomData<T>,
-}
-
-// SAFETY: The registration is only read after creation (by the crypto API and by the
-// trampolines); `T::Spec` and `T::Shared` are `Sync`.
-unsafe impl<T: Skcipher> Sync for SkcipherRegistration<T> {}
-// SAFETY: As above; it may be dropped from any thread.
-unsafe impl<T: Skcipher> Send for SkcipherRegistration<T> {}
-
-impl<T: Skcipher> SkcipherRegistration<T> {
-    /// Registers the algorithm described by `params`, implemented by `T`.
-    pub(crate) fn register(
-        params: &SkcipherParams,
-        spec: &'static T::Spec,
-        shared: Arc<T::Shared>,
-        module: &'static ThisModule,
-    ) -> Result<Pin<KBox<Self>>> {
-        const {
-            assert!(core::mem::align_of::<T::Ctx>() <= 8);
-        }
-        let mut alg = bindings::skcipher_alg {
-            setkey: Some(Self::setkey_cb),
-            encrypt: Some(Self::encrypt_cb),
-            decrypt: Some(Self::decrypt_cb),
-            init: Some(Self::init_cb),
-            exit: Some(Self::exit_cb),
-            ..Default::default()
-        };
-        // SAFETY: Writing `Copy` fields of the union's common view; all views alias the
-        // same leading fields, and the whole struct was zero-initialised.
-        let co = unsafe { &mut alg.__bindgen_anon_1.co };
-        co.min_keysize = params.min_key;
-        co.max_keysize = params.max_key;
-        co.ivsize = params.iv_size;
-        co.chunksize = params.block_size;
-        let base = &mut co.base;
-        copy_name(&mut base.cra_name, params.name)?;
-        copy_name(&mut base.cra_driver_name, params.driver_name)?;
-        base.cra_priority = params.priority as i32;
-        base.cra_blocksize = params.block_size;
-        base.cra_ctxsize = core::mem::size_of::<T::Ctx>() as u32;
-        base.cra_flags = bindings::CRYPTO_ALG_ASYNC
-            | bindings::CRYPTO_ALG_KERN_DRIVER_ONLY
-            | bindings::CRYPTO_ALG_ALLOCATES_MEMORY;
-        base.cra_module = module.as_ptr().cast();
-
-        let reg = KBox::pin_init(
-            pin_init!(Self {
-                alg <- Opaque::ffi_init(|slot: *mut bindings::skcipher_alg| {
-                    // SAFETY: `slot` is valid for write.
-                    unsafe { slot.write(alg) }
-                }),
-                spec,
-                shared,
-                _p: PhantomData,
-            }),
-            GFP_KERNEL,
-        )?;
-        // SAFETY: `alg` is fully initialised and pinned inside `reg`, which unregisters it
-        // on drop before its memory goes away.
-        kernel::error::to_result(unsafe { bindings::crypto_register_skcipher(reg.alg.get()) })?;
-        Ok(reg)
-    }
-
-    /// Number of references the crypto API holds on the algorithm (1 when no
-    /// transform uses it).
-    pub(crate) fn refcount(&self) -> u32 {
-        // SAFETY: `alg` is registered and valid; reading the refcount is a relaxed atomic read.
-        unsafe {
-            let r = core::ptr::addr_of!((*self.alg.get()).__bindgen_anon_1.co.base.cra_refcnt);
-            core::ptr::read_volatile(r.cast::<i32>()) as u32
-        }
-    }
-
-    /// # Safety
-    ///
-    /// `tfm` must be a transform of an algorithm registered by `Self::register`.
-    unsafe fn from_tfm<'a>(tfm: *mut bindings::crypto_skcipher) -> &'a Self {
-        // SAFETY: The alg is the first field of a `#[repr(C)]` registration (type invariant)
-        // that outlives every transform of it (the crypto API holds a module reference).
-        unsafe { &*bindings::vcrs_crypto_skcipher_alg(tfm).cast::<Self>() }
-    }
-
-    /// # Safety
-    ///
-    /// `tfm` must be a transform whose `init` succeeded and whose `exit` has not run.
-    unsafe fn ctx<'a>(tfm: *mut bindings::crypto_skcipher) -> &'a T::Ctx {
-        // SAFETY: `init_cb` wrote a `T::Ctx` into the context area, suitably aligned.
-        unsafe { &*bindings::vcrs_crypto_skcipher_ctx(tfm).cast::<T::Ctx>() }
-    }
-
-    /// # Safety
-    ///
-    /// `tfm` must be a transform of this algorithm being initialised (crypto API `init`).
-    unsafe extern "C" fn init_cb(tfm: *mut bindings::crypto_skcipher) -> kernel::ffi::c_int {
-        // SAFETY: The crypto API calls `init` on transforms of this algorithm.
-        let reg = unsafe { Self::from_tfm(tfm) };
-        match T::init(reg.spec, &reg.shared) {
-            Ok(ctx) => {
-                // SAFETY: The context area is `cra_ctxsize == size_of::<T::Ctx>()` bytes,
-                // aligned to at least 8 (checked at compile time in `register`).
-                unsafe {
-                    bindings::vcrs_crypto_skcipher_ctx(tfm)
-                        .cast::<T::Ctx>()
-                        .write(ctx)
-                };
-                0
-            }
-            Err(e) => e.to_errno(),
-        }
-    }
-
-    /// # Safety
-    ///
-    /// `tfm` must be a transform of this algorithm whose `init` succeeded (crypto API `exit`).
-    unsafe extern "C" fn exit_cb(tfm: *mut bindings::crypto_skcipher) {
-        // SAFETY: `exit` runs once, after a successful `init`.
-        let reg = unsafe { Self::from_tfm(tfm) };
-        // SAFETY: As above.
-        let ctx = unsafe { Self::ctx(tfm) };
-        T::exit(ctx, &reg.shared);
-        // SAFETY: The context holds an initialised `T::Ctx` that is not used after this.
-        unsafe {
-            core::ptr::drop_in_place(bindings::vcrs_crypto_skcipher_ctx(tfm).cast::<T::Ctx>())
-        };
-    }
-
-    /// # Safety
-    ///
-    /// `tfm` must be an initialised transform of this algorithm and `key` must point to `keylen` readable bytes (crypto API `setkey`).
-    unsafe extern "C" fn setkey_cb(
-        tfm: *mut bindings::crypto_skcipher,
-        key: *const u8,
-        keylen: kernel::ffi::c_uint,
-    ) -> kernel::ffi::c_int {
-        // SAFETY: The crypto API passes `keylen` readable bytes at `key`.
-        let key = unsafe { core::slice::from_raw_parts(key, keylen as usize) };
-        // SAFETY: The transform is initialised.
-        let ctx = unsafe { Self::ctx(tfm) };
-        match T::setkey(ctx, key) {
-            Ok(()) => 0,
-            Err(e) => e.to_errno(),
-        }
-    }
-
-    fn crypt(
-        req: *mut bindings::skcipher_request,
-        op: fn(&T::Ctx, SkcipherRequest<'_>) -> Result<Queued>,
-    ) -> kernel::ffi::c_int {
-        let Some(ptr) = NonNull::new(req) else {
-            return EINVAL.to_errno();
-        };
-        let taken = Cell::new(false);
-        // SAFETY: The crypto API hands us a valid request of a transform of ours.
-        let tfm = unsafe { bindings::vcrs_crypto_skcipher_reqtfm(req) };
-        // SAFETY: The transform is initialised.
-        let ctx = unsafe { Self::ctx(tfm) };
-        let r = SkcipherRequest {
-            // INVARIANT: The request is valid and not completed.
-            inner: ManuallyDrop::new(SkcipherPending { ptr }),
-            taken: &taken,
-        };
-        let res = op(ctx, r);
-        match (res, taken.get()) {
-            (Ok(Queued::Done), false) => 0,
-            (Ok(Queued::InProgress), true) => errno::einprogress().to_errno(),
-            (Ok(Queued::Backlogged), true) => EBUSY.to_errno(),
-            (Err(e), false) => e.to_errno(),
-            // Owned by the driver: its callback reports the outcome.
-            (Err(_), true) => errno::einprogress().to_errno(),
-            (Ok(Queued::Done), true) => errno::einprogress().to_errno(),
-            (Ok(_), false) => {
-                pr_err!("virtio_crypto_rs: request neither completed nor queued\n");
-                EIO.to_errno()
-            }
-        }
-    }
-
-    /// # Safety
-    ///
-    /// `req` must be a valid request of an initialised transform of this algorithm (crypto API `encrypt`).
-    unsafe extern "C" fn encrypt_cb(req: *mut bindings::skcipher_request) -> kernel::ffi::c_int {
-        Self::crypt(req, T::encrypt)
-    }
-
-    /// # Safety
-    ///
-    /// `req` must be a valid request of an initialised transform of this algorithm (crypto API `decrypt`).
-    unsafe extern "C" fn decrypt_cb(req: *mut bindings::skcipher_request) -> kernel::ffi::c_int {
-        Self::crypt(req, T::decrypt)
-    }
-}
-
-#[pinned_drop]
-impl<T: Skcipher> PinnedDrop for SkcipherRegistration<T> {
-    fn drop(self: Pin<&mut Self>) {
-        // SAFETY: By the type invariant the algorithm is registered.
-        unsafe { bindings::crypto_unregister_skcipher(self.alg.get()) };
+/// `base` must be a registered algorithm.
+pub(super) unsafe fn refcount(base: *const bindings::crypto_alg) -> u32 {
+    // SAFETY: The algorithm is registered and valid; reading the refcount is a relaxed
+    // atomic read.
+    unsafe {
+        let r = core::ptr::addr_of!((*base).cra_refcnt);
+        core::ptr::read_volatile(r.cast::<i32>()) as u32
     }
 }
 

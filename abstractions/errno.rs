@@ -23,11 +23,6 @@ pub(crate) fn eopnotsupp() -> Error {
     err(bindings::EOPNOTSUPP)
 }
 
-/// `-EKEYREJECTED`: the device rejected the key.
-pub(crate) fn ekeyrejected() -> Error {
-    err(bindings::EKEYREJECTED)
-}
-
 /// `-ETIMEDOUT`: the device did not answer in time.
 pub(crate) fn etimedout() -> Error {
     err(bindings::ETIMEDOUT)

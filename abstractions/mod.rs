@@ -6,9 +6,12 @@
 //!
 //! This is the only place in the module with `unsafe` code.
 
+pub(crate) mod ahash;
 pub(crate) mod crypto;
 pub(crate) mod errno;
 pub(crate) mod sg;
+pub(crate) mod skcipher;
+pub(crate) mod soft;
 pub(crate) mod sync;
 pub(crate) mod virtio;
 pub(crate) mod wire;

@@ -1,0 +1,580 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! ahash algorithms implemented by a Rust type: registration, request access,
+//! and a software continuation built into every request.
+//!
+//! The request context (`reqsize` bytes the crypto API allocates with each
+//! request) holds the driver's per-request state `T::State` followed by a
+//! `struct shash_desc` of the transform's software implementation
+//! ([`Ahash::fallback`]). Neither owns memory elsewhere: the crypto API may
+//! drop a request at any point of a stream (and the self-tests overwrite the
+//! context between `export` and `import`), so nothing could be freed later.
+
+use crate::abstractions::crypto::{
+    dispatch, fill_base, refcount, AlgNames, AnyPending, Kind, Pending, Queued, Request,
+};
+use crate::abstractions::{soft::SoftHash, wire::Pod};
+use crate::bindings;
+use core::marker::PhantomData;
+use kernel::{prelude::*, sync::Arc, types::Opaque, ThisModule};
+
+/// The ahash request kind.
+pub(crate) struct AhashKind;
+
+// SAFETY: `base` and `src` are the request's own fields; it has no destination list.
+unsafe impl Kind for AhashKind {
+    type Raw = bindings::ahash_request;
+
+    fn base(raw: *mut Self::Raw) -> *mut bindings::crypto_async_request {
+        // SAFETY: Only the address is computed.
+        unsafe { core::ptr::addr_of_mut!((*raw).base) }
+    }
+
+    unsafe fn lists(
+        raw: *mut Self::Raw,
+    ) -> (*mut bindings::scatterlist, *mut bindings::scatterlist) {
+        // SAFETY: The caller guarantees `raw` is valid.
+        unsafe { ((*raw).src, core::ptr::null_mut()) }
+    }
+
+    fn wrap(p: Pending<Self>) -> AnyPending {
+        AnyPending::Ahash(p)
+    }
+
+    fn view(any: &mut AnyPending) -> Option<&mut Pending<Self>> {
+        match any {
+            AnyPending::Ahash(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+/// An owned ahash request.
+pub(crate) type AhashPending = Pending<AhashKind>;
+
+impl Pending<AhashKind> {
+    /// Number of bytes of the source this operation covers.
+    pub(crate) fn nbytes(&self) -> usize {
+        // SAFETY: By the type invariant the request is valid.
+        unsafe { (*self.raw()).nbytes as usize }
+    }
+
+    /// Copies bytes `offset..offset + buf.len()` of the source into `buf`.
+    pub(crate) fn copy_from_src(&self, offset: usize, buf: &mut [u8]) -> Result {
+        if offset.checked_add(buf.len()).ok_or(EINVAL)? > self.nbytes() {
+            return Err(EINVAL);
+        }
+        // SAFETY: The request is valid.
+        self.copy_from(unsafe { (*self.raw()).src }, offset, buf);
+        Ok(())
+    }
+
+    /// The result buffer (digest size bytes).
+    pub(crate) fn result_mut(&mut self) -> Result<&mut [u8]> {
+        // SAFETY: The request and its transform are valid; the crypto API requires
+        // `result` to hold a digest for final/finup/digest, the only operations that
+        // produce one.
+        unsafe {
+            let tfm = bindings::vcrs_crypto_ahash_reqtfm(self.raw());
+            let len = bindings::vcrs_crypto_ahash_digestsize(tfm) as usize;
+            let p = (*self.raw()).result;
+            if p.is_null() {
+                return Err(EINVAL);
+            }
+            Ok(core::slice::from_raw_parts_mut(p, len))
+        }
+    }
+}
+
+/// A per-request state made of a mode word, a length and a message buffer of
+/// `N` bytes: plain data, valid for any bit pattern (see [`Pod`]).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub(crate) struct MsgState<const N: usize> {
+    /// What the request is doing (the driver's encoding).
+    pub(crate) mode: u32,
+    /// Bytes of `buf` in use (the driver keeps it within `N`).
+    pub(crate) len: u32,
+    /// The message so far.
+    pub(crate) buf: [u8; N],
+}
+
+impl<const N: usize> Default for MsgState<N> {
+    fn default() -> Self {
+        Self {
+            mode: 0,
+            len: 0,
+            buf: [0; N],
+        }
+    }
+}
+
+// SAFETY: Two `u32` then bytes, `#[repr(C)]`: no implicit padding as long as `N` is a
+// multiple of 4 (asserted where the state is used, in `AhashRegistration::register`,
+// through `size_of`), and every bit pattern is valid.
+unsafe impl<const N: usize> Pod for MsgState<N> {}
+
+/// Largest exported state accepted (callers such as AF_ALG keep one on the
+/// stack or in a socket buffer; the generic hashes need at most 216 bytes).
+const MAX_STATE_SIZE: usize = 512;
+
+/// Offset of the `shash_desc` in the request context.
+const fn desc_offset<S>() -> usize {
+    (core::mem::size_of::<S>() + 7) & !7
+}
+
+/// Size of the request context of an algorithm with per-request state `S`
+/// and software implementation `fb`.
+pub(crate) fn request_ctx_size<S>(fb: &SoftHash) -> usize {
+    desc_offset::<S>() + core::mem::size_of::<bindings::shash_desc>() + fb.desc_size()
+}
+
+/// A request passed to an [`Ahash`] operation, with access to the request
+/// context of algorithm `T`.
+pub(crate) struct AhashReq<'a, T: Ahash> {
+    req: Request<'a, AhashKind>,
+    ctx: &'a T::Ctx,
+}
+
+impl<'a, T: Ahash> AhashReq<'a, T> {
+    fn ctx_ptr(&self) -> *mut u8 {
+        // SAFETY: The request is valid.
+        unsafe { bindings::vcrs_ahash_request_ctx(self.req.raw()).cast() }
+    }
+
+    /// The driver's per-request state (whatever bytes it holds: `T::State` is
+    /// plain data, valid for any bit pattern).
+    pub(crate) fn state(&mut self) -> &mut T::State {
+        // SAFETY: `init_tfm_cb` sized the request context to hold a `T::State` at its
+        // start, which is 8-byte aligned (CRYPTO_MINALIGN) and `T::State`'s alignment is at
+        // most 8 (checked in `register`); any bit pattern is a valid `T::State` (`Pod`), and
+        // `&mut self` is the only access to the request.
+        unsafe { &mut *self.ctx_ptr().cast::<T::State>() }
+    }
+
+    /// The state and the software implementation together (they are disjoint
+    /// parts of the request context).
+    pub(crate) fn split(&mut self) -> (&mut T::State, Sw<'_>) {
+        let sw = self.sw_raw();
+        // SAFETY: As in `state`; the state ends before `desc_offset`, where `sw`'s
+        // descriptor begins, so the two borrows do not overlap.
+        let st = unsafe { &mut *self.ctx_ptr().cast::<T::State>() };
+        (st, sw)
+    }
+
+    /// The software implementation working on this request's descriptor.
+    pub(crate) fn sw(&mut self) -> Sw<'_> {
+        self.sw_raw()
+    }
+
+    fn sw_raw<'b>(&self) -> Sw<'b> {
+        let fb = T::fallback(self.ctx);
+        let at = desc_offset::<T::State>();
+        // SAFETY: `init_tfm_cb` sized the context for a `shash_desc` of `fb` at this
+        // offset (8-byte aligned, as `shash_desc` needs).
+        let desc = unsafe { self.ctx_ptr().add(at) }.cast::<bindings::shash_desc>();
+        // SAFETY: `desc` is within the request context; setting `tfm` first makes every
+        // operation use the transform the context was sized for.
+        unsafe { (*desc).tfm = fb.raw() };
+        Sw {
+            desc,
+            req: self.req.raw(),
+            _p: PhantomData,
+        }
+    }
+
+    /// The crypto API request.
+    pub(crate) fn request(&self) -> &Request<'a, AhashKind> {
+        &self.req
+    }
+
+    /// The crypto API request, to hand to the device.
+    pub(crate) fn into_request(self) -> Request<'a, AhashKind> {
+        self.req
+    }
+}
+
+impl<'a, T: Ahash> core::ops::Deref for AhashReq<'a, T> {
+    type Target = AhashPending;
+
+    fn deref(&self) -> &AhashPending {
+        &self.req
+    }
+}
+
+/// The software continuation of one request: the transform's software
+/// implementation operating on the descriptor inside the request context.
+pub(crate) struct Sw<'a> {
+    desc: *mut bindings::shash_desc,
+    req: *mut bindings::ahash_request,
+    _p: PhantomData<&'a mut ()>,
+}
+
+impl Sw<'_> {
+    /// Starts a new message.
+    pub(crate) fn init(&mut self) -> Result {
+        // SAFETY: `desc` is a descriptor of a live transform with room for its state.
+        kernel::error::to_result(unsafe { bindings::vcrs_crypto_shash_init(self.desc) })
+    }
+
+    /// Adds `data`.
+    pub(crate) fn update(&mut self, data: &[u8]) -> Result {
+        if data.is_empty() {
+            return Ok(());
+        }
+        // SAFETY: As in `init`; `data` is readable for its length.
+        kernel::error::to_result(unsafe {
+            bindings::crypto_shash_update(self.desc, data.as_ptr(), u32::try_from(data.len())?)
+        })
+    }
+
+    /// Adds the request's source (`nbytes` bytes).
+    pub(crate) fn update_src(&mut self) -> Result {
+        // SAFETY: `req` is the valid request whose context holds `desc`.
+        kernel::error::to_result(unsafe { bindings::shash_ahash_update(self.req, self.desc) })
+    }
+
+    /// Adds the request's source and writes the digest to its result.
+    pub(crate) fn finup_src(&mut self) -> Result {
+        // SAFETY: As in `update_src`; `result` has room for a digest (crypto API rule).
+        kernel::error::to_result(unsafe { bindings::shash_ahash_finup(self.req, self.desc) })
+    }
+
+    /// Writes the digest of the message so far to the request's result.
+    pub(crate) fn final_result(&mut self) -> Result {
+        // SAFETY: `req` is valid; its `result` has room for a digest (crypto API rule for
+        // final), and `desc` is a descriptor of a live transform.
+        kernel::error::to_result(unsafe {
+            bindings::crypto_shash_final(self.desc, (*self.req).result)
+        })
+    }
+
+    /// Exports the state (the software implementation's format) into `out`.
+    pub(crate) fn export(&mut self, out: &mut [u8]) -> Result {
+        // SAFETY: `desc`'s transform is live; `out` is the crypto API's state buffer of
+        // `statesize` bytes, which is this transform's state size (`register`).
+        kernel::error::to_result(unsafe {
+            bindings::crypto_shash_export(self.desc, out.as_mut_ptr().cast())
+        })
+    }
+
+    /// Imports a state exported by [`Self::export`] (or by the software
+    /// implementation itself).
+    pub(crate) fn import(&mut self, input: &[u8]) -> Result {
+        // SAFETY: As in `export`.
+        kernel::error::to_result(unsafe {
+            bindings::crypto_shash_import(self.desc, input.as_ptr().cast())
+        })
+    }
+}
+
+/// Operations of an ahash algorithm implemented by the driver.
+pub(crate) trait Ahash: Sized + 'static {
+    /// Static description of one algorithm.
+    type Spec: Sync + 'static;
+    /// Shared context given to every transform.
+    type Shared: Send + Sync + 'static;
+    /// Per-transform context.
+    type Ctx: Send + Sync;
+    /// Per-request state, kept in the request context.
+    type State: Pod;
+
+    /// Creates the context of a new transform.
+    fn init_tfm(spec: &'static Self::Spec, shared: &Arc<Self::Shared>) -> Result<Self::Ctx>;
+    /// Called when the transform is freed, before its context is dropped.
+    fn exit_tfm(_ctx: &Self::Ctx, _shared: &Arc<Self::Shared>) {}
+    /// The transform's software implementation (fixed for its lifetime).
+    fn fallback(ctx: &Self::Ctx) -> &SoftHash;
+    /// Sets the key (MACs).
+    fn setkey(ctx: &Self::Ctx, key: &[u8]) -> Result;
+    /// Starts a message.
+    fn init(ctx: &Self::Ctx, req: AhashReq<'_, Self>) -> Result<Queued>;
+    /// Adds the request's source to the message.
+    fn update(ctx: &Self::Ctx, req: AhashReq<'_, Self>) -> Result<Queued>;
+    /// Finishes the message.
+    fn final_(ctx: &Self::Ctx, req: AhashReq<'_, Self>) -> Result<Queued>;
+    /// Adds the request's source and finishes the message.
+    fn finup(ctx: &Self::Ctx, req: AhashReq<'_, Self>) -> Result<Queued>;
+    /// Digests the request's source as a whole message.
+    fn digest(ctx: &Self::Ctx, req: AhashReq<'_, Self>) -> Result<Queued>;
+    /// Writes the state of the message so far (`statesize` bytes) to `out`.
+    fn export(ctx: &Self::Ctx, req: AhashReq<'_, Self>, out: &mut [u8]) -> Result;
+    /// Continues from a state written by `export`.
+    fn import(ctx: &Self::Ctx, req: AhashReq<'_, Self>, input: &[u8]) -> Result;
+}
+
+/// Parameters of an ahash algorithm registration.
+pub(crate) struct AhashParams {
+    /// Names, priority, block size.
+    pub(crate) names: AlgNames,
+    /// Digest size.
+    pub(crate) digest_size: u32,
+    /// Size of an exported state.
+    pub(crate) state_size: u32,
+    /// Whether the algorithm takes a key.
+    pub(crate) keyed: bool,
+}
+
+/// A registered ahash algorithm; unregistered on drop.
+///
+/// # Invariants
+///
+/// `alg` is registered with the crypto API while the value exists; the value is
+/// pinned. `alg` is the first field, so a pointer to it is a pointer to the
+/// registration. `state_size` is the `statesize` registered.
+#[repr(C)]
+#[pin_data(PinnedDrop)]
+pub(crate) struct AhashRegistration<T: Ahash> {
+    #[pin]
+    alg: Opaque<bindings::ahash_alg>,
+    spec: &'static T::Spec,
+    shared: Arc<T::Shared>,
+    state_size: usize,
+    _p: PhantomData<T>,
+}
+
+// SAFETY: The registration is only read after creation; `T::Spec` and `T::Shared` are
+// `Sync`.
+unsafe impl<T: Ahash> Sync for AhashRegistration<T> {}
+// SAFETY: As above; it may be dropped from any thread.
+unsafe impl<T: Ahash> Send for AhashRegistration<T> {}
+
+impl<T: Ahash> AhashRegistration<T> {
+    /// Registers the algorithm described by `params`, implemented by `T`.
+    pub(crate) fn register(
+        params: &AhashParams,
+        spec: &'static T::Spec,
+        shared: Arc<T::Shared>,
+        module: &'static ThisModule,
+    ) -> Result<Pin<KBox<Self>>> {
+        const {
+            assert!(core::mem::align_of::<T::Ctx>() <= 8);
+            assert!(core::mem::align_of::<T::State>() <= 8);
+            assert!(core::mem::size_of::<T::State>() % 4 == 0);
+        }
+        if params.state_size as usize > MAX_STATE_SIZE
+            || params.digest_size as usize > bindings::HASH_MAX_DIGESTSIZE as usize
+        {
+            return Err(EINVAL);
+        }
+        let mut alg = bindings::ahash_alg {
+            init: Some(Self::init_cb),
+            update: Some(Self::update_cb),
+            final_: Some(Self::final_cb),
+            finup: Some(Self::finup_cb),
+            digest: Some(Self::digest_cb),
+            export: Some(Self::export_cb),
+            import: Some(Self::import_cb),
+            setkey: if params.keyed {
+                Some(Self::setkey_cb)
+            } else {
+                None
+            },
+            init_tfm: Some(Self::init_tfm_cb),
+            exit_tfm: Some(Self::exit_tfm_cb),
+            ..Default::default()
+        };
+        alg.halg.digestsize = params.digest_size;
+        alg.halg.statesize = params.state_size;
+        fill_base(
+            &mut alg.halg.base,
+            &params.names,
+            core::mem::size_of::<T::Ctx>(),
+            module,
+        )?;
+        let reg = KBox::pin_init(
+            pin_init!(Self {
+                alg <- Opaque::ffi_init(|slot: *mut bindings::ahash_alg| {
+                    // SAFETY: `slot` is valid for write.
+                    unsafe { slot.write(alg) }
+                }),
+                spec,
+                shared,
+                state_size: params.state_size as usize,
+                _p: PhantomData,
+            }),
+            GFP_KERNEL,
+        )?;
+        // SAFETY: `alg` is fully initialised and pinned inside `reg`, which unregisters it
+        // on drop before its memory goes away.
+        kernel::error::to_result(unsafe { bindings::crypto_register_ahash(reg.alg.get()) })?;
+        Ok(reg)
+    }
+
+    /// Number of references the crypto API holds on the algorithm.
+    pub(crate) fn refcount(&self) -> u32 {
+        // SAFETY: `alg` is registered (type invariant).
+        unsafe { refcount(core::ptr::addr_of!((*self.alg.get()).halg.base)) }
+    }
+
+    /// # Safety
+    ///
+    /// `tfm` must be a transform of an algorithm registered by `Self::register`.
+    unsafe fn from_tfm<'a>(tfm: *mut bindings::crypto_ahash) -> &'a Self {
+        // SAFETY: The alg is the first field of a `#[repr(C)]` registration that outlives
+        // every transform of it.
+        unsafe { &*bindings::vcrs_crypto_ahash_alg(tfm).cast::<Self>() }
+    }
+
+    /// # Safety
+    ///
+    /// `tfm` must be a transform whose `init_tfm` succeeded and whose `exit_tfm` has not run.
+    unsafe fn ctx<'a>(tfm: *mut bindings::crypto_ahash) -> &'a T::Ctx {
+        // SAFETY: `init_tfm_cb` wrote a `T::Ctx` into the context area.
+        unsafe { &*bindings::vcrs_crypto_ahash_ctx(tfm).cast::<T::Ctx>() }
+    }
+
+    /// # Safety
+    ///
+    /// `tfm` must be a transform of this algorithm being initialised.
+    unsafe extern "C" fn init_tfm_cb(tfm: *mut bindings::crypto_ahash) -> kernel::ffi::c_int {
+        // SAFETY: The crypto API calls `init_tfm` on transforms of this algorithm.
+        let reg = unsafe { Self::from_tfm(tfm) };
+        let ctx = match T::init_tfm(reg.spec, &reg.shared) {
+            Ok(ctx) => ctx,
+            Err(e) => return e.to_errno(),
+        };
+        let fb = T::fallback(&ctx);
+        if fb.state_size() != reg.state_size {
+            // The software implementation must define the exported state.
+            T::exit_tfm(&ctx, &reg.shared);
+            return EINVAL.to_errno();
+        }
+        let reqsize = request_ctx_size::<T::State>(fb);
+        // SAFETY: The context area is `cra_ctxsize == size_of::<T::Ctx>()` bytes, aligned to
+        // at least 8 (checked in `register`); `tfm` is being initialised.
+        unsafe {
+            bindings::vcrs_crypto_ahash_ctx(tfm)
+                .cast::<T::Ctx>()
+                .write(ctx);
+            bindings::vcrs_crypto_ahash_set_reqsize(tfm, reqsize as u32);
+        }
+        0
+    }
+
+    /// # Safety
+    ///
+    /// `tfm` must be a transform of this algorithm whose `init_tfm` succeeded.
+    unsafe extern "C" fn exit_tfm_cb(tfm: *mut bindings::crypto_ahash) {
+        // SAFETY: `exit_tfm` runs once, after a successful `init_tfm`.
+        let (reg, ctx) = unsafe { (Self::from_tfm(tfm), Self::ctx(tfm)) };
+        T::exit_tfm(ctx, &reg.shared);
+        // SAFETY: The context holds an initialised `T::Ctx` that is not used after this.
+        unsafe { core::ptr::drop_in_place(bindings::vcrs_crypto_ahash_ctx(tfm).cast::<T::Ctx>()) };
+    }
+
+    /// # Safety
+    ///
+    /// `tfm` must be an initialised transform of this algorithm and `key` must point to
+    /// `keylen` readable bytes.
+    unsafe extern "C" fn setkey_cb(
+        tfm: *mut bindings::crypto_ahash,
+        key: *const u8,
+        keylen: kernel::ffi::c_uint,
+    ) -> kernel::ffi::c_int {
+        let key = if keylen == 0 {
+            &[][..]
+        } else {
+            // SAFETY: The crypto API passes `keylen` readable bytes at `key`.
+            unsafe { core::slice::from_raw_parts(key, keylen as usize) }
+        };
+        // SAFETY: The transform is initialised.
+        let ctx = unsafe { Self::ctx(tfm) };
+        match T::setkey(ctx, key) {
+            Ok(()) => 0,
+            Err(e) => e.to_errno(),
+        }
+    }
+
+    fn run(
+        req: *mut bindings::ahash_request,
+        op: impl FnOnce(&T::Ctx, AhashReq<'_, T>) -> Result<Queued>,
+    ) -> kernel::ffi::c_int {
+        dispatch::<AhashKind>(req, |r| {
+            // SAFETY: The crypto API hands us a valid request of an initialised transform
+            // of ours.
+            let ctx = unsafe { Self::ctx(bindings::vcrs_crypto_ahash_reqtfm(req)) };
+            op(ctx, AhashReq { req: r, ctx })
+        })
+    }
+
+    /// # Safety
+    ///
+    /// `req` must be a valid request of an initialised transform of this algorithm
+    /// (crypto API `init`).
+    unsafe extern "C" fn init_cb(req: *mut bindings::ahash_request) -> kernel::ffi::c_int {
+        Self::run(req, T::init)
+    }
+
+    /// # Safety
+    ///
+    /// `req` must be a valid request of an initialised transform of this algorithm
+    /// (crypto API `update`).
+    unsafe extern "C" fn update_cb(req: *mut bindings::ahash_request) -> kernel::ffi::c_int {
+        Self::run(req, T::update)
+    }
+
+    /// # Safety
+    ///
+    /// `req` must be a valid request of an initialised transform of this algorithm
+    /// (crypto API `final`).
+    unsafe extern "C" fn final_cb(req: *mut bindings::ahash_request) -> kernel::ffi::c_int {
+        Self::run(req, T::final_)
+    }
+
+    /// # Safety
+    ///
+    /// `req` must be a valid request of an initialised transform of this algorithm
+    /// (crypto API `finup`).
+    unsafe extern "C" fn finup_cb(req: *mut bindings::ahash_request) -> kernel::ffi::c_int {
+        Self::run(req, T::finup)
+    }
+
+    /// # Safety
+    ///
+    /// `req` must be a valid request of an initialised transform of this algorithm
+    /// (crypto API `digest`).
+    unsafe extern "C" fn digest_cb(req: *mut bindings::ahash_request) -> kernel::ffi::c_int {
+        Self::run(req, T::digest)
+    }
+
+    /// # Safety
+    ///
+    /// `req` must be a valid request of an initialised transform of this algorithm and
+    /// `out` must have room for `statesize` bytes.
+    unsafe extern "C" fn export_cb(
+        req: *mut bindings::ahash_request,
+        out: *mut core::ffi::c_void,
+    ) -> kernel::ffi::c_int {
+        // SAFETY: The request is valid; its transform is one of ours.
+        let reg = unsafe { Self::from_tfm(bindings::vcrs_crypto_ahash_reqtfm(req)) };
+        // SAFETY: The crypto API's state buffer holds `statesize` bytes.
+        let out = unsafe { core::slice::from_raw_parts_mut(out.cast::<u8>(), reg.state_size) };
+        Self::run(req, |ctx, r| T::export(ctx, r, out).map(|()| Queued::Done))
+    }
+
+    /// # Safety
+    ///
+    /// `req` must be a valid request of an initialised transform of this algorithm and
+    /// `input` must hold `statesize` readable bytes.
+    unsafe extern "C" fn import_cb(
+        req: *mut bindings::ahash_request,
+        input: *const core::ffi::c_void,
+    ) -> kernel::ffi::c_int {
+        // SAFETY: As in `export_cb`.
+        let reg = unsafe { Self::from_tfm(bindings::vcrs_crypto_ahash_reqtfm(req)) };
+        // SAFETY: The crypto API passes `statesize` readable bytes.
+        let input = unsafe { core::slice::from_raw_parts(input.cast::<u8>(), reg.state_size) };
+        Self::run(req, |ctx, r| {
+            T::import(ctx, r, input).map(|()| Queued::Done)
+        })
+    }
+}
+
+#[pinned_drop]
+impl<T: Ahash> PinnedDrop for AhashRegistration<T> {
+    fn drop(self: Pin<&mut Self>) {
+        // SAFETY: By the type invariant the algorithm is registered.
+        unsafe { bindings::crypto_unregister_ahash(self.alg.get()) };
+    }
+}

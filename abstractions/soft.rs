@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The kernel's own software implementations, allocated by driver name
+//! (`sha256-generic`, `cbc(aes-generic)`, ...): the known answers of the
+//! probe-time checks and the software continuation of hash requests.
+//!
+//! Allocating by the generic driver name guarantees that the work never routes
+//! back into this driver.
+
+use crate::bindings;
+use core::ptr::NonNull;
+use kernel::{error::from_err_ptr, prelude::*, str::CStr};
+
+/// A synchronous message digest (`crypto_shash`) transform.
+///
+/// # Invariants
+///
+/// `tfm` is a live transform from `crypto_alloc_shash`, freed on drop.
+pub(crate) struct SoftHash {
+    tfm: NonNull<bindings::crypto_shash>,
+}
+
+// SAFETY: shash transforms may be used from any thread; their key is only changed by
+// `setkey`, which the crypto API's rules keep from running concurrently with use.
+unsafe impl Send for SoftHash {}
+// SAFETY: As above; hashing takes a per-call descriptor and does not modify the tfm.
+unsafe impl Sync for SoftHash {}
+
+impl SoftHash {
+    /// Allocates the implementation with driver name `driver`.
+    pub(crate) fn new(driver: &CStr) -> Result<Self> {
+        // SAFETY: `driver` is NUL-terminated.
+        let p = from_err_ptr(unsafe { bindings::crypto_alloc_shash(driver.as_char_ptr(), 0, 0) })?;
+        Ok(Self {
+            tfm: NonNull::new(p).ok_or(ENOMEM)?,
+        })
+    }
+
+    pub(super) fn raw(&self) -> *mut bindings::crypto_shash {
+        self.tfm.as_ptr()
+    }
+
+    /// Sets the key (MACs).
+    pub(crate) fn setkey(&self, key: &[u8]) -> Result {
+        // SAFETY: The transform is live; `key` is readable for its length.
+        kernel::error::to_result(unsafe {
+            bindings::crypto_shash_setkey(self.raw(), key.as_ptr(), u32::try_from(key.len())?)
+        })
+    }
+
+    /// Digest size in bytes.
+    pub(crate) fn digest_size(&self) -> usize {
+        // SAFETY: The transform is live.
+        unsafe { bindings::vcrs_crypto_shash_digestsize(self.raw()) as usize }
+    }
+
+    /// Size of an exported state in bytes.
+    pub(crate) fn state_size(&self) -> usize {
+        // SAFETY: The transform is live.
+        unsafe { bindings::vcrs_crypto_shash_statesize(self.raw()) as usize }
+    }
+
+    /// Size of the operational state following a `struct shash_desc`.
+    pub(crate) fn desc_size(&self) -> usize {
+        // SAFETY: The transform is live.
+        unsafe { bindings::vcrs_crypto_shash_descsize(self.raw()) as usize }
+    }
+
+    /// Block size in bytes.
+    pub(crate) fn block_size(&self) -> usize {
+        // SAFETY: The transform is live.
+        unsafe { bindings::vcrs_crypto_shash_blocksize(self.raw()) as usize }
+    }
+
+    /// Digests `data` into `out` (at least [`Self::digest_size`] bytes).
+    pub(crate) fn digest(&self, data: &[u8], out: &mut [u8]) -> Result {
+        if out.len() < self.digest_size() {
+            return Err(EINVAL);
+        }
+        // SAFETY: The transform is live; `data` is readable and `out` has room for a digest.
+        kernel::error::to_result(unsafe {
+            bindings::crypto_shash_tfm_digest(
+                self.raw(),
+                data.as_ptr(),
+                u32::try_from(data.len())?,
+                out.as_mut_ptr(),
+            )
+        })
+    }
+}
+
+impl Drop for SoftHash {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant the transform is live and not used after this.
+        unsafe { bindings::vcrs_crypto_free_shash(self.raw()) }
+    }
+}
+
+/// A synchronous software skcipher transform.
+///
+/// # Invariants
+///
+/// `tfm` is a live transform from `crypto_alloc_skcipher` with
+/// `CRYPTO_ALG_ASYNC` masked out (so every operation completes on return),
+/// freed on drop.
+pub(crate) struct SoftCipher {
+    tfm: NonNull<bindings::crypto_skcipher>,
+}
+
+// SAFETY: As for `SoftHash`.
+unsafe impl Send for SoftCipher {}
+// SAFETY: As for `SoftHash`.
+unsafe impl Sync for SoftCipher {}
+
+impl SoftCipher {
+    /// Allocates the implementation with driver name `driver` and sets `key`.
+    pub(crate) fn new(driver: &CStr, key: &[u8]) -> Result<Self> {
+        // SAFETY: `driver` is NUL-terminated.
+        let p = from_err_ptr(unsafe {
+            bindings::crypto_alloc_skcipher(driver.as_char_ptr(), 0, bindings::CRYPTO_ALG_ASYNC)
+        })?;
+        let this = Self {
+            tfm: NonNull::new(p).ok_or(ENOMEM)?,
+        };
+        // SAFETY: The transform is live; `key` is readable for its length.
+        kernel::error::to_result(unsafe {
+            bindings::crypto_skcipher_setkey(
+                this.tfm.as_ptr(),
+                key.as_ptr(),
+                u32::try_from(key.len())?,
+            )
+        })?;
+        Ok(this)
+    }
+
+    /// En- or decrypts `buf` in place with IV `iv` (updated as the algorithm
+    /// defines). `buf` must be heap memory (it is mapped through a scatterlist).
+    pub(crate) fn crypt(&self, encrypt: bool, iv: &mut [u8], buf: &mut KVec<u8>) -> Result {
+        let ivp = if iv.is_empty() {
+            core::ptr::null_mut()
+        } else {
+            iv.as_mut_ptr()
+        };
+        // SAFETY: The transform is live and synchronous; `buf` is kmalloc'ed memory valid
+        // for its length; `iv` holds the transform's IV size (the callers pass the IV of
+        // the algorithm they allocated).
+        kernel::error::to_result(unsafe {
+            bindings::vcrs_skcipher_crypt_sync(
+                self.tfm.as_ptr(),
+                encrypt,
+                ivp,
+                buf.as_mut_ptr(),
+                u32::try_from(buf.len())?,
+            )
+        })
+    }
+}
+
+impl Drop for SoftCipher {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant the transform is live and not used after this.
+        unsafe { bindings::vcrs_crypto_free_skcipher(self.tfm.as_ptr()) }
+    }
+}

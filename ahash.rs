@@ -1,0 +1,615 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Hashes and MACs (`ahash`) offered to the crypto API on the device's HASH
+//! and MAC services.
+//!
+//! The device digests a whole message in one request and keeps no partial
+//! state, while the crypto API streams. So a request collects its message in
+//! its own context (up to [`BUF_LEN`] bytes) and sends it to the device when
+//! the message is complete (`final`, `finup`); `digest` sends the caller's
+//! scatterlist as it is. A message that outgrows the buffer, an imported state,
+//! a message longer than the device takes, a key longer than it takes, or a
+//! device that is gone: the request continues with the kernel's generic
+//! implementation, whose state format `export`/`import` use in every case.
+//! See `Documentation/hash.rst`.
+
+use crate::abstractions::{
+    ahash::{request_ctx_size, Ahash, AhashKind, AhashParams, AhashReq, MsgState},
+    crypto::{AlgNames, Queued},
+    soft::SoftHash,
+    sync::{current_cpu, zeroize},
+    wire,
+};
+use crate::bindings;
+use crate::requests::{self, DataCtx, DataJob, DATA_REQ_LEN, STATUS_UNSET};
+use crate::session::{self, Service, SessionParams};
+use crate::skcipher::{CHECK_TIMEOUT_MS, PRIORITY};
+use crate::{AlgId, Manager, VCrypto};
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use kernel::{c_str, prelude::*, str::CStr, sync::Arc, sync::Mutex};
+
+/// Bytes of a streamed message a request keeps for the device; a longer
+/// message continues in software.
+pub(crate) const BUF_LEN: usize = 4096;
+
+/// One hash or MAC the driver can offer.
+pub(crate) struct HashSpec {
+    pub(crate) name: &'static CStr,
+    pub(crate) driver_name: &'static CStr,
+    /// The kernel's software implementation: known answers at probe, and the
+    /// continuation of requests the device cannot serve.
+    pub(crate) generic: &'static CStr,
+    /// For HMAC: the underlying hash, which shortens keys longer than a block.
+    pub(crate) hmac_of: Option<&'static CStr>,
+    pub(crate) service: Service,
+    /// Device algorithm id (`VIRTIO_CRYPTO_HASH_*` / `VIRTIO_CRYPTO_MAC_*`).
+    pub(crate) algo: u32,
+}
+
+impl HashSpec {
+    pub(crate) fn id(&self) -> AlgId {
+        match self.service {
+            Service::Mac => AlgId::Mac(self.algo),
+            _ => AlgId::Hash(self.algo),
+        }
+    }
+
+    /// Registration parameters, with the sizes of the generic implementation
+    /// (whose state format this algorithm exports).
+    pub(crate) fn params(&self) -> Result<AhashParams> {
+        let soft = SoftHash::new(self.generic)?;
+        pr_info!(
+            "{}: {} bytes of request context (message buffer and software state)\n",
+            self.driver_name,
+            request_ctx_size::<State>(&soft)
+        );
+        Ok(AhashParams {
+            names: AlgNames {
+                name: self.name,
+                driver_name: self.driver_name,
+                priority: PRIORITY,
+                block_size: u32::try_from(soft.block_size())?,
+            },
+            digest_size: u32::try_from(soft.digest_size())?,
+            state_size: u32::try_from(soft.state_size())?,
+            keyed: self.service == Service::Mac,
+        })
+    }
+}
+
+macro_rules! hash {
+    ($name:literal, $drv:literal, $generic:literal, $algo:ident) => {
+        HashSpec {
+            name: c_str!($name),
+            driver_name: c_str!($drv),
+            generic: c_str!($generic),
+            hmac_of: None,
+            service: Service::Hash,
+            algo: bindings::$algo,
+        }
+    };
+}
+
+macro_rules! mac {
+    ($name:literal, $drv:literal, $generic:literal, $hmac_of:expr, $algo:ident) => {
+        HashSpec {
+            name: c_str!($name),
+            driver_name: c_str!($drv),
+            generic: c_str!($generic),
+            hmac_of: $hmac_of,
+            service: Service::Mac,
+            algo: bindings::$algo,
+        }
+    };
+}
+
+/// Every hash and MAC the driver knows, in registration order.
+pub(crate) static SPECS: [HashSpec; 17] = [
+    hash!(
+        "md5",
+        "virtio_crypto_rs-md5",
+        "md5-generic",
+        VIRTIO_CRYPTO_HASH_MD5
+    ),
+    hash!(
+        "sha1",
+        "virtio_crypto_rs-sha1",
+        "sha1-generic",
+        VIRTIO_CRYPTO_HASH_SHA1
+    ),
+    hash!(
+        "sha224",
+        "virtio_crypto_rs-sha224",
+        "sha224-generic",
+        VIRTIO_CRYPTO_HASH_SHA_224
+    ),
+    hash!(
+        "sha256",
+        "virtio_crypto_rs-sha256",
+        "sha256-generic",
+        VIRTIO_CRYPTO_HASH_SHA_256
+    ),
+    hash!(
+        "sha384",
+        "virtio_crypto_rs-sha384",
+        "sha384-generic",
+        VIRTIO_CRYPTO_HASH_SHA_384
+    ),
+    hash!(
+        "sha512",
+        "virtio_crypto_rs-sha512",
+        "sha512-generic",
+        VIRTIO_CRYPTO_HASH_SHA_512
+    ),
+    hash!(
+        "sha3-224",
+        "virtio_crypto_rs-sha3-224",
+        "sha3-224-generic",
+        VIRTIO_CRYPTO_HASH_SHA3_224
+    ),
+    hash!(
+        "sha3-256",
+        "virtio_crypto_rs-sha3-256",
+        "sha3-256-generic",
+        VIRTIO_CRYPTO_HASH_SHA3_256
+    ),
+    hash!(
+        "sha3-384",
+        "virtio_crypto_rs-sha3-384",
+        "sha3-384-generic",
+        VIRTIO_CRYPTO_HASH_SHA3_384
+    ),
+    hash!(
+        "sha3-512",
+        "virtio_crypto_rs-sha3-512",
+        "sha3-512-generic",
+        VIRTIO_CRYPTO_HASH_SHA3_512
+    ),
+    mac!(
+        "hmac(md5)",
+        "virtio_crypto_rs-hmac-md5",
+        "hmac(md5-generic)",
+        Some(c_str!("md5-generic")),
+        VIRTIO_CRYPTO_MAC_HMAC_MD5
+    ),
+    mac!(
+        "hmac(sha1)",
+        "virtio_crypto_rs-hmac-sha1",
+        "hmac(sha1-generic)",
+        Some(c_str!("sha1-generic")),
+        VIRTIO_CRYPTO_MAC_HMAC_SHA1
+    ),
+    mac!(
+        "hmac(sha224)",
+        "virtio_crypto_rs-hmac-sha224",
+        "hmac(sha224-generic)",
+        Some(c_str!("sha224-generic")),
+        VIRTIO_CRYPTO_MAC_HMAC_SHA_224
+    ),
+    mac!(
+        "hmac(sha256)",
+        "virtio_crypto_rs-hmac-sha256",
+        "hmac(sha256-generic)",
+        Some(c_str!("sha256-generic")),
+        VIRTIO_CRYPTO_MAC_HMAC_SHA_256
+    ),
+    mac!(
+        "hmac(sha384)",
+        "virtio_crypto_rs-hmac-sha384",
+        "hmac(sha384-generic)",
+        Some(c_str!("sha384-generic")),
+        VIRTIO_CRYPTO_MAC_HMAC_SHA_384
+    ),
+    mac!(
+        "hmac(sha512)",
+        "virtio_crypto_rs-hmac-sha512",
+        "hmac(sha512-generic)",
+        Some(c_str!("sha512-generic")),
+        VIRTIO_CRYPTO_MAC_HMAC_SHA_512
+    ),
+    mac!(
+        "cmac(aes)",
+        "virtio_crypto_rs-cmac-aes",
+        "cmac(aes-generic)",
+        None,
+        VIRTIO_CRYPTO_MAC_CMAC_AES
+    ),
+];
+
+/// Request modes (`MsgState::mode`); any other value is a request that was
+/// never initialised (or whose context was overwritten) and gets `EINVAL`.
+const MODE_DEVICE: u32 = 0x5643_0001;
+const MODE_SOFT: u32 = 0x5643_0002;
+
+/// Per-request state.
+pub(crate) type State = MsgState<BUF_LEN>;
+
+/// Per-transform context.
+pub(crate) struct HashTfm {
+    dev: Arc<VCrypto>,
+    spec: &'static HashSpec,
+    fallback: SoftHash,
+    digest_size: usize,
+    /// Serialises session changes (MAC setkey).
+    keying: Pin<KBox<Mutex<Option<u64>>>>,
+    /// Whether `session` holds a session requests may use.
+    on_device: AtomicBool,
+    session: AtomicU64,
+}
+
+impl HashTfm {
+    /// Replaces the device session (none: software only from now on).
+    fn set_session(&self, new: Option<u64>) {
+        let mut cur = self.keying.lock();
+        self.on_device.store(false, Ordering::Release);
+        if let Some(id) = new {
+            self.session.store(id, Ordering::Release);
+            self.on_device.store(true, Ordering::Release);
+        }
+        let old = core::mem::replace(&mut *cur, new);
+        drop(cur);
+        if let Some(id) = old {
+            session::destroy_logged(&self.dev, self.spec.service, id);
+        }
+    }
+
+    /// Whether a message of `len` bytes can go to the device.
+    fn fits(&self, len: usize) -> bool {
+        let total = len as u64 + self.digest_size as u64 + 1;
+        self.on_device.load(Ordering::Acquire)
+            && len <= u32::MAX as usize
+            && total <= self.dev.cfg.max_size
+    }
+}
+
+/// The key the device gets for `key`: HMAC keys longer than a block are
+/// hashed first, as RFC 2104 says (the result is the same either way).
+fn device_key(spec: &HashSpec, key: &[u8]) -> Result<KVec<u8>> {
+    let mut out = KVec::new();
+    if let Some(base) = spec.hmac_of {
+        let h = SoftHash::new(base)?;
+        if key.len() > h.block_size() {
+            let mut digest = [0u8; bindings::HASH_MAX_DIGESTSIZE as usize];
+            h.digest(key, &mut digest)?;
+            out.extend_from_slice(&digest[..h.digest_size()], GFP_KERNEL)?;
+            zeroize(&mut digest);
+            return Ok(out);
+        }
+    }
+    out.extend_from_slice(key, GFP_KERNEL)?;
+    Ok(out)
+}
+
+/// Creates a device session for `spec` (with `key` for a MAC).
+fn create_session(dev: &VCrypto, spec: &HashSpec, digest_size: usize, key: &[u8]) -> Result<u64> {
+    session::create(
+        dev,
+        &SessionParams {
+            service: spec.service,
+            algo: spec.algo,
+            key,
+            encrypt: true,
+            result_len: u32::try_from(digest_size)?,
+        },
+    )
+}
+
+/// The ahash implementation.
+pub(crate) struct AhashDriver;
+
+impl Ahash for AhashDriver {
+    type Spec = HashSpec;
+    type Shared = Manager;
+    type Ctx = HashTfm;
+    type State = State;
+
+    fn init_tfm(spec: &'static HashSpec, mgr: &Arc<Manager>) -> Result<HashTfm> {
+        let dev = mgr.pick_device(|d| d.serves(spec.id()))?;
+        let fallback = SoftHash::new(spec.generic)?;
+        let digest_size = fallback.digest_size();
+        let session = if spec.service == Service::Hash {
+            Some(create_session(&dev, spec, digest_size, &[])?)
+        } else {
+            None
+        };
+        mgr.tfm_get();
+        Ok(HashTfm {
+            on_device: AtomicBool::new(session.is_some()),
+            session: AtomicU64::new(session.unwrap_or(0)),
+            keying: KBox::pin_init(
+                kernel::new_mutex!(session, "virtio_crypto_rs::HashTfm::keying"),
+                GFP_KERNEL,
+            )?,
+            dev,
+            spec,
+            fallback,
+            digest_size,
+        })
+    }
+
+    fn exit_tfm(ctx: &HashTfm, mgr: &Arc<Manager>) {
+        ctx.set_session(None);
+        mgr.tfm_put();
+    }
+
+    fn fallback(ctx: &HashTfm) -> &SoftHash {
+        &ctx.fallback
+    }
+
+    fn setkey(ctx: &HashTfm, key: &[u8]) -> Result {
+        // The generic implementation decides which keys are valid, with its errno.
+        ctx.fallback.setkey(key)?;
+        let mut dkey = device_key(ctx.spec, key)?;
+        if dkey.len() > ctx.dev.cfg.max_auth_key_len as usize {
+            pr_info!(
+                "virtio{}: {}: key of {} bytes beyond the device's limit of {}: software\n",
+                ctx.dev.index,
+                ctx.spec.driver_name,
+                dkey.len(),
+                ctx.dev.cfg.max_auth_key_len
+            );
+            zeroize(&mut dkey);
+            ctx.set_session(None);
+            return Ok(());
+        }
+        let res = create_session(&ctx.dev, ctx.spec, ctx.digest_size, &dkey);
+        zeroize(&mut dkey);
+        match res {
+            Ok(id) => {
+                ctx.set_session(Some(id));
+                Ok(())
+            }
+            Err(e) => {
+                ctx.set_session(None);
+                Err(e)
+            }
+        }
+    }
+
+    fn init(ctx: &HashTfm, mut req: Req<'_>) -> Result<Queued> {
+        if ctx.on_device.load(Ordering::Acquire) {
+            let st = req.state();
+            st.mode = MODE_DEVICE;
+            st.len = 0;
+        } else {
+            req.sw().init()?;
+            req.state().mode = MODE_SOFT;
+        }
+        Ok(Queued::Done)
+    }
+
+    fn update(_ctx: &HashTfm, mut req: Req<'_>) -> Result<Queued> {
+        let n = req.nbytes();
+        match req.state().mode {
+            MODE_DEVICE => {
+                let len = req.state().len as usize;
+                match len.checked_add(n) {
+                    Some(end) if end <= BUF_LEN => collect(&mut req, len, end)?,
+                    _ => {
+                        to_soft(&mut req)?;
+                        req.sw().update_src()?;
+                    }
+                }
+            }
+            MODE_SOFT => req.sw().update_src()?,
+            _ => return Err(EINVAL),
+        }
+        Ok(Queued::Done)
+    }
+
+    fn final_(ctx: &HashTfm, mut req: Req<'_>) -> Result<Queued> {
+        match req.state().mode {
+            MODE_DEVICE => {
+                let len = req.state().len as usize;
+                to_device(ctx, req, len, false)
+            }
+            MODE_SOFT => req.sw().final_result().map(|()| Queued::Done),
+            _ => Err(EINVAL),
+        }
+    }
+
+    fn finup(ctx: &HashTfm, mut req: Req<'_>) -> Result<Queued> {
+        match req.state().mode {
+            MODE_DEVICE => {
+                let len = req.state().len as usize;
+                to_device(ctx, req, len, true)
+            }
+            MODE_SOFT => req.sw().finup_src().map(|()| Queued::Done),
+            _ => Err(EINVAL),
+        }
+    }
+
+    fn digest(ctx: &HashTfm, mut req: Req<'_>) -> Result<Queued> {
+        if ctx.on_device.load(Ordering::Acquire) {
+            let st = req.state();
+            st.mode = MODE_DEVICE;
+            st.len = 0;
+            return to_device(ctx, req, 0, true);
+        }
+        req.sw().init()?;
+        req.state().mode = MODE_SOFT;
+        req.sw().finup_src().map(|()| Queued::Done)
+    }
+
+    fn export(_ctx: &HashTfm, mut req: Req<'_>, out: &mut [u8]) -> Result {
+        match req.state().mode {
+            MODE_DEVICE => {
+                // The software descriptor is unused while buffering: state of the
+                // buffered message in the generic format, without leaving the device path.
+                let (st, mut sw) = req.split();
+                sw.init()?;
+                sw.update(&st.buf[..(st.len as usize).min(BUF_LEN)])?;
+                sw.export(out)
+            }
+            MODE_SOFT => req.sw().export(out),
+            _ => Err(EINVAL),
+        }
+    }
+
+    fn import(_ctx: &HashTfm, mut req: Req<'_>, input: &[u8]) -> Result {
+        req.sw().import(input)?;
+        req.state().mode = MODE_SOFT;
+        Ok(())
+    }
+}
+
+type Req<'a> = AhashReq<'a, AhashDriver>;
+
+/// Appends the request's source to the buffered message (`len..end`).
+fn collect(req: &mut Req<'_>, len: usize, end: usize) -> Result {
+    let mut chunk = [0u8; 256];
+    let mut at = len;
+    while at < end {
+        let k = (end - at).min(chunk.len());
+        req.copy_from_src(at - len, &mut chunk[..k])?;
+        req.state().buf[at..at + k].copy_from_slice(&chunk[..k]);
+        at += k;
+    }
+    req.state().len = end as u32;
+    Ok(())
+}
+
+/// Moves a buffering request to the software implementation.
+fn to_soft(req: &mut Req<'_>) -> Result {
+    let (st, mut sw) = req.split();
+    sw.init()?;
+    sw.update(&st.buf[..(st.len as usize).min(BUF_LEN)])?;
+    st.mode = MODE_SOFT;
+    Ok(())
+}
+
+/// Sends the message (the first `prefix` buffered bytes, then the request's
+/// source if `with_src`) to the device as one request, or finishes it in
+/// software when the device cannot take it.
+fn to_device(ctx: &HashTfm, mut req: Req<'_>, prefix: usize, with_src: bool) -> Result<Queued> {
+    let prefix = prefix.min(BUF_LEN);
+    let src_len = if with_src { req.nbytes() } else { 0 };
+    let total = prefix.checked_add(src_len).ok_or(EINVAL)?;
+    let queue = match ctx.dev.data_queue(current_cpu()) {
+        Ok(q) if ctx.fits(total) => Some(q),
+        _ => None,
+    };
+    let Some(queue) = queue else {
+        // Not for the device (too long, no session, device gone): software.
+        to_soft(&mut req)?;
+        let mut sw = req.sw();
+        if with_src {
+            sw.finup_src()?;
+        } else {
+            sw.final_result()?;
+        }
+        return Ok(Queued::Done);
+    };
+    let digest = ctx.digest_size;
+    // Scratch: [header][buffered prefix][digest][status].
+    let pre_at = DATA_REQ_LEN;
+    let dig_at = pre_at + prefix;
+    let scratch_len = dig_at + digest + 1;
+    let flags = req.gfp();
+    let data = DataCtx::new(done_digest, dig_at, digest);
+    let mut job = DataJob::for_request(req.request(), src_len, 0, 4, scratch_len, data, flags)?;
+    let hdr = header(ctx.spec, ctx.session.load(Ordering::Acquire), total, digest)?;
+    let s = job.scratch_mut();
+    s[..DATA_REQ_LEN].copy_from_slice(&hdr);
+    s[pre_at..dig_at].copy_from_slice(&req.state().buf[..prefix]);
+    s[scratch_len - 1] = STATUS_UNSET;
+    job.push_out(0..DATA_REQ_LEN)?;
+    if prefix > 0 {
+        job.push_out(pre_at..dig_at)?;
+    }
+    job.push_src(req.request(), src_len)?;
+    job.push_in(dig_at..dig_at + digest)?;
+    job.push_in(scratch_len - 1..scratch_len)?;
+    let job = KBox::new(job, flags)?;
+    requests::submit(queue, job, req.into_request())
+}
+
+/// The data request header digesting `len` bytes on session `sid`.
+fn header(spec: &HashSpec, sid: u64, len: usize, digest: usize) -> Result<[u8; DATA_REQ_LEN]> {
+    let mut hdr = bindings::virtio_crypto_op_data_req::default();
+    hdr.header.algo = spec.algo.to_le();
+    hdr.header.session_id = sid.to_le();
+    let para = bindings::virtio_crypto_hash_para {
+        src_data_len: u32::try_from(len)?.to_le(),
+        hash_result_len: u32::try_from(digest)?.to_le(),
+    };
+    if spec.service == Service::Mac {
+        hdr.header.opcode = bindings::VCRS_MAC.to_le();
+        hdr.u.mac_req.para.hash = para;
+    } else {
+        hdr.header.opcode = bindings::VCRS_HASH.to_le();
+        hdr.u.hash_req.para = para;
+    }
+    let mut out = [0u8; DATA_REQ_LEN];
+    wire::write(&hdr, &mut out)?;
+    Ok(out)
+}
+
+/// `done` of a device digest: copies it to the request's result.
+fn done_digest(job: &mut DataJob) -> Result {
+    let (at, len) = (job.data.at, job.data.len);
+    let mut digest = [0u8; bindings::HASH_MAX_DIGESTSIZE as usize];
+    digest[..len].copy_from_slice(job.scratch().get(at..at + len).ok_or(EIO)?);
+    if let Some(req) = job.request_mut::<AhashKind>() {
+        req.result_mut()?.copy_from_slice(&digest[..len]);
+    }
+    Ok(())
+}
+
+/// Checks that `dev` really serves `spec`: the digest of a fixed message (and
+/// key) must equal the generic implementation's.
+pub(crate) fn check(dev: &VCrypto, spec: &HashSpec) -> Result {
+    let soft = SoftHash::new(spec.generic)?;
+    let digest = soft.digest_size();
+    let mut key = [0u8; 20];
+    for (i, b) in key.iter_mut().enumerate() {
+        *b = (i as u8).wrapping_mul(31).wrapping_add(3);
+    }
+    // CMAC-AES takes an AES key; HMAC any length (20 bytes: below every block size).
+    let key: &[u8] = match spec.service {
+        Service::Mac if spec.hmac_of.is_none() => &key[..16],
+        Service::Mac => &key[..],
+        _ => &[],
+    };
+    if !key.is_empty() {
+        if key.len() > dev.cfg.max_auth_key_len as usize {
+            return Err(crate::abstractions::errno::eopnotsupp());
+        }
+        soft.setkey(key)?;
+    }
+    const MSG_LEN: usize = 70;
+    let mut msg = [0u8; MSG_LEN];
+    for (i, b) in msg.iter_mut().enumerate() {
+        *b = (i as u8).wrapping_mul(7).wrapping_add(5);
+    }
+    let mut want = [0u8; bindings::HASH_MAX_DIGESTSIZE as usize];
+    soft.digest(&msg, &mut want)?;
+
+    let sid = create_session(dev, spec, digest, key)?;
+    // Scratch: [expected][header][message][digest][status].
+    let hdr_at = digest;
+    let msg_at = hdr_at + DATA_REQ_LEN;
+    let out_at = msg_at + MSG_LEN;
+    let scratch_len = out_at + digest + 1;
+    let res = (|| {
+        let data = DataCtx::new(requests::done_compare, out_at, digest);
+        let mut job = DataJob::new(4, scratch_len, data, GFP_KERNEL)?;
+        let hdr = header(spec, sid, MSG_LEN, digest)?;
+        let s = job.scratch_mut();
+        s[..digest].copy_from_slice(&want[..digest]);
+        s[hdr_at..msg_at].copy_from_slice(&hdr);
+        s[msg_at..out_at].copy_from_slice(&msg);
+        s[scratch_len - 1] = STATUS_UNSET;
+        job.push_out(hdr_at..msg_at)?;
+        job.push_out(msg_at..out_at)?;
+        job.push_in(out_at..out_at + digest)?;
+        job.push_in(scratch_len - 1..scratch_len)?;
+        requests::execute(
+            dev.data_queue(0)?,
+            KBox::new(job, GFP_KERNEL)?,
+            CHECK_TIMEOUT_MS,
+        )
+    })();
+    session::destroy_logged(dev, spec.service, sid);
+    res.map(|_| ())
+}
