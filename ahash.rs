@@ -15,7 +15,7 @@
 
 use crate::abstractions::{
     ahash::{request_ctx_size, Ahash, AhashKind, AhashParams, AhashReq, MsgState},
-    crypto::{AlgNames, Queued},
+    crypto::{AlgNames, Provider, Queued},
     soft::SoftHash,
     sync::{current_cpu, zeroize},
     wire,
@@ -77,12 +77,13 @@ impl HashSpec {
     }
 }
 
+/// A hash: `name`, driver `virtio_crypto_rs-name`, generic `name-generic`.
 macro_rules! hash {
-    ($name:literal, $drv:literal, $generic:literal, $algo:ident) => {
+    ($name:literal, $algo:ident) => {
         HashSpec {
             name: c_str!($name),
-            driver_name: c_str!($drv),
-            generic: c_str!($generic),
+            driver_name: c_str!(concat!("virtio_crypto_rs-", $name)),
+            generic: c_str!(concat!($name, "-generic")),
             hmac_of: None,
             service: Service::Hash,
             algo: bindings::$algo,
@@ -90,13 +91,15 @@ macro_rules! hash {
     };
 }
 
-macro_rules! mac {
-    ($name:literal, $drv:literal, $generic:literal, $hmac_of:expr, $algo:ident) => {
+/// HMAC over hash `h`: `hmac(h)`, driver `virtio_crypto_rs-hmac-h`, generic
+/// `hmac(h-generic)`.
+macro_rules! hmac {
+    ($h:literal, $algo:ident) => {
         HashSpec {
-            name: c_str!($name),
-            driver_name: c_str!($drv),
-            generic: c_str!($generic),
-            hmac_of: $hmac_of,
+            name: c_str!(concat!("hmac(", $h, ")")),
+            driver_name: c_str!(concat!("virtio_crypto_rs-hmac-", $h)),
+            generic: c_str!(concat!("hmac(", $h, "-generic)")),
+            hmac_of: Some(c_str!(concat!($h, "-generic"))),
             service: Service::Mac,
             algo: bindings::$algo,
         }
@@ -105,115 +108,30 @@ macro_rules! mac {
 
 /// Every hash and MAC the driver knows, in registration order.
 pub(crate) static SPECS: [HashSpec; 17] = [
-    hash!(
-        "md5",
-        "virtio_crypto_rs-md5",
-        "md5-generic",
-        VIRTIO_CRYPTO_HASH_MD5
-    ),
-    hash!(
-        "sha1",
-        "virtio_crypto_rs-sha1",
-        "sha1-generic",
-        VIRTIO_CRYPTO_HASH_SHA1
-    ),
-    hash!(
-        "sha224",
-        "virtio_crypto_rs-sha224",
-        "sha224-generic",
-        VIRTIO_CRYPTO_HASH_SHA_224
-    ),
-    hash!(
-        "sha256",
-        "virtio_crypto_rs-sha256",
-        "sha256-generic",
-        VIRTIO_CRYPTO_HASH_SHA_256
-    ),
-    hash!(
-        "sha384",
-        "virtio_crypto_rs-sha384",
-        "sha384-generic",
-        VIRTIO_CRYPTO_HASH_SHA_384
-    ),
-    hash!(
-        "sha512",
-        "virtio_crypto_rs-sha512",
-        "sha512-generic",
-        VIRTIO_CRYPTO_HASH_SHA_512
-    ),
-    hash!(
-        "sha3-224",
-        "virtio_crypto_rs-sha3-224",
-        "sha3-224-generic",
-        VIRTIO_CRYPTO_HASH_SHA3_224
-    ),
-    hash!(
-        "sha3-256",
-        "virtio_crypto_rs-sha3-256",
-        "sha3-256-generic",
-        VIRTIO_CRYPTO_HASH_SHA3_256
-    ),
-    hash!(
-        "sha3-384",
-        "virtio_crypto_rs-sha3-384",
-        "sha3-384-generic",
-        VIRTIO_CRYPTO_HASH_SHA3_384
-    ),
-    hash!(
-        "sha3-512",
-        "virtio_crypto_rs-sha3-512",
-        "sha3-512-generic",
-        VIRTIO_CRYPTO_HASH_SHA3_512
-    ),
-    mac!(
-        "hmac(md5)",
-        "virtio_crypto_rs-hmac-md5",
-        "hmac(md5-generic)",
-        Some(c_str!("md5-generic")),
-        VIRTIO_CRYPTO_MAC_HMAC_MD5
-    ),
-    mac!(
-        "hmac(sha1)",
-        "virtio_crypto_rs-hmac-sha1",
-        "hmac(sha1-generic)",
-        Some(c_str!("sha1-generic")),
-        VIRTIO_CRYPTO_MAC_HMAC_SHA1
-    ),
-    mac!(
-        "hmac(sha224)",
-        "virtio_crypto_rs-hmac-sha224",
-        "hmac(sha224-generic)",
-        Some(c_str!("sha224-generic")),
-        VIRTIO_CRYPTO_MAC_HMAC_SHA_224
-    ),
-    mac!(
-        "hmac(sha256)",
-        "virtio_crypto_rs-hmac-sha256",
-        "hmac(sha256-generic)",
-        Some(c_str!("sha256-generic")),
-        VIRTIO_CRYPTO_MAC_HMAC_SHA_256
-    ),
-    mac!(
-        "hmac(sha384)",
-        "virtio_crypto_rs-hmac-sha384",
-        "hmac(sha384-generic)",
-        Some(c_str!("sha384-generic")),
-        VIRTIO_CRYPTO_MAC_HMAC_SHA_384
-    ),
-    mac!(
-        "hmac(sha512)",
-        "virtio_crypto_rs-hmac-sha512",
-        "hmac(sha512-generic)",
-        Some(c_str!("sha512-generic")),
-        VIRTIO_CRYPTO_MAC_HMAC_SHA_512
-    ),
-    mac!(
-        "cmac(aes)",
-        "virtio_crypto_rs-cmac-aes",
-        "cmac(aes-generic)",
-        None,
-        VIRTIO_CRYPTO_MAC_CMAC_AES
-    ),
+    hash!("md5", VIRTIO_CRYPTO_HASH_MD5),
+    hash!("sha1", VIRTIO_CRYPTO_HASH_SHA1),
+    hash!("sha224", VIRTIO_CRYPTO_HASH_SHA_224),
+    hash!("sha256", VIRTIO_CRYPTO_HASH_SHA_256),
+    hash!("sha384", VIRTIO_CRYPTO_HASH_SHA_384),
+    hash!("sha512", VIRTIO_CRYPTO_HASH_SHA_512),
+    hash!("sha3-224", VIRTIO_CRYPTO_HASH_SHA3_224),
+    hash!("sha3-256", VIRTIO_CRYPTO_HASH_SHA3_256),
+    hash!("sha3-384", VIRTIO_CRYPTO_HASH_SHA3_384),
+    hash!("sha3-512", VIRTIO_CRYPTO_HASH_SHA3_512),
+    hmac!("md5", VIRTIO_CRYPTO_MAC_HMAC_MD5),
+    hmac!("sha1", VIRTIO_CRYPTO_MAC_HMAC_SHA1),
+    hmac!("sha224", VIRTIO_CRYPTO_MAC_HMAC_SHA_224),
+    hmac!("sha256", VIRTIO_CRYPTO_MAC_HMAC_SHA_256),
+    hmac!("sha384", VIRTIO_CRYPTO_MAC_HMAC_SHA_384),
+    hmac!("sha512", VIRTIO_CRYPTO_MAC_HMAC_SHA_512),
+    HashSpec {
+        name: c_str!("cmac(aes)"),
+        driver_name: c_str!("virtio_crypto_rs-cmac-aes"),
+        generic: c_str!("cmac(aes-generic)"),
+        hmac_of: None,
+        service: Service::Mac,
+        algo: bindings::VIRTIO_CRYPTO_MAC_CMAC_AES,
+    },
 ];
 
 /// Request modes (`MsgState::mode`); any other value is a request that was
@@ -297,11 +215,10 @@ fn create_session(dev: &VCrypto, spec: &HashSpec, digest_size: usize, key: &[u8]
 /// The ahash implementation.
 pub(crate) struct AhashDriver;
 
-impl Ahash for AhashDriver {
+impl Provider for AhashDriver {
     type Spec = HashSpec;
     type Shared = Manager;
     type Ctx = HashTfm;
-    type State = State;
 
     fn init_tfm(spec: &'static HashSpec, mgr: &Arc<Manager>) -> Result<HashTfm> {
         let dev = mgr.pick_device(|d| d.serves(spec.id()))?;
@@ -331,6 +248,10 @@ impl Ahash for AhashDriver {
         ctx.set_session(None);
         mgr.tfm_put();
     }
+}
+
+impl Ahash for AhashDriver {
+    type State = State;
 
     fn fallback(ctx: &HashTfm) -> &SoftHash {
         &ctx.fallback

@@ -12,7 +12,7 @@ use crate::abstractions::{
     crypto::{Job, Kind, Queued, Request},
     errno,
     sync::{new_spinlock_irq, Completion, SpinLockIrq},
-    virtio::Virtqueue,
+    virtio::{Virtqueue, VqToken},
 };
 use crate::bindings;
 use kernel::{alloc::Flags, prelude::*, sync::Arc};
@@ -283,18 +283,27 @@ pub(crate) fn submit<K: Kind>(
         };
     }
     job.attach(req.take())?;
-    let vq = g.vq.as_mut().ok_or(ENODEV)?;
-    match vq.add(job) {
-        Ok(()) => {
-            vq.kick();
-            Ok(Queued::InProgress)
-        }
-        Err((e, job)) => {
-            drop(g);
-            KBox::into_inner(job).complete(Err(e));
-            Ok(Queued::InProgress)
-        }
+    if let Err((e, job)) = put(g.vq.as_mut(), job) {
+        drop(g);
+        KBox::into_inner(job).complete(Err(e));
     }
+    Ok(Queued::InProgress)
+}
+
+/// Adds `job` to `vq` (`None`: the device is gone) and notifies the device.
+/// A job that could not be added comes back with the error, to be dropped or
+/// completed (which wakes its owner) once the queue's lock is released.
+pub(crate) fn put<T: VqToken>(
+    vq: Option<&mut Virtqueue<T>>,
+    job: KBox<T>,
+) -> core::result::Result<(), (Error, KBox<T>)> {
+    let vq = match vq {
+        Some(vq) => vq,
+        None => return Err((ENODEV, job)),
+    };
+    vq.add(job)?;
+    vq.kick();
+    Ok(())
 }
 
 /// Moves backlogged jobs to the device while there is room.
@@ -326,13 +335,7 @@ pub(crate) fn drain_backlog(queue: &DataQueue) {
         // Tell the owner before the device can complete it (callbacks run unlocked).
         job.backlog_accepted();
         let mut g = queue.lock();
-        let res = match g.vq.as_mut() {
-            Some(vq) => vq.add(job).map(|()| {
-                vq.kick();
-            }),
-            None => Err((ENODEV, job)),
-        };
-        if let Err((e, job)) = res {
+        if let Err((e, job)) = put(g.vq.as_mut(), job) {
             // No room after all (an indirect table could not be allocated): wait for
             // completions to free descriptors, unless nothing is in flight to free any.
             let idle = g.vq.as_ref().is_some_and(|vq| vq.num_free() == vq.size());
@@ -354,17 +357,9 @@ pub(crate) fn drain_backlog(queue: &DataQueue) {
 pub(crate) fn execute(queue: &DataQueue, mut job: KBox<DataJob>, timeout_ms: u32) -> Result<u64> {
     let waiter = Waiter::new(GFP_KERNEL)?;
     job.data.waiter = Some(waiter.clone());
-    {
-        let mut g = queue.lock();
-        let vq = g.vq.as_mut().ok_or(ENODEV)?;
-        if let Err((e, job)) = vq.add(job) {
-            drop(g);
-            // Its waiter is not waited on: no wake-up needed.
-            drop(job);
-            return Err(e);
-        }
-        vq.kick();
-    }
+    let res = put(queue.lock().vq.as_mut(), job);
+    // A job given back is dropped here, outside the lock.
+    res.map_err(|(e, _)| e)?;
     waiter.wait(timeout_ms)
 }
 

@@ -9,7 +9,7 @@
 
 use crate::abstractions::{crypto::Job, sync::SpinLockIrq, virtio::Virtqueue, wire};
 use crate::bindings;
-use crate::requests::{status_to_result, Waiter, STATUS_UNSET};
+use crate::requests::{self, status_to_result, Waiter, STATUS_UNSET};
 use crate::VCrypto;
 use core::mem::{offset_of, size_of};
 use kernel::{alloc::Flags, prelude::*, sync::Arc};
@@ -95,15 +95,9 @@ fn submit(
     }
     job.push_in(out_len..scratch_len)?;
     let job = KBox::new(job, flags)?;
-    let mut g = dev.ctrl.lock();
-    let vq = g.vq.as_mut().ok_or(ENODEV)?;
-    if let Err((e, job)) = vq.add(job) {
-        drop(g);
-        drop(job);
-        return Err(e);
-    }
-    vq.kick();
-    Ok(())
+    let res = requests::put(dev.ctrl.lock().vq.as_mut(), job);
+    // A job given back is dropped (waking its waiter) here, outside the lock.
+    res.map_err(|(e, _)| e)
 }
 
 /// Sends a control request (see [`submit`]) and waits for the answer.

@@ -5,7 +5,7 @@
 //! operation) created at setkey time.
 
 use crate::abstractions::{
-    crypto::{AlgNames, Queued},
+    crypto::{AlgNames, Provider, Queued},
     errno,
     skcipher::{KeyCheck, Skcipher, SkcipherKind, SkcipherParams, SkcipherRequest, SkcipherTfm},
     soft::SoftCipher,
@@ -90,12 +90,28 @@ const AES_KEYS: &[u32] = &[16, 24, 32];
 const AES_XTS_KEYS: &[u32] = &[32, 48, 64];
 const DES3_KEYS: &[u32] = &[bindings::DES3_EDE_KEY_SIZE];
 
+/// Mode `m` of cipher `c`: `m(c)`, driver `virtio_crypto_rs-m-c`, generic
+/// `m(c-generic)` unless given.
 macro_rules! cipher {
-    ($name:literal, $drv:literal, $generic:literal, $algo:ident, $mode:ident, $bs:expr, $iv:expr,
+    ($mode:ident, $m:literal, $c:literal, $algo:ident, $bs:expr, $iv:expr, $keys:expr,
+     $check:ident) => {
+        cipher!(
+            $mode,
+            $m,
+            $c,
+            concat!($m, "(", $c, "-generic)"),
+            $algo,
+            $bs,
+            $iv,
+            $keys,
+            $check
+        )
+    };
+    ($mode:ident, $m:literal, $c:literal, $generic:expr, $algo:ident, $bs:expr, $iv:expr,
      $keys:expr, $check:ident) => {
         CipherSpec {
-            name: c_str!($name),
-            driver_name: c_str!($drv),
+            name: c_str!(concat!($m, "(", $c, ")")),
+            driver_name: c_str!(concat!("virtio_crypto_rs-", $m, "-", $c)),
             generic: c_str!($generic),
             algo: bindings::$algo,
             mode: Mode::$mode,
@@ -111,84 +127,19 @@ const AES_BS: u32 = bindings::AES_BLOCK_SIZE;
 const DES3_BS: u32 = bindings::DES3_EDE_BLOCK_SIZE;
 
 /// Every skcipher the driver knows, in registration order.
+#[rustfmt::skip]
 pub(crate) static SPECS: [CipherSpec; 7] = [
-    cipher!(
-        "ecb(aes)",
-        "virtio_crypto_rs-ecb-aes",
-        "ecb(aes-generic)",
-        VIRTIO_CRYPTO_CIPHER_AES_ECB,
-        Ecb,
-        AES_BS,
-        0,
-        AES_KEYS,
-        None
-    ),
-    cipher!(
-        "cbc(aes)",
-        "virtio_crypto_rs-cbc-aes",
-        "cbc(aes-generic)",
-        VIRTIO_CRYPTO_CIPHER_AES_CBC,
-        Cbc,
-        AES_BS,
-        AES_BS,
-        AES_KEYS,
-        None
-    ),
-    cipher!(
-        "ctr(aes)",
-        "virtio_crypto_rs-ctr-aes",
-        "ctr(aes-generic)",
-        VIRTIO_CRYPTO_CIPHER_AES_CTR,
-        Ctr,
-        AES_BS,
-        AES_BS,
-        AES_KEYS,
-        None
-    ),
-    cipher!(
-        "xts(aes)",
-        "virtio_crypto_rs-xts-aes",
-        "xts(ecb(aes-generic))",
-        VIRTIO_CRYPTO_CIPHER_AES_XTS,
-        Xts,
-        AES_BS,
-        AES_BS,
-        AES_XTS_KEYS,
-        Xts
-    ),
-    cipher!(
-        "ecb(des3_ede)",
-        "virtio_crypto_rs-ecb-des3_ede",
-        "ecb(des3_ede-generic)",
-        VIRTIO_CRYPTO_CIPHER_3DES_ECB,
-        Ecb,
-        DES3_BS,
-        0,
-        DES3_KEYS,
-        Des3
-    ),
-    cipher!(
-        "cbc(des3_ede)",
-        "virtio_crypto_rs-cbc-des3_ede",
-        "cbc(des3_ede-generic)",
-        VIRTIO_CRYPTO_CIPHER_3DES_CBC,
-        Cbc,
-        DES3_BS,
-        DES3_BS,
-        DES3_KEYS,
-        Des3
-    ),
-    cipher!(
-        "ctr(des3_ede)",
-        "virtio_crypto_rs-ctr-des3_ede",
-        "ctr(des3_ede-generic)",
-        VIRTIO_CRYPTO_CIPHER_3DES_CTR,
-        Ctr,
-        DES3_BS,
-        DES3_BS,
-        DES3_KEYS,
-        Des3
-    ),
+    cipher!(Ecb, "ecb", "aes", VIRTIO_CRYPTO_CIPHER_AES_ECB, AES_BS, 0, AES_KEYS, None),
+    cipher!(Cbc, "cbc", "aes", VIRTIO_CRYPTO_CIPHER_AES_CBC, AES_BS, AES_BS, AES_KEYS, None),
+    cipher!(Ctr, "ctr", "aes", VIRTIO_CRYPTO_CIPHER_AES_CTR, AES_BS, AES_BS, AES_KEYS, None),
+    // The generic XTS instance registers under the name of its ECB child.
+    cipher!(Xts, "xts", "aes", "xts(ecb(aes-generic))", VIRTIO_CRYPTO_CIPHER_AES_XTS, AES_BS,
+        AES_BS, AES_XTS_KEYS, Xts),
+    cipher!(Ecb, "ecb", "des3_ede", VIRTIO_CRYPTO_CIPHER_3DES_ECB, DES3_BS, 0, DES3_KEYS, Des3),
+    cipher!(Cbc, "cbc", "des3_ede", VIRTIO_CRYPTO_CIPHER_3DES_CBC, DES3_BS, DES3_BS, DES3_KEYS,
+        Des3),
+    cipher!(Ctr, "ctr", "des3_ede", VIRTIO_CRYPTO_CIPHER_3DES_CTR, DES3_BS, DES3_BS, DES3_KEYS,
+        Des3),
 ];
 
 /// The pair of sessions of a keyed transform.
@@ -241,12 +192,12 @@ fn create_sessions(dev: &VCrypto, spec: &CipherSpec, key: &[u8]) -> Result<Sessi
 /// The skcipher implementation.
 pub(crate) struct SkcipherDriver;
 
-impl Skcipher for SkcipherDriver {
+impl Provider for SkcipherDriver {
     type Spec = CipherSpec;
     type Shared = Manager;
     type Ctx = TfmCtx;
 
-    fn init(spec: &'static CipherSpec, mgr: &Arc<Manager>) -> Result<TfmCtx> {
+    fn init_tfm(spec: &'static CipherSpec, mgr: &Arc<Manager>) -> Result<TfmCtx> {
         let dev = mgr.pick_device(|d| d.serves(crate::AlgId::Cipher(spec.algo)))?;
         mgr.tfm_get();
         Ok(TfmCtx {
@@ -262,14 +213,16 @@ impl Skcipher for SkcipherDriver {
         })
     }
 
-    fn exit(ctx: &TfmCtx, mgr: &Arc<Manager>) {
+    fn exit_tfm(ctx: &TfmCtx, mgr: &Arc<Manager>) {
         let old = ctx.keying.lock().take();
         if let Some(s) = old {
             ctx.destroy(s);
         }
         mgr.tfm_put();
     }
+}
 
+impl Skcipher for SkcipherDriver {
     fn setkey(ctx: &TfmCtx, tfm: &SkcipherTfm, key: &[u8]) -> Result {
         let klen = u32::try_from(key.len()).map_err(|_| EINVAL)?;
         if !ctx.spec.key_sizes.contains(&klen) {

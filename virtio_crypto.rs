@@ -189,13 +189,13 @@ impl Alg {
 
     fn register(self, mgr: &Arc<Manager>) -> Result<Registered> {
         Ok(match self {
-            Alg::Skcipher(s) => Registered::Skcipher(SkcipherRegistration::register(
+            Alg::Skcipher(s) => Registered::Skcipher(SkcipherRegistration::new(
                 &s.params(),
                 s,
                 mgr.clone(),
                 mgr.module,
             )?),
-            Alg::Ahash(h) => Registered::Ahash(AhashRegistration::register(
+            Alg::Ahash(h) => Registered::Ahash(AhashRegistration::new(
                 &h.params()?,
                 h,
                 mgr.clone(),

@@ -11,12 +11,12 @@
 //! context between `export` and `import`), so nothing could be freed later.
 
 use crate::abstractions::crypto::{
-    dispatch, fill_base, refcount, AlgNames, AnyPending, Kind, Pending, Queued, Request,
+    dispatch, AlgNames, AlgType, AnyPending, Kind, Pending, Provider, Queued, Registration, Request,
 };
 use crate::abstractions::{soft::SoftHash, wire::Pod};
 use crate::bindings;
 use core::marker::PhantomData;
-use kernel::{prelude::*, sync::Arc, types::Opaque, ThisModule};
+use kernel::{prelude::*, sync::Arc, ThisModule};
 
 /// The ahash request kind.
 pub(crate) struct AhashKind;
@@ -268,21 +268,42 @@ impl Sw<'_> {
     }
 }
 
+// SAFETY: These are the crypto API's ahash functions for these types.
+unsafe impl AlgType for AhashKind {
+    type Alg = bindings::ahash_alg;
+    type Tfm = bindings::crypto_ahash;
+
+    unsafe fn register(alg: *mut Self::Alg) -> kernel::ffi::c_int {
+        // SAFETY: As the caller guarantees.
+        unsafe { bindings::crypto_register_ahash(alg) }
+    }
+
+    unsafe fn unregister(alg: *mut Self::Alg) {
+        // SAFETY: As the caller guarantees.
+        unsafe { bindings::crypto_unregister_ahash(alg) }
+    }
+
+    unsafe fn tfm_alg(tfm: *mut Self::Tfm) -> *mut Self::Alg {
+        // SAFETY: As the caller guarantees.
+        unsafe { bindings::vcrs_crypto_ahash_alg(tfm) }
+    }
+
+    unsafe fn tfm_ctx(tfm: *mut Self::Tfm) -> *mut core::ffi::c_void {
+        // SAFETY: As the caller guarantees.
+        unsafe { bindings::vcrs_crypto_ahash_ctx(tfm) }
+    }
+
+    fn alg_base(alg: *mut Self::Alg) -> *mut bindings::crypto_alg {
+        // SAFETY: Only the address is computed.
+        unsafe { core::ptr::addr_of_mut!((*alg).halg.base) }
+    }
+}
+
 /// Operations of an ahash algorithm implemented by the driver.
-pub(crate) trait Ahash: Sized + 'static {
-    /// Static description of one algorithm.
-    type Spec: Sync + 'static;
-    /// Shared context given to every transform.
-    type Shared: Send + Sync + 'static;
-    /// Per-transform context.
-    type Ctx: Send + Sync;
+pub(crate) trait Ahash: Provider {
     /// Per-request state, kept in the request context.
     type State: Pod;
 
-    /// Creates the context of a new transform.
-    fn init_tfm(spec: &'static Self::Spec, shared: &Arc<Self::Shared>) -> Result<Self::Ctx>;
-    /// Called when the transform is freed, before its context is dropped.
-    fn exit_tfm(_ctx: &Self::Ctx, _shared: &Arc<Self::Shared>) {}
     /// The transform's software implementation (fixed for its lifetime).
     fn fallback(ctx: &Self::Ctx) -> &SoftHash;
     /// Sets the key (MACs).
@@ -315,40 +336,19 @@ pub(crate) struct AhashParams {
     pub(crate) keyed: bool,
 }
 
-/// A registered ahash algorithm; unregistered on drop.
-///
-/// # Invariants
-///
-/// `alg` is registered with the crypto API while the value exists; the value is
-/// pinned. `alg` is the first field, so a pointer to it is a pointer to the
-/// registration. `state_size` is the `statesize` registered.
-#[repr(C)]
-#[pin_data(PinnedDrop)]
-pub(crate) struct AhashRegistration<T: Ahash> {
-    #[pin]
-    alg: Opaque<bindings::ahash_alg>,
-    spec: &'static T::Spec,
-    shared: Arc<T::Shared>,
-    state_size: usize,
-    _p: PhantomData<T>,
-}
+/// A registered ahash algorithm implemented by `T` (its `extra` is the
+/// registered `statesize`).
+pub(crate) type AhashRegistration<T> = Registration<AhashKind, T>;
 
-// SAFETY: The registration is only read after creation; `T::Spec` and `T::Shared` are
-// `Sync`.
-unsafe impl<T: Ahash> Sync for AhashRegistration<T> {}
-// SAFETY: As above; it may be dropped from any thread.
-unsafe impl<T: Ahash> Send for AhashRegistration<T> {}
-
-impl<T: Ahash> AhashRegistration<T> {
+impl<T: Ahash> Registration<AhashKind, T> {
     /// Registers the algorithm described by `params`, implemented by `T`.
-    pub(crate) fn register(
+    pub(crate) fn new(
         params: &AhashParams,
         spec: &'static T::Spec,
         shared: Arc<T::Shared>,
         module: &'static ThisModule,
     ) -> Result<Pin<KBox<Self>>> {
         const {
-            assert!(core::mem::align_of::<T::Ctx>() <= 8);
             assert!(core::mem::align_of::<T::State>() <= 8);
             assert!(core::mem::size_of::<T::State>() % 4 == 0);
         }
@@ -371,96 +371,35 @@ impl<T: Ahash> AhashRegistration<T> {
                 None
             },
             init_tfm: Some(Self::init_tfm_cb),
-            exit_tfm: Some(Self::exit_tfm_cb),
+            exit_tfm: Some(Self::exit_cb),
             ..Default::default()
         };
         alg.halg.digestsize = params.digest_size;
         alg.halg.statesize = params.state_size;
-        fill_base(
-            &mut alg.halg.base,
-            &params.names,
-            core::mem::size_of::<T::Ctx>(),
-            module,
-        )?;
-        let reg = KBox::pin_init(
-            pin_init!(Self {
-                alg <- Opaque::ffi_init(|slot: *mut bindings::ahash_alg| {
-                    // SAFETY: `slot` is valid for write.
-                    unsafe { slot.write(alg) }
-                }),
-                spec,
-                shared,
-                state_size: params.state_size as usize,
-                _p: PhantomData,
-            }),
-            GFP_KERNEL,
-        )?;
-        // SAFETY: `alg` is fully initialised and pinned inside `reg`, which unregisters it
-        // on drop before its memory goes away.
-        kernel::error::to_result(unsafe { bindings::crypto_register_ahash(reg.alg.get()) })?;
-        Ok(reg)
-    }
-
-    /// Number of references the crypto API holds on the algorithm.
-    pub(crate) fn refcount(&self) -> u32 {
-        // SAFETY: `alg` is registered (type invariant).
-        unsafe { refcount(core::ptr::addr_of!((*self.alg.get()).halg.base)) }
-    }
-
-    /// # Safety
-    ///
-    /// `tfm` must be a transform of an algorithm registered by `Self::register`.
-    unsafe fn from_tfm<'a>(tfm: *mut bindings::crypto_ahash) -> &'a Self {
-        // SAFETY: The alg is the first field of a `#[repr(C)]` registration that outlives
-        // every transform of it.
-        unsafe { &*bindings::vcrs_crypto_ahash_alg(tfm).cast::<Self>() }
-    }
-
-    /// # Safety
-    ///
-    /// `tfm` must be a transform whose `init_tfm` succeeded and whose `exit_tfm` has not run.
-    unsafe fn ctx<'a>(tfm: *mut bindings::crypto_ahash) -> &'a T::Ctx {
-        // SAFETY: `init_tfm_cb` wrote a `T::Ctx` into the context area.
-        unsafe { &*bindings::vcrs_crypto_ahash_ctx(tfm).cast::<T::Ctx>() }
+        let state_size = params.state_size as usize;
+        Self::register(alg, &params.names, spec, shared, state_size, module)
     }
 
     /// # Safety
     ///
     /// `tfm` must be a transform of this algorithm being initialised.
     unsafe extern "C" fn init_tfm_cb(tfm: *mut bindings::crypto_ahash) -> kernel::ffi::c_int {
-        // SAFETY: The crypto API calls `init_tfm` on transforms of this algorithm.
-        let reg = unsafe { Self::from_tfm(tfm) };
-        let ctx = match T::init_tfm(reg.spec, &reg.shared) {
-            Ok(ctx) => ctx,
-            Err(e) => return e.to_errno(),
+        // SAFETY: As the caller guarantees.
+        let (reg, ctx) = match unsafe { (Self::from_tfm(tfm), Self::init_ctx(tfm)) } {
+            (reg, Ok(ctx)) => (reg, ctx),
+            (_, Err(e)) => return e.to_errno(),
         };
-        let fb = T::fallback(&ctx);
-        if fb.state_size() != reg.state_size {
+        let fb = T::fallback(ctx);
+        if fb.state_size() != reg.extra {
             // The software implementation must define the exported state.
-            T::exit_tfm(&ctx, &reg.shared);
+            // SAFETY: The context was just created by `init_ctx`.
+            unsafe { Self::exit_ctx(tfm) };
             return EINVAL.to_errno();
         }
         let reqsize = request_ctx_size::<T::State>(fb);
-        // SAFETY: The context area is `cra_ctxsize == size_of::<T::Ctx>()` bytes, aligned to
-        // at least 8 (checked in `register`); `tfm` is being initialised.
-        unsafe {
-            bindings::vcrs_crypto_ahash_ctx(tfm)
-                .cast::<T::Ctx>()
-                .write(ctx);
-            bindings::vcrs_crypto_ahash_set_reqsize(tfm, reqsize as u32);
-        }
+        // SAFETY: `tfm` is being initialised.
+        unsafe { bindings::vcrs_crypto_ahash_set_reqsize(tfm, reqsize as u32) };
         0
-    }
-
-    /// # Safety
-    ///
-    /// `tfm` must be a transform of this algorithm whose `init_tfm` succeeded.
-    unsafe extern "C" fn exit_tfm_cb(tfm: *mut bindings::crypto_ahash) {
-        // SAFETY: `exit_tfm` runs once, after a successful `init_tfm`.
-        let (reg, ctx) = unsafe { (Self::from_tfm(tfm), Self::ctx(tfm)) };
-        T::exit_tfm(ctx, &reg.shared);
-        // SAFETY: The context holds an initialised `T::Ctx` that is not used after this.
-        unsafe { core::ptr::drop_in_place(bindings::vcrs_crypto_ahash_ctx(tfm).cast::<T::Ctx>()) };
     }
 
     /// # Safety
@@ -472,18 +411,8 @@ impl<T: Ahash> AhashRegistration<T> {
         key: *const u8,
         keylen: kernel::ffi::c_uint,
     ) -> kernel::ffi::c_int {
-        let key = if keylen == 0 {
-            &[][..]
-        } else {
-            // SAFETY: The crypto API passes `keylen` readable bytes at `key`.
-            unsafe { core::slice::from_raw_parts(key, keylen as usize) }
-        };
-        // SAFETY: The transform is initialised.
-        let ctx = unsafe { Self::ctx(tfm) };
-        match T::setkey(ctx, key) {
-            Ok(()) => 0,
-            Err(e) => e.to_errno(),
-        }
+        // SAFETY: As the caller guarantees.
+        unsafe { Self::setkey(tfm, key, keylen, T::setkey) }
     }
 
     fn run(
@@ -497,7 +426,6 @@ impl<T: Ahash> AhashRegistration<T> {
             op(ctx, AhashReq { req: r, ctx })
         })
     }
-
     /// # Safety
     ///
     /// `req` must be a valid request of an initialised transform of this algorithm
@@ -549,7 +477,7 @@ impl<T: Ahash> AhashRegistration<T> {
         // SAFETY: The request is valid; its transform is one of ours.
         let reg = unsafe { Self::from_tfm(bindings::vcrs_crypto_ahash_reqtfm(req)) };
         // SAFETY: The crypto API's state buffer holds `statesize` bytes.
-        let out = unsafe { core::slice::from_raw_parts_mut(out.cast::<u8>(), reg.state_size) };
+        let out = unsafe { core::slice::from_raw_parts_mut(out.cast::<u8>(), reg.extra) };
         Self::run(req, |ctx, r| T::export(ctx, r, out).map(|()| Queued::Done))
     }
 
@@ -564,17 +492,9 @@ impl<T: Ahash> AhashRegistration<T> {
         // SAFETY: As in `export_cb`.
         let reg = unsafe { Self::from_tfm(bindings::vcrs_crypto_ahash_reqtfm(req)) };
         // SAFETY: The crypto API passes `statesize` readable bytes.
-        let input = unsafe { core::slice::from_raw_parts(input.cast::<u8>(), reg.state_size) };
+        let input = unsafe { core::slice::from_raw_parts(input.cast::<u8>(), reg.extra) };
         Self::run(req, |ctx, r| {
             T::import(ctx, r, input).map(|()| Queued::Done)
         })
-    }
-}
-
-#[pinned_drop]
-impl<T: Ahash> PinnedDrop for AhashRegistration<T> {
-    fn drop(self: Pin<&mut Self>) {
-        // SAFETY: By the type invariant the algorithm is registered.
-        unsafe { bindings::crypto_unregister_ahash(self.alg.get()) };
     }
 }

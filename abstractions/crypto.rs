@@ -12,8 +12,8 @@
 use crate::abstractions::virtio::VqToken;
 use crate::abstractions::{errno, sg::SgChain};
 use crate::bindings;
-use core::{cell::Cell, mem::ManuallyDrop, ptr::NonNull};
-use kernel::{alloc::Flags, prelude::*, str::CStr};
+use core::{cell::Cell, marker::PhantomData, mem::ManuallyDrop, ptr::NonNull};
+use kernel::{alloc::Flags, prelude::*, str::CStr, sync::Arc, types::Opaque, ThisModule};
 
 /// What an operation did with a request.
 pub(crate) enum Queued {
@@ -423,7 +423,7 @@ pub(crate) struct AlgNames {
 }
 
 /// Fills the common `struct crypto_alg` part of a registration.
-pub(super) fn fill_base(
+fn fill_base(
     base: &mut bindings::crypto_alg,
     names: &AlgNames,
     ctxsize: usize,
@@ -441,18 +441,234 @@ pub(super) fn fill_base(
     Ok(())
 }
 
-/// Number of references the crypto API holds on `base` (1 when no transform
-/// uses it).
+/// An algorithm type of the crypto API (skcipher, ahash): its C algorithm
+/// and transform structs and the functions that handle them.
 ///
 /// # Safety
 ///
-/// `base` must be a registered algorithm.
-pub(super) unsafe fn refcount(base: *const bindings::crypto_alg) -> u32 {
-    // SAFETY: The algorithm is registered and valid; reading the refcount is a relaxed
-    // atomic read.
-    unsafe {
-        let r = core::ptr::addr_of!((*base).cra_refcnt);
-        core::ptr::read_volatile(r.cast::<i32>()) as u32
+/// The functions must be the crypto API's for these types: `register` and
+/// `unregister` pair up, `tfm_alg` returns the algorithm a transform was
+/// created from, `tfm_ctx` its context area (`cra_ctxsize` bytes, at least
+/// 8-byte aligned), `base` the algorithm's `struct crypto_alg`.
+pub(crate) unsafe trait AlgType: Kind {
+    /// `struct skcipher_alg`, `struct ahash_alg`, ...
+    type Alg;
+    /// `struct crypto_skcipher`, `struct crypto_ahash`, ...
+    type Tfm;
+    /// Registers `alg`.
+    ///
+    /// # Safety
+    ///
+    /// `alg` must be fully initialised and stay valid until unregistered.
+    unsafe fn register(alg: *mut Self::Alg) -> kernel::ffi::c_int;
+    /// Unregisters `alg`.
+    ///
+    /// # Safety
+    ///
+    /// `alg` must be registered.
+    unsafe fn unregister(alg: *mut Self::Alg);
+    /// The algorithm of transform `tfm`.
+    ///
+    /// # Safety
+    ///
+    /// `tfm` must be a valid transform.
+    unsafe fn tfm_alg(tfm: *mut Self::Tfm) -> *mut Self::Alg;
+    /// The context area of transform `tfm`.
+    ///
+    /// # Safety
+    ///
+    /// `tfm` must be a valid transform.
+    unsafe fn tfm_ctx(tfm: *mut Self::Tfm) -> *mut core::ffi::c_void;
+    /// The common part of `alg`.
+    fn alg_base(alg: *mut Self::Alg) -> *mut bindings::crypto_alg;
+}
+
+/// What every algorithm implemented by the driver has, whatever its type: a
+/// static description, a context shared by its transforms, and a
+/// per-transform context made at transform creation.
+pub(crate) trait Provider: Sized + 'static {
+    /// Static description of one algorithm (which device algorithm it maps to).
+    type Spec: Sync + 'static;
+    /// Shared context given to every transform (e.g. the device manager).
+    type Shared: Send + Sync + 'static;
+    /// Per-transform context.
+    type Ctx: Send + Sync;
+
+    /// Creates the context of a new transform.
+    fn init_tfm(spec: &'static Self::Spec, shared: &Arc<Self::Shared>) -> Result<Self::Ctx>;
+    /// Called when the transform is freed, before its context is dropped.
+    fn exit_tfm(_ctx: &Self::Ctx, _shared: &Arc<Self::Shared>) {}
+}
+
+/// A registered algorithm of type `A` implemented by `T`; unregistered on drop.
+///
+/// # Invariants
+///
+/// `alg` is registered with the crypto API while the value exists; the value is
+/// pinned (the crypto API keeps pointers to `alg`). `alg` is the first field of
+/// a `#[repr(C)]` struct, so a pointer to it is a pointer to the registration.
+/// Every transform of `alg` whose init succeeded holds an initialised `T::Ctx`
+/// in its context area until its exit.
+#[repr(C)]
+#[pin_data(PinnedDrop)]
+pub(crate) struct Registration<A: AlgType, T: Provider> {
+    #[pin]
+    alg: Opaque<A::Alg>,
+    pub(super) spec: &'static T::Spec,
+    pub(super) shared: Arc<T::Shared>,
+    /// A type-specific value fixed at registration (ahash: the state size).
+    pub(super) extra: usize,
+    _p: PhantomData<(A, T)>,
+}
+
+// SAFETY: The registration is only read after creation (by the crypto API and by the
+// trampolines); `T::Spec` and `T::Shared` are `Sync`.
+unsafe impl<A: AlgType, T: Provider> Sync for Registration<A, T> {}
+// SAFETY: As above; it may be dropped from any thread.
+unsafe impl<A: AlgType, T: Provider> Send for Registration<A, T> {}
+
+impl<A: AlgType, T: Provider> Registration<A, T> {
+    /// Registers `alg`, whose callbacks must be the trampolines of `A`'s
+    /// abstraction for `T`; fills its common part from `names`.
+    pub(super) fn register(
+        mut alg: A::Alg,
+        names: &AlgNames,
+        spec: &'static T::Spec,
+        shared: Arc<T::Shared>,
+        extra: usize,
+        module: &'static ThisModule,
+    ) -> Result<Pin<KBox<Self>>> {
+        const {
+            assert!(core::mem::align_of::<T::Ctx>() <= 8);
+        }
+        // SAFETY: `base` is the common part of the (owned, initialised) `alg`.
+        let base = unsafe { &mut *A::alg_base(&mut alg) };
+        fill_base(base, names, core::mem::size_of::<T::Ctx>(), module)?;
+        let reg = KBox::pin_init(
+            pin_init!(Self {
+                alg <- Opaque::ffi_init(|slot: *mut A::Alg| {
+                    // SAFETY: `slot` is valid for write.
+                    unsafe { slot.write(alg) }
+                }),
+                spec,
+                shared,
+                extra,
+                _p: PhantomData,
+            }),
+            GFP_KERNEL,
+        )?;
+        // SAFETY: `alg` is fully initialised and pinned inside `reg`, which unregisters it
+        // on drop before its memory goes away.
+        kernel::error::to_result(unsafe { A::register(reg.alg.get()) })?;
+        Ok(reg)
+    }
+
+    /// Number of references the crypto API holds on the algorithm (1 when no
+    /// transform uses it).
+    pub(crate) fn refcount(&self) -> u32 {
+        let base = A::alg_base(self.alg.get());
+        // SAFETY: `alg` is registered (type invariant); reading the refcount is a relaxed
+        // atomic read.
+        unsafe {
+            let r = core::ptr::addr_of!((*base).cra_refcnt);
+            core::ptr::read_volatile(r.cast::<i32>()) as u32
+        }
+    }
+
+    /// # Safety
+    ///
+    /// `tfm` must be a transform of an algorithm registered by `Self::register`.
+    pub(super) unsafe fn from_tfm<'a>(tfm: *mut A::Tfm) -> &'a Self {
+        // SAFETY: The alg is the first field of a `#[repr(C)]` registration (type
+        // invariant) that outlives every transform of it (the crypto API holds a module
+        // reference).
+        unsafe { &*A::tfm_alg(tfm).cast::<Self>() }
+    }
+
+    /// # Safety
+    ///
+    /// `tfm` must be a transform of this registration whose init succeeded and whose
+    /// exit has not run.
+    pub(super) unsafe fn ctx<'a>(tfm: *mut A::Tfm) -> &'a T::Ctx {
+        // SAFETY: By the type invariant the context area holds an initialised `T::Ctx`.
+        unsafe { &*A::tfm_ctx(tfm).cast::<T::Ctx>() }
+    }
+
+    /// Creates the context of transform `tfm` (its init callback).
+    ///
+    /// # Safety
+    ///
+    /// `tfm` must be a transform of this registration being initialised.
+    pub(super) unsafe fn init_ctx<'a>(tfm: *mut A::Tfm) -> Result<&'a T::Ctx> {
+        // SAFETY: The caller guarantees `tfm` is a transform of ours.
+        let reg = unsafe { Self::from_tfm(tfm) };
+        let ctx = T::init_tfm(reg.spec, &reg.shared)?;
+        // SAFETY: The context area is `cra_ctxsize == size_of::<T::Ctx>()` bytes, aligned
+        // to at least 8 (checked in `register`).
+        unsafe {
+            let p = A::tfm_ctx(tfm).cast::<T::Ctx>();
+            p.write(ctx);
+            Ok(&*p)
+        }
+    }
+
+    /// Ends the context of transform `tfm` (its exit callback, or a failed init
+    /// after `init_ctx` succeeded).
+    ///
+    /// # Safety
+    ///
+    /// `tfm` must be a transform of this registration whose context was created by
+    /// `init_ctx` and not ended yet.
+    pub(super) unsafe fn exit_ctx(tfm: *mut A::Tfm) {
+        // SAFETY: As the caller guarantees.
+        let (reg, ctx) = unsafe { (Self::from_tfm(tfm), Self::ctx(tfm)) };
+        T::exit_tfm(ctx, &reg.shared);
+        // SAFETY: The context holds an initialised `T::Ctx` that is not used after this.
+        unsafe { core::ptr::drop_in_place(A::tfm_ctx(tfm).cast::<T::Ctx>()) };
+    }
+
+    /// The exit callback of every algorithm type.
+    ///
+    /// # Safety
+    ///
+    /// `tfm` must be a transform of this registration whose init succeeded.
+    pub(super) unsafe extern "C" fn exit_cb(tfm: *mut A::Tfm) {
+        // SAFETY: As the caller guarantees.
+        unsafe { Self::exit_ctx(tfm) }
+    }
+
+    /// Runs `op` with `tfm`'s context and the key its setkey callback got.
+    ///
+    /// # Safety
+    ///
+    /// `tfm` must be an initialised transform of this registration and `key` must point
+    /// to `keylen` readable bytes.
+    pub(super) unsafe fn setkey(
+        tfm: *mut A::Tfm,
+        key: *const u8,
+        keylen: kernel::ffi::c_uint,
+        op: impl FnOnce(&T::Ctx, &[u8]) -> Result,
+    ) -> kernel::ffi::c_int {
+        let key = if keylen == 0 {
+            &[][..]
+        } else {
+            // SAFETY: The crypto API passes `keylen` readable bytes at `key`.
+            unsafe { core::slice::from_raw_parts(key, keylen as usize) }
+        };
+        // SAFETY: The transform is initialised.
+        let ctx = unsafe { Self::ctx(tfm) };
+        match op(ctx, key) {
+            Ok(()) => 0,
+            Err(e) => e.to_errno(),
+        }
+    }
+}
+
+#[pinned_drop]
+impl<A: AlgType, T: Provider> PinnedDrop for Registration<A, T> {
+    fn drop(self: Pin<&mut Self>) {
+        // SAFETY: By the type invariant the algorithm is registered.
+        unsafe { A::unregister(self.alg.get()) };
     }
 }
 

@@ -4,11 +4,10 @@
 //! access, and the generic key checks (XTS, 3DES) the crypto API expects.
 
 use crate::abstractions::crypto::{
-    dispatch, fill_base, refcount, AlgNames, AnyPending, Kind, Pending, Queued, Request,
+    dispatch, AlgNames, AlgType, AnyPending, Kind, Pending, Provider, Queued, Registration, Request,
 };
 use crate::bindings;
-use core::marker::PhantomData;
-use kernel::{prelude::*, sync::Arc, types::Opaque, ThisModule};
+use kernel::{prelude::*, sync::Arc, ThisModule};
 
 /// The skcipher request kind.
 pub(crate) struct SkcipherKind;
@@ -146,19 +145,39 @@ impl SkcipherTfm {
     }
 }
 
-/// Operations of an skcipher algorithm implemented by the driver.
-pub(crate) trait Skcipher: Sized + 'static {
-    /// Static description of one algorithm (which device algorithm it maps to).
-    type Spec: Sync + 'static;
-    /// Shared context given to every transform (e.g. the device manager).
-    type Shared: Send + Sync + 'static;
-    /// Per-transform context.
-    type Ctx: Send + Sync;
+// SAFETY: These are the crypto API's skcipher functions for these types.
+unsafe impl AlgType for SkcipherKind {
+    type Alg = bindings::skcipher_alg;
+    type Tfm = bindings::crypto_skcipher;
 
-    /// Creates the context of a new transform.
-    fn init(spec: &'static Self::Spec, shared: &Arc<Self::Shared>) -> Result<Self::Ctx>;
-    /// Called when the transform is freed, before its context is dropped.
-    fn exit(_ctx: &Self::Ctx, _shared: &Arc<Self::Shared>) {}
+    unsafe fn register(alg: *mut Self::Alg) -> kernel::ffi::c_int {
+        // SAFETY: As the caller guarantees.
+        unsafe { bindings::crypto_register_skcipher(alg) }
+    }
+
+    unsafe fn unregister(alg: *mut Self::Alg) {
+        // SAFETY: As the caller guarantees.
+        unsafe { bindings::crypto_unregister_skcipher(alg) }
+    }
+
+    unsafe fn tfm_alg(tfm: *mut Self::Tfm) -> *mut Self::Alg {
+        // SAFETY: As the caller guarantees.
+        unsafe { bindings::vcrs_crypto_skcipher_alg(tfm) }
+    }
+
+    unsafe fn tfm_ctx(tfm: *mut Self::Tfm) -> *mut core::ffi::c_void {
+        // SAFETY: As the caller guarantees.
+        unsafe { bindings::vcrs_crypto_skcipher_ctx(tfm) }
+    }
+
+    fn alg_base(alg: *mut Self::Alg) -> *mut bindings::crypto_alg {
+        // SAFETY: Only the address is computed; all views of the union share `base`.
+        unsafe { core::ptr::addr_of_mut!((*alg).__bindgen_anon_1.co.base) }
+    }
+}
+
+/// Operations of an skcipher algorithm implemented by the driver.
+pub(crate) trait Skcipher: Provider {
     /// Sets the key.
     fn setkey(ctx: &Self::Ctx, tfm: &SkcipherTfm, key: &[u8]) -> Result;
     /// Encrypts.
@@ -181,40 +200,17 @@ pub(crate) struct SkcipherParams {
     pub(crate) chunk_size: u32,
 }
 
-/// A registered skcipher algorithm; unregistered on drop.
-///
-/// # Invariants
-///
-/// `alg` is registered with the crypto API while the value exists; the value is
-/// pinned (the crypto API keeps pointers to `alg`). `alg` is the first field,
-/// so a pointer to it is a pointer to the registration.
-#[repr(C)]
-#[pin_data(PinnedDrop)]
-pub(crate) struct SkcipherRegistration<T: Skcipher> {
-    #[pin]
-    alg: Opaque<bindings::skcipher_alg>,
-    spec: &'static T::Spec,
-    shared: Arc<T::Shared>,
-    _p: PhantomData<T>,
-}
+/// A registered skcipher algorithm implemented by `T`.
+pub(crate) type SkcipherRegistration<T> = Registration<SkcipherKind, T>;
 
-// SAFETY: The registration is only read after creation (by the crypto API and by the
-// trampolines); `T::Spec` and `T::Shared` are `Sync`.
-unsafe impl<T: Skcipher> Sync for SkcipherRegistration<T> {}
-// SAFETY: As above; it may be dropped from any thread.
-unsafe impl<T: Skcipher> Send for SkcipherRegistration<T> {}
-
-impl<T: Skcipher> SkcipherRegistration<T> {
+impl<T: Skcipher> Registration<SkcipherKind, T> {
     /// Registers the algorithm described by `params`, implemented by `T`.
-    pub(crate) fn register(
+    pub(crate) fn new(
         params: &SkcipherParams,
         spec: &'static T::Spec,
         shared: Arc<T::Shared>,
         module: &'static ThisModule,
     ) -> Result<Pin<KBox<Self>>> {
-        const {
-            assert!(core::mem::align_of::<T::Ctx>() <= 8);
-        }
         let mut alg = bindings::skcipher_alg {
             setkey: Some(Self::setkey_cb),
             encrypt: Some(Self::encrypt_cb),
@@ -230,93 +226,18 @@ impl<T: Skcipher> SkcipherRegistration<T> {
         co.max_keysize = params.max_key;
         co.ivsize = params.iv_size;
         co.chunksize = params.chunk_size;
-        fill_base(
-            &mut co.base,
-            &params.names,
-            core::mem::size_of::<T::Ctx>(),
-            module,
-        )?;
-
-        let reg = KBox::pin_init(
-            pin_init!(Self {
-                alg <- Opaque::ffi_init(|slot: *mut bindings::skcipher_alg| {
-                    // SAFETY: `slot` is valid for write.
-                    unsafe { slot.write(alg) }
-                }),
-                spec,
-                shared,
-                _p: PhantomData,
-            }),
-            GFP_KERNEL,
-        )?;
-        // SAFETY: `alg` is fully initialised and pinned inside `reg`, which unregisters it
-        // on drop before its memory goes away.
-        kernel::error::to_result(unsafe { bindings::crypto_register_skcipher(reg.alg.get()) })?;
-        Ok(reg)
-    }
-
-    /// Number of references the crypto API holds on the algorithm (1 when no
-    /// transform uses it).
-    pub(crate) fn refcount(&self) -> u32 {
-        // SAFETY: `alg` is registered (type invariant).
-        unsafe {
-            refcount(core::ptr::addr_of!(
-                (*self.alg.get()).__bindgen_anon_1.co.base
-            ))
-        }
-    }
-
-    /// # Safety
-    ///
-    /// `tfm` must be a transform of an algorithm registered by `Self::register`.
-    unsafe fn from_tfm<'a>(tfm: *mut bindings::crypto_skcipher) -> &'a Self {
-        // SAFETY: The alg is the first field of a `#[repr(C)]` registration (type invariant)
-        // that outlives every transform of it (the crypto API holds a module reference).
-        unsafe { &*bindings::vcrs_crypto_skcipher_alg(tfm).cast::<Self>() }
-    }
-
-    /// # Safety
-    ///
-    /// `tfm` must be a transform whose `init` succeeded and whose `exit` has not run.
-    unsafe fn ctx<'a>(tfm: *mut bindings::crypto_skcipher) -> &'a T::Ctx {
-        // SAFETY: `init_cb` wrote a `T::Ctx` into the context area, suitably aligned.
-        unsafe { &*bindings::vcrs_crypto_skcipher_ctx(tfm).cast::<T::Ctx>() }
+        Self::register(alg, &params.names, spec, shared, 0, module)
     }
 
     /// # Safety
     ///
     /// `tfm` must be a transform of this algorithm being initialised (crypto API `init`).
     unsafe extern "C" fn init_cb(tfm: *mut bindings::crypto_skcipher) -> kernel::ffi::c_int {
-        // SAFETY: The crypto API calls `init` on transforms of this algorithm.
-        let reg = unsafe { Self::from_tfm(tfm) };
-        match T::init(reg.spec, &reg.shared) {
-            Ok(ctx) => {
-                // SAFETY: The context area is `cra_ctxsize == size_of::<T::Ctx>()` bytes,
-                // aligned to at least 8 (checked at compile time in `register`).
-                unsafe {
-                    bindings::vcrs_crypto_skcipher_ctx(tfm)
-                        .cast::<T::Ctx>()
-                        .write(ctx)
-                };
-                0
-            }
+        // SAFETY: As the caller guarantees.
+        match unsafe { Self::init_ctx(tfm) } {
+            Ok(_) => 0,
             Err(e) => e.to_errno(),
         }
-    }
-
-    /// # Safety
-    ///
-    /// `tfm` must be a transform of this algorithm whose `init` succeeded (crypto API `exit`).
-    unsafe extern "C" fn exit_cb(tfm: *mut bindings::crypto_skcipher) {
-        // SAFETY: `exit` runs once, after a successful `init`.
-        let reg = unsafe { Self::from_tfm(tfm) };
-        // SAFETY: As above.
-        let ctx = unsafe { Self::ctx(tfm) };
-        T::exit(ctx, &reg.shared);
-        // SAFETY: The context holds an initialised `T::Ctx` that is not used after this.
-        unsafe {
-            core::ptr::drop_in_place(bindings::vcrs_crypto_skcipher_ctx(tfm).cast::<T::Ctx>())
-        };
     }
 
     /// # Safety
@@ -328,13 +249,11 @@ impl<T: Skcipher> SkcipherRegistration<T> {
         key: *const u8,
         keylen: kernel::ffi::c_uint,
     ) -> kernel::ffi::c_int {
-        // SAFETY: The crypto API passes `keylen` readable bytes at `key`.
-        let key = unsafe { core::slice::from_raw_parts(key, keylen as usize) };
-        // SAFETY: The transform is initialised.
-        let ctx = unsafe { Self::ctx(tfm) };
-        match T::setkey(ctx, &SkcipherTfm(tfm), key) {
-            Ok(()) => 0,
-            Err(e) => e.to_errno(),
+        // SAFETY: As the caller guarantees.
+        unsafe {
+            Self::setkey(tfm, key, keylen, |ctx, key| {
+                T::setkey(ctx, &SkcipherTfm(tfm), key)
+            })
         }
     }
 
@@ -364,13 +283,5 @@ impl<T: Skcipher> SkcipherRegistration<T> {
     /// (crypto API `decrypt`).
     unsafe extern "C" fn decrypt_cb(req: *mut bindings::skcipher_request) -> kernel::ffi::c_int {
         Self::crypt(req, T::decrypt)
-    }
-}
-
-#[pinned_drop]
-impl<T: Skcipher> PinnedDrop for SkcipherRegistration<T> {
-    fn drop(self: Pin<&mut Self>) {
-        // SAFETY: By the type invariant the algorithm is registered.
-        unsafe { bindings::crypto_unregister_skcipher(self.alg.get()) };
     }
 }
