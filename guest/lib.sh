@@ -89,6 +89,22 @@ kenc() {
     kcapi-enc -q --keyfd 3 "$@" 3<"$keyfile"
 }
 
+# kselftest PROGRAM [ARGS...]: runs a kselftest program and turns each of its
+# result lines into a TAP line of ours, prefixed with the program's name.
+kselftest() {
+    local prog=$1 rc line
+    "$@" > /tmp/$prog.out 2>&1
+    rc=$?
+    grep -v '^ok \|^not ok ' /tmp/$prog.out | sed 's/^/#   /'
+    while read -r line; do
+        case "$line" in
+            "ok "*) ok "$prog: ${line#ok [0-9]* }" ;;
+            "not ok "*) not_ok "$prog: ${line#not ok [0-9]* }" ;;
+        esac
+    done < /tmp/$prog.out
+    check "$prog exited 0" [ $rc = 0 ]
+}
+
 finish() {
     echo "1..$NTEST"
     echo "VCRS-RESULT passed=$NPASS failed=$NFAIL"

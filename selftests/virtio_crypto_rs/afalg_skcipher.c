@@ -18,12 +18,7 @@
 #include <linux/if_alg.h>
 
 #include "kselftest.h"
-
-#ifndef SOL_ALG
-#define SOL_ALG 279
-#endif
-
-#define BS 16
+#include "afalg.h"
 
 static const char *drv = "virtio_crypto_rs-cbc-aes";
 
@@ -70,95 +65,6 @@ static const struct kat kats[] = {
 	    0x39, 0xf2, 0x33, 0x69, 0xa9, 0xd9, 0xba, 0xcf, 0xa5, 0x30, 0xe2, 0x63, 0x04, 0x23, 0x14, 0x61,
 	    0xb2, 0xeb, 0x05, 0xe2, 0xc3, 0x9b, 0xe9, 0xfc, 0xda, 0x6c, 0x19, 0x07, 0x8c, 0x6a, 0x9d, 0x1b } },
 };
-
-/* Returns a bound transform socket for `name`, or -errno. */
-static int tfm_socket(const char *type, const char *name)
-{
-	struct sockaddr_alg sa = { .salg_family = AF_ALG };
-	int fd, err;
-
-	snprintf((char *)sa.salg_type, sizeof(sa.salg_type), "%s", type);
-	snprintf((char *)sa.salg_name, sizeof(sa.salg_name), "%s", name);
-	fd = socket(AF_ALG, SOCK_SEQPACKET, 0);
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
-static int set_key(int tfm, const uint8_t *key, unsigned int klen)
-{
-	return setsockopt(tfm, SOL_ALG, ALG_SET_KEY, key, klen) < 0 ? -errno : 0;
-}
-
-/*
- * Sends `len` bytes in `nparts` sendmsg calls (the first carries op and IV,
- * unless `iv` is NULL: then the socket's current IV is used), then receives
- * `len` bytes into `out`. Returns 0 or -errno.
- */
-static int do_op(int op_fd, int enc, const uint8_t *iv, unsigned int ivlen,
-		 const uint8_t *in, size_t len, uint8_t *out, int nparts)
-{
-	char cbuf[CMSG_SPACE(sizeof(uint32_t)) + CMSG_SPACE(sizeof(struct af_alg_iv) + 32)];
-	size_t off = 0, chunk = (len / nparts) & ~(size_t)(BS - 1);
-	struct msghdr msg;
-	struct cmsghdr *c;
-	struct iovec iov;
-	ssize_t n;
-	int i;
-
-	if (!chunk)
-		chunk = len;
-	for (i = 0; off < len || (len == 0 && i == 0); i++) {
-		size_t this = (i == nparts - 1 || off + chunk > len) ? len - off : chunk;
-
-		memset(&msg, 0, sizeof(msg));
-		memset(cbuf, 0, sizeof(cbuf));
-		if (i == 0) {
-			msg.msg_control = cbuf;
-			msg.msg_controllen = CMSG_SPACE(sizeof(uint32_t));
-			c = CMSG_FIRSTHDR(&msg);
-			c->cmsg_level = SOL_ALG;
-			c->cmsg_type = ALG_SET_OP;
-			c->cmsg_len = CMSG_LEN(sizeof(uint32_t));
-			*(uint32_t *)CMSG_DATA(c) = enc ? ALG_OP_ENCRYPT : ALG_OP_DECRYPT;
-			if (iv) {
-				struct af_alg_iv *a;
-
-				msg.msg_controllen += CMSG_SPACE(sizeof(*a) + ivlen);
-				c = CMSG_NXTHDR(&msg, c);
-				c->cmsg_level = SOL_ALG;
-				c->cmsg_type = ALG_SET_IV;
-				c->cmsg_len = CMSG_LEN(sizeof(*a) + ivlen);
-				a = (struct af_alg_iv *)CMSG_DATA(c);
-				a->ivlen = ivlen;
-				memcpy(a->iv, iv, ivlen);
-			}
-		}
-		iov.iov_base = (void *)(in + off);
-		iov.iov_len = this;
-		msg.msg_iov = &iov;
-		msg.msg_iovlen = 1;
-		n = sendmsg(op_fd, &msg, off + this < len ? MSG_MORE : 0);
-		if (n < 0)
-			return -errno;
-		off += this;
-		if (len == 0)
-			break;
-	}
-	for (off = 0; off < len; off += n) {
-		n = read(op_fd, out + off, len - off);
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;
-	}
-	return 0;
-}
 
 static void hexdump_diff(const char *what, const uint8_t *a, const uint8_t *b, size_t len)
 {
@@ -254,16 +160,6 @@ static void test_split_and_chain(void)
 		close(op);
 	if (tfm >= 0)
 		close(tfm);
-}
-
-static int fill_random(uint8_t *buf, size_t len)
-{
-	int fd = open("/dev/urandom", O_RDONLY);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, len);
-
-	if (fd >= 0)
-		close(fd);
-	return n == (ssize_t)len ? 0 : -EIO;
 }
 
 /* One worker: `iters` random requests through our driver and the generic

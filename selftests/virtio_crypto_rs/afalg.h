@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * AF_ALG helpers shared by the virtio_crypto_rs kselftests: transform
+ * sockets, keys, skcipher operations split over several sendmsg calls.
+ */
+#ifndef VCRS_AFALG_H
+#define VCRS_AFALG_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/if_alg.h>
+
+#ifndef SOL_ALG
+#define SOL_ALG 279
+#endif
+
+/* Returns a bound transform socket for `name`, or -errno. */
+static inline int tfm_socket(const char *type, const char *name)
+{
+	struct sockaddr_alg sa = { .salg_family = AF_ALG };
+	int fd, err;
+
+	snprintf((char *)sa.salg_type, sizeof(sa.salg_type), "%s", type);
+	snprintf((char *)sa.salg_name, sizeof(sa.salg_name), "%s", name);
+	fd = socket(AF_ALG, SOCK_SEQPACKET, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static inline int set_key(int tfm, const uint8_t *key, unsigned int klen)
+{
+	return setsockopt(tfm, SOL_ALG, ALG_SET_KEY, key, klen) < 0 ? -errno : 0;
+}
+
+/*
+ * Sends `len` bytes in `nparts` sendmsg calls (the first carries op and IV,
+ * unless `iv` is NULL: then the socket's current IV is used), then receives
+ * `len` bytes into `out`. Returns 0 or -errno.
+ */
+static inline int do_op(int op_fd, int enc, const uint8_t *iv, unsigned int ivlen,
+		 const uint8_t *in, size_t len, uint8_t *out, int nparts)
+{
+	char cbuf[CMSG_SPACE(sizeof(uint32_t)) + CMSG_SPACE(sizeof(struct af_alg_iv) + 32)];
+	size_t off = 0, chunk = (len / nparts) & ~(size_t)15;
+	struct msghdr msg;
+	struct cmsghdr *c;
+	struct iovec iov;
+	ssize_t n;
+	int i;
+
+	if (!chunk)
+		chunk = len;
+	for (i = 0; off < len || (len == 0 && i == 0); i++) {
+		size_t this = (i == nparts - 1 || off + chunk > len) ? len - off : chunk;
+
+		memset(&msg, 0, sizeof(msg));
+		memset(cbuf, 0, sizeof(cbuf));
+		if (i == 0) {
+			msg.msg_control = cbuf;
+			msg.msg_controllen = CMSG_SPACE(sizeof(uint32_t));
+			c = CMSG_FIRSTHDR(&msg);
+			c->cmsg_level = SOL_ALG;
+			c->cmsg_type = ALG_SET_OP;
+			c->cmsg_len = CMSG_LEN(sizeof(uint32_t));
+			*(uint32_t *)CMSG_DATA(c) = enc ? ALG_OP_ENCRYPT : ALG_OP_DECRYPT;
+			if (iv) {
+				struct af_alg_iv *a;
+
+				msg.msg_controllen += CMSG_SPACE(sizeof(*a) + ivlen);
+				c = CMSG_NXTHDR(&msg, c);
+				c->cmsg_level = SOL_ALG;
+				c->cmsg_type = ALG_SET_IV;
+				c->cmsg_len = CMSG_LEN(sizeof(*a) + ivlen);
+				a = (struct af_alg_iv *)CMSG_DATA(c);
+				a->ivlen = ivlen;
+				memcpy(a->iv, iv, ivlen);
+			}
+		}
+		iov.iov_base = (void *)(in + off);
+		iov.iov_len = this;
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		n = sendmsg(op_fd, &msg, off + this < len ? MSG_MORE : 0);
+		if (n < 0)
+			return -errno;
+		off += this;
+		if (len == 0)
+			break;
+	}
+	for (off = 0; off < len; off += n) {
+		n = read(op_fd, out + off, len - off);
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+	}
+	return 0;
+}
+
+static inline int fill_random(uint8_t *buf, size_t len)
+{
+	int fd = open("/dev/urandom", O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, len);
+
+	if (fd >= 0)
+		close(fd);
+	return n == (ssize_t)len ? 0 : -EIO;
+}
+
+/*
+ * An accepted operation socket of algorithm `name` of `type`, keyed with
+ * `key` unless it is NULL; the transform socket goes to *tfm (or -errno).
+ * Returns the operation socket or -errno.
+ */
+static inline int op_socket(const char *type, const char *name, const uint8_t *key,
+			    unsigned int klen, int *tfm)
+{
+	int err, op;
+
+	*tfm = tfm_socket(type, name);
+	if (*tfm < 0)
+		return *tfm;
+	if (key) {
+		err = set_key(*tfm, key, klen);
+		if (err)
+			return err;
+	}
+	op = accept(*tfm, NULL, 0);
+	return op < 0 ? -errno : op;
+}
+
+/* Closes the descriptors among `a` and `b` that are open. */
+static inline void close2(int a, int b)
+{
+	if (a >= 0)
+		close(a);
+	if (b >= 0)
+		close(b);
+}
+
+#endif
