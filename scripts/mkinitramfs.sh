@@ -31,8 +31,8 @@ cp "$kdir/crypto/tcrypt.ko" "$kdir/crypto/crypto_engine.ko" \
    "$kdir/drivers/iommu/iova.ko" "$kdir/drivers/vdpa/vdpa_sim/vdpa_sim.ko" \
    "$kdir/drivers/virtio/virtio_vdpa.ko" \
    "$root/selftests/vdpa_sim_crypto/vdpa_sim_crypto.ko" "$work/lib/modules/"
-for p in afalg_skcipher afalg_modes afalg_hash; do cp "$root/selftests/virtio_crypto_rs/$p" "$work/bin/"; done
-cp "$root"/guest/*.sh "$work/guest/"
+for p in afalg_skcipher afalg_modes afalg_hash afalg_hash_speed; do cp "$root/selftests/virtio_crypto_rs/$p" "$work/bin/"; done
+cp "$root"/guest/*.sh "$root"/guest/*.awk "$work/guest/"
 cp "$root/guest/init" "$work/init"
 chmod +x "$work/init"
 (cd "$work" && find . | cpio -o -H newc --quiet) | gzip -1 > "$out"
