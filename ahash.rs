@@ -41,6 +41,8 @@ pub(crate) struct HashSpec {
     pub(crate) generic: &'static CStr,
     /// For HMAC: the underlying hash, which shortens keys longer than a block.
     pub(crate) hmac_of: Option<&'static CStr>,
+    /// Key length of the probe-time check (0: a hash).
+    pub(crate) check_key: usize,
     pub(crate) service: Service,
     /// Device algorithm id (`VIRTIO_CRYPTO_HASH_*` / `VIRTIO_CRYPTO_MAC_*`).
     pub(crate) algo: u32,
@@ -85,6 +87,7 @@ macro_rules! hash {
             driver_name: c_str!(concat!("virtio_crypto_rs-", $name)),
             generic: c_str!(concat!($name, "-generic")),
             hmac_of: None,
+            check_key: 0,
             service: Service::Hash,
             algo: bindings::$algo,
         }
@@ -100,6 +103,24 @@ macro_rules! hmac {
             driver_name: c_str!(concat!("virtio_crypto_rs-hmac-", $h)),
             generic: c_str!(concat!("hmac(", $h, "-generic)")),
             hmac_of: Some(c_str!(concat!($h, "-generic"))),
+            // Shorter than every block size.
+            check_key: 20,
+            service: Service::Mac,
+            algo: bindings::$algo,
+        }
+    };
+}
+
+/// A MAC `m` built on block cipher `c` (keyed with a `klen`-byte cipher key
+/// in the check): `m(c)`, driver `virtio_crypto_rs-m-c`, generic `m(c-generic)`.
+macro_rules! cbc_mac {
+    ($m:literal, $c:literal, $klen:expr, $algo:ident) => {
+        HashSpec {
+            name: c_str!(concat!($m, "(", $c, ")")),
+            driver_name: c_str!(concat!("virtio_crypto_rs-", $m, "-", $c)),
+            generic: c_str!(concat!($m, "(", $c, "-generic)")),
+            hmac_of: None,
+            check_key: $klen,
             service: Service::Mac,
             algo: bindings::$algo,
         }
@@ -107,7 +128,7 @@ macro_rules! hmac {
 }
 
 /// Every hash and MAC the driver knows, in registration order.
-pub(crate) static SPECS: [HashSpec; 17] = [
+pub(crate) static SPECS: [HashSpec; 20] = [
     hash!("md5", VIRTIO_CRYPTO_HASH_MD5),
     hash!("sha1", VIRTIO_CRYPTO_HASH_SHA1),
     hash!("sha224", VIRTIO_CRYPTO_HASH_SHA_224),
@@ -124,14 +145,10 @@ pub(crate) static SPECS: [HashSpec; 17] = [
     hmac!("sha256", VIRTIO_CRYPTO_MAC_HMAC_SHA_256),
     hmac!("sha384", VIRTIO_CRYPTO_MAC_HMAC_SHA_384),
     hmac!("sha512", VIRTIO_CRYPTO_MAC_HMAC_SHA_512),
-    HashSpec {
-        name: c_str!("cmac(aes)"),
-        driver_name: c_str!("virtio_crypto_rs-cmac-aes"),
-        generic: c_str!("cmac(aes-generic)"),
-        hmac_of: None,
-        service: Service::Mac,
-        algo: bindings::VIRTIO_CRYPTO_MAC_CMAC_AES,
-    },
+    cbc_mac!("cmac", "des3_ede", 24, VIRTIO_CRYPTO_MAC_CMAC_3DES),
+    cbc_mac!("cmac", "aes", 16, VIRTIO_CRYPTO_MAC_CMAC_AES),
+    cbc_mac!("cbcmac", "aes", 16, VIRTIO_CRYPTO_MAC_CBCMAC_AES),
+    cbc_mac!("xcbc", "aes", 16, VIRTIO_CRYPTO_MAC_XCBC_AES),
 ];
 
 /// Request modes (`MsgState::mode`); any other value is a request that was
@@ -482,16 +499,11 @@ fn done_digest(job: &mut DataJob) -> Result {
 pub(crate) fn check(dev: &VCrypto, spec: &HashSpec) -> Result {
     let soft = SoftHash::new(spec.generic)?;
     let digest = soft.digest_size();
-    let mut key = [0u8; 20];
+    let mut key = [0u8; 32];
     for (i, b) in key.iter_mut().enumerate() {
         *b = (i as u8).wrapping_mul(31).wrapping_add(3);
     }
-    // CMAC-AES takes an AES key; HMAC any length (20 bytes: below every block size).
-    let key: &[u8] = match spec.service {
-        Service::Mac if spec.hmac_of.is_none() => &key[..16],
-        Service::Mac => &key[..],
-        _ => &[],
-    };
+    let key = key.get(..spec.check_key).ok_or(EINVAL)?;
     if !key.is_empty() {
         if key.len() > dev.cfg.max_auth_key_len as usize {
             return Err(crate::abstractions::errno::eopnotsupp());

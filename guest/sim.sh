@@ -11,7 +11,9 @@ ecb-des3_ede:cipher.alg7 cbc-des3_ede:cipher.alg8 ctr-des3_ede:cipher.alg9
 md5:hash.alg1 sha1:hash.alg2 sha224:hash.alg3 sha256:hash.alg4 sha384:hash.alg5 sha512:hash.alg6
 sha3-224:hash.alg7 sha3-256:hash.alg8 sha3-384:hash.alg9 sha3-512:hash.alg10
 hmac-md5:mac.alg1 hmac-sha1:mac.alg2 hmac-sha224:mac.alg3 hmac-sha256:mac.alg4
-hmac-sha384:mac.alg5 hmac-sha512:mac.alg6 cmac-aes:mac.alg26"
+hmac-sha384:mac.alg5 hmac-sha512:mac.alg6 cmac-des3_ede:mac.alg25 cmac-aes:mac.alg26
+cbcmac-aes:mac.alg49 xcbc-aes:mac.alg53"
+NALGS=$(echo $ALGS | wc -w)
 
 # Ciphertext produced on QEMU's device, to compare with the simulator's.
 insmod $MODDIR/virtio_crypto_rs.ko && wait_selftests virtio_crypto_rs
@@ -77,12 +79,14 @@ kselftest afalg_hash
 # continues in software.
 head -c 20000 /dev/urandom > /tmp/m20k; head -c 1000 /tmp/m20k > /tmp/m1k
 head -c 100 /dev/urandom > /tmp/mackey; head -c 16 /tmp/mackey > /tmp/cmackey
+head -c 24 /dev/urandom > /tmp/des3key
 for a in $ALGS; do
     n=${a%%:*}; c=${a#*:}.requests
     case $n in
         ecb-*|cbc-*|ctr-*|xts-*) continue ;;
         hmac-*) gen="hmac(${n#hmac-}-generic)"; key=/tmp/mackey ;;
-        cmac-aes) gen="cmac(aes-generic)"; key=/tmp/cmackey ;;
+        *-des3_ede) gen="${n%%-*}(des3_ede-generic)"; key=/tmp/des3key ;;
+        cmac-*|cbcmac-*|xcbc-*) gen="${n%%-*}(${n#*-}-generic)"; key=/tmp/cmackey ;;
         *) gen="$n-generic"; key= ;;
     esac
     before=$(counter $c); same=1
@@ -103,7 +107,7 @@ done
 for m in "1 md5" "2 sha1" "4 ecb/cbc/ctr(des3_ede)" "6 sha256" "10 ecb/cbc/ctr/xts(aes) and templates on them" \
          "11 sha384" "12 sha512" "33 sha224" "48 sha3-224" "49 sha3-256" "50 sha3-384" "51 sha3-512" \
          "100 hmac(md5)" "101 hmac(sha1)" "102 hmac(sha256)" "103 hmac(sha384)" "104 hmac(sha512)" \
-         "105 hmac(sha224)" "153 cmac(aes)"; do
+         "105 hmac(sha224)" "106 xcbc(aes)" "153 cmac(aes)" "154 cmac(des3_ede)"; do
     set -- $m; mode=$1; shift
     dmesg -c > /dev/null
     insmod $MODDIR/tcrypt.ko mode=$mode 2>/tmp/tcrypt.err
@@ -296,7 +300,7 @@ sleep 1
 wait_selftests virtio_crypto_rs
 module_drivers virtio_crypto_rs > /tmp/drivers
 check "virtio_crypto_rs is bound, registers the other $(wc -l < /tmp/drivers) algorithms, but no cbc(aes)" \
-    sh -c "[ -e /sys/bus/virtio/drivers/virtio_crypto_rs/$(simdev) ] && [ \$(wc -l < /tmp/drivers) = 23 ] && ! grep -qx $DRV /tmp/drivers"
+    sh -c "[ -e /sys/bus/virtio/drivers/virtio_crypto_rs/$(simdev) ] && [ \$(wc -l < /tmp/drivers) = $((NALGS - 1)) ] && ! grep -qx $DRV /tmp/drivers"
 check "vdpa dev del crypto0" vdpa dev del crypto0
 echo $((0xffffffff)) > $SIMPAR/cipher_mask
 # Devices that advertise more than they serve: the probe-time known-answer check
@@ -312,7 +316,7 @@ for lie in "1 4 1 sha256 NOTSUPP_to_its_sessions" "2 26 2 cmac-aes wrong_results
     dmesg > /tmp/dmesg.lie
     grep "skipped" /tmp/dmesg.lie | sed 's/^/#   /'
     check "a device giving $5 for $4: virtio_crypto_rs-$4 skipped and named in the log, the other $(wc -l < /tmp/drivers) registered, no 'alg:' failure ($(counter lies) lies told)" \
-        sh -c "[ \$(wc -l < /tmp/drivers) = 23 ] && ! grep -qx virtio_crypto_rs-$4 /tmp/drivers && grep -q 'virtio_crypto_rs-$4: skipped' /tmp/dmesg.lie && ! grep -qE 'alg: .*(fail|error)' /tmp/dmesg.lie && [ $(counter lies) -gt 0 ]"
+        sh -c "[ \$(wc -l < /tmp/drivers) = $((NALGS - 1)) ] && ! grep -qx virtio_crypto_rs-$4 /tmp/drivers && grep -q 'virtio_crypto_rs-$4: skipped' /tmp/dmesg.lie && ! grep -qE 'alg: .*(fail|error)' /tmp/dmesg.lie && [ $(counter lies) -gt 0 ]"
     vdpa dev del crypto0
 done
 echo -1 > $SIMPAR/lie_service; echo 0 > $SIMPAR/lie_mode

@@ -8,7 +8,8 @@
  * back into a driver under test.
  *
  * Services: CIPHER (AES ECB/CBC/CTR/XTS, 3DES ECB/CBC/CTR), HASH (MD5, SHA-1,
- * SHA-2, SHA-3), MAC (HMAC over MD5, SHA-1 and SHA-2; CMAC-AES) and AEAD (GCM,
+ * SHA-2, SHA-3), MAC (HMAC over MD5, SHA-1 and SHA-2; CMAC-AES, CMAC-3DES,
+ * CBC-MAC-AES, XCBC-AES) and AEAD (GCM,
  * CCM, ChaCha20-Poly1305), with control-queue sessions and data requests in
  * the layout without VIRTIO_CRYPTO_F_REVISION_1 (72-byte control and data
  * headers) or, when a device offers it (revision_1=1) and the driver accepts
@@ -200,7 +201,10 @@ static const struct sim_alg sim_macs[] = {
 	{ VIRTIO_CRYPTO_MAC_HMAC_SHA_256, "hmac(sha256-generic)" },
 	{ VIRTIO_CRYPTO_MAC_HMAC_SHA_384, "hmac(sha384-generic)" },
 	{ VIRTIO_CRYPTO_MAC_HMAC_SHA_512, "hmac(sha512-generic)" },
+	{ VIRTIO_CRYPTO_MAC_CMAC_3DES, "cmac(des3_ede-generic)" },
 	{ VIRTIO_CRYPTO_MAC_CMAC_AES, "cmac(aes-generic)" },
+	{ VIRTIO_CRYPTO_MAC_CBCMAC_AES, "cbcmac(aes-generic)" },
+	{ VIRTIO_CRYPTO_MAC_XCBC_AES, "xcbc(aes-generic)" },
 	{}
 };
 
@@ -266,7 +270,7 @@ struct sim_counters {
 	u64 reordered;		/* batches completed in reverse order */
 	u64 hung;		/* requests never completed */
 	u64 lies;		/* answers faked by lie_service/lie_algo/lie_mode */
-	u32 alg_requests[SIM_NSERVICES][32];	/* data requests per algorithm id (all below 32) */
+	u32 alg_requests[SIM_NSERVICES][64];	/* data requests per algorithm id (all below 64) */
 };
 
 /*
@@ -976,7 +980,7 @@ static bool sim_handle_data(struct sim_state *st, struct sim_io *io)
 		status = VIRTIO_CRYPTO_INVSESS;
 		goto out;
 	}
-	if (s->alg->id < 32)
+	if (s->alg->id < 64)
 		st->cnt.alg_requests[svc][s->alg->id]++;
 	switch (svc) {
 	case SIM_CIPHER:
@@ -1355,7 +1359,7 @@ static int sim_counters_show(struct seq_file *m, void *v)
 		const struct sim_alg *a;
 
 		for (a = sim_algs[i]; a->generic; a++)
-			if (a->id < 32)
+			if (a->id < 64)
 				seq_printf(m, "%s.alg%u.requests %u\n", sim_service_names[i],
 					   a->id, READ_ONCE(n->alg_requests[i][a->id]));
 	}
