@@ -15,7 +15,7 @@ use crate::abstractions::{
 use crate::bindings;
 use crate::requests::{self, DataCtx, DataJob, DATA_REQ_LEN, STATUS_UNSET};
 use crate::session::{self, Service, SessionParams};
-use crate::{Manager, VCrypto};
+use crate::{AlgId, Manager, VCrypto};
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use kernel::{c_str, prelude::*, str::CStr, sync::Arc, sync::Mutex};
 
@@ -51,6 +51,10 @@ pub(crate) struct CipherSpec {
 }
 
 impl CipherSpec {
+    pub(crate) fn id(&self) -> AlgId {
+        AlgId::Cipher(self.algo)
+    }
+
     /// Registration parameters.
     pub(crate) fn params(&self) -> SkcipherParams {
         SkcipherParams {
@@ -198,7 +202,7 @@ impl Provider for SkcipherDriver {
     type Ctx = TfmCtx;
 
     fn init_tfm(spec: &'static CipherSpec, mgr: &Arc<Manager>) -> Result<TfmCtx> {
-        let dev = mgr.pick_device(|d| d.serves(crate::AlgId::Cipher(spec.algo)))?;
+        let dev = mgr.pick_device(|d| d.serves(spec.id()))?;
         mgr.tfm_get();
         Ok(TfmCtx {
             dev,

@@ -167,7 +167,7 @@ impl Alg {
 
     fn id(self) -> AlgId {
         match self {
-            Alg::Skcipher(s) => AlgId::Cipher(s.algo),
+            Alg::Skcipher(s) => s.id(),
             Alg::Ahash(h) => h.id(),
         }
     }

@@ -110,7 +110,7 @@ impl<const N: usize> Default for MsgState<N> {
 }
 
 // SAFETY: Two `u32` then bytes, `#[repr(C)]`: no implicit padding as long as `N` is a
-// multiple of 4 (asserted where the state is used, in `AhashRegistration::register`,
+// multiple of 4 (asserted where the state is used, in `AhashRegistration::new`,
 // through `size_of`), and every bit pattern is valid.
 unsafe impl<const N: usize> Pod for MsgState<N> {}
 
@@ -145,10 +145,9 @@ impl<'a, T: Ahash> AhashReq<'a, T> {
     /// The driver's per-request state (whatever bytes it holds: `T::State` is
     /// plain data, valid for any bit pattern).
     pub(crate) fn state(&mut self) -> &mut T::State {
-        // SAFETY: `init_tfm_cb` sized the request context to hold a `T::State` at its
-        // start, which is 8-byte aligned (CRYPTO_MINALIGN) and `T::State`'s alignment is at
-        // most 8 (checked in `register`); any bit pattern is a valid `T::State` (`Pod`), and
-        // `&mut self` is the only access to the request.
+        // SAFETY: `init_tfm_cb` sized the context for a `T::State` at its 8-byte aligned
+        // start (alignment checked in `new`); every bit pattern is a valid `T::State`
+        // (`Pod`), and `&mut self` is the only access to the request.
         unsafe { &mut *self.ctx_ptr().cast::<T::State>() }
     }
 
@@ -252,7 +251,7 @@ impl Sw<'_> {
     /// Exports the state (the software implementation's format) into `out`.
     pub(crate) fn export(&mut self, out: &mut [u8]) -> Result {
         // SAFETY: `desc`'s transform is live; `out` is the crypto API's state buffer of
-        // `statesize` bytes, which is this transform's state size (`register`).
+        // `statesize` bytes, this transform's state size (checked in `init_tfm_cb`).
         kernel::error::to_result(unsafe {
             bindings::crypto_shash_export(self.desc, out.as_mut_ptr().cast())
         })
