@@ -16,6 +16,7 @@
 #include <crypto/scatterwalk.h>
 #include <crypto/internal/skcipher.h>
 #include <crypto/internal/hash.h>
+#include <crypto/internal/aead.h>
 #include <crypto/des.h>
 #include <crypto/sha1.h>
 #include <uapi/linux/virtio_crypto.h>
@@ -38,3 +39,7 @@ const __u32 VCRS_HASH_DESTROY_SESSION = VIRTIO_CRYPTO_HASH_DESTROY_SESSION;
 const __u32 VCRS_MAC = VIRTIO_CRYPTO_MAC;
 const __u32 VCRS_MAC_CREATE_SESSION = VIRTIO_CRYPTO_MAC_CREATE_SESSION;
 const __u32 VCRS_MAC_DESTROY_SESSION = VIRTIO_CRYPTO_MAC_DESTROY_SESSION;
+const __u32 VCRS_AEAD_ENCRYPT = VIRTIO_CRYPTO_AEAD_ENCRYPT;
+const __u32 VCRS_AEAD_DECRYPT = VIRTIO_CRYPTO_AEAD_DECRYPT;
+const __u32 VCRS_AEAD_CREATE_SESSION = VIRTIO_CRYPTO_AEAD_CREATE_SESSION;
+const __u32 VCRS_AEAD_DESTROY_SESSION = VIRTIO_CRYPTO_AEAD_DESTROY_SESSION;

@@ -57,10 +57,11 @@ int vcrs_register_virtio_driver(struct virtio_driver *drv, struct module *owner)
 	return __register_virtio_driver(drv, owner);
 }
 
+/* sg_set_page, with an offset past the first page moved into the page. */
 void vcrs_sg_set_page(struct scatterlist *sg, struct page *page,
 		      unsigned int len, unsigned int offset)
 {
-	sg_set_page(sg, page, len, offset);
+	sg_set_page(sg, nth_page(page, offset >> PAGE_SHIFT), len, offset_in_page(offset));
 }
 
 struct page *vcrs_sg_page(struct scatterlist *sg)
@@ -211,6 +212,85 @@ int vcrs_skcipher_crypt_sync(struct crypto_skcipher *tfm, bool encrypt, u8 *iv,
 	skcipher_request_set_crypt(req, &sg, &sg, len, iv);
 	err = encrypt ? crypto_skcipher_encrypt(req) : crypto_skcipher_decrypt(req);
 	skcipher_request_free(req);
+	return err;
+}
+
+void *vcrs_crypto_aead_ctx(struct crypto_aead *tfm)
+{
+	return crypto_aead_ctx(tfm);
+}
+
+struct aead_alg *vcrs_crypto_aead_alg(struct crypto_aead *tfm)
+{
+	return crypto_aead_alg(tfm);
+}
+
+struct crypto_aead *vcrs_crypto_aead_reqtfm(struct aead_request *req)
+{
+	return crypto_aead_reqtfm(req);
+}
+
+unsigned int vcrs_crypto_aead_authsize(struct crypto_aead *tfm)
+{
+	return crypto_aead_authsize(tfm);
+}
+
+unsigned int vcrs_crypto_aead_ivsize(struct crypto_aead *tfm)
+{
+	return crypto_aead_ivsize(tfm);
+}
+
+void vcrs_crypto_aead_set_reqsize(struct crypto_aead *tfm, unsigned int reqsize)
+{
+	crypto_aead_set_reqsize(tfm, reqsize);
+}
+
+unsigned int vcrs_crypto_aead_reqsize(struct crypto_aead *tfm)
+{
+	return crypto_aead_reqsize(tfm);
+}
+
+/*
+ * Runs req (same lists, lengths and IV) on the synchronous software transform
+ * sw, through the subrequest at the start of req's context (the driver sizes
+ * the context for it). The request macros of the AEAD API cannot be used
+ * from Rust.
+ */
+int vcrs_aead_sw_crypt(struct aead_request *req, struct crypto_aead *sw, bool encrypt)
+{
+	struct aead_request *sub = aead_request_ctx(req);
+
+	aead_request_set_tfm(sub, sw);
+	aead_request_set_callback(sub, req->base.flags, NULL, NULL);
+	aead_request_set_crypt(sub, req->src, req->dst, req->cryptlen, req->iv);
+	aead_request_set_ad(sub, req->assoclen);
+	return encrypt ? crypto_aead_encrypt(sub) : crypto_aead_decrypt(sub);
+}
+
+void vcrs_crypto_free_aead(struct crypto_aead *tfm)
+{
+	crypto_free_aead(tfm);
+}
+
+/* One synchronous AEAD operation in place on buf: assoclen bytes of AAD, then
+ * cryptlen bytes of text (with the tag for decryption; encryption appends it). */
+int vcrs_aead_crypt_sync(struct crypto_aead *tfm, bool encrypt, u8 *iv, u8 *buf,
+			 unsigned int assoclen, unsigned int cryptlen)
+{
+	unsigned int len = assoclen + cryptlen + (encrypt ? crypto_aead_authsize(tfm) : 0);
+	struct aead_request *req;
+	struct scatterlist sg;
+	int err;
+
+	req = aead_request_alloc(tfm, GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	sg_init_one(&sg, buf, len);
+	aead_request_set_callback(req, 0, NULL, NULL);
+	aead_request_set_crypt(req, &sg, &sg, cryptlen, iv);
+	aead_request_set_ad(req, assoclen);
+	err = encrypt ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
+	aead_request_free(req);
 	return err;
 }
 

@@ -14,6 +14,7 @@
 #include <linux/workqueue.h>
 #include <crypto/internal/skcipher.h>
 #include <crypto/internal/hash.h>
+#include <crypto/internal/aead.h>
 
 /* virtio */
 void vcrs_virtio_cread_bytes(struct virtio_device *vdev, unsigned int offset,
@@ -56,6 +57,16 @@ void *vcrs_ahash_request_ctx(struct ahash_request *req);
 void vcrs_crypto_ahash_set_reqsize(struct crypto_ahash *tfm, unsigned int reqsize);
 unsigned int vcrs_crypto_ahash_digestsize(struct crypto_ahash *tfm);
 
+/* aead provider side */
+void *vcrs_crypto_aead_ctx(struct crypto_aead *tfm);
+struct aead_alg *vcrs_crypto_aead_alg(struct crypto_aead *tfm);
+struct crypto_aead *vcrs_crypto_aead_reqtfm(struct aead_request *req);
+unsigned int vcrs_crypto_aead_authsize(struct crypto_aead *tfm);
+unsigned int vcrs_crypto_aead_ivsize(struct crypto_aead *tfm);
+void vcrs_crypto_aead_set_reqsize(struct crypto_aead *tfm, unsigned int reqsize);
+unsigned int vcrs_crypto_aead_reqsize(struct crypto_aead *tfm);
+int vcrs_aead_sw_crypt(struct aead_request *req, struct crypto_aead *sw, bool encrypt);
+
 /* software implementations (generic drivers, by driver name) */
 void vcrs_crypto_free_shash(struct crypto_shash *tfm);
 int vcrs_crypto_shash_init(struct shash_desc *desc);
@@ -66,6 +77,9 @@ unsigned int vcrs_crypto_shash_blocksize(struct crypto_shash *tfm);
 void vcrs_crypto_free_skcipher(struct crypto_skcipher *tfm);
 int vcrs_skcipher_crypt_sync(struct crypto_skcipher *tfm, bool encrypt, u8 *iv,
 			     u8 *buf, unsigned int len);
+void vcrs_crypto_free_aead(struct crypto_aead *tfm);
+int vcrs_aead_crypt_sync(struct crypto_aead *tfm, bool encrypt, u8 *iv, u8 *buf,
+			 unsigned int assoclen, unsigned int cryptlen);
 
 /* misc */
 void vcrs_init_completion(struct completion *x);

@@ -113,6 +113,9 @@ pub(crate) struct DataCtx {
     /// The service's last step once the device answered OK (output IV, digest
     /// copy, known-answer comparison); its error fails the request.
     pub(crate) done: fn(&mut DataJob) -> Result,
+    /// The service's last step when the request failed (e.g. wiping the
+    /// output of a decryption whose tag did not verify).
+    pub(crate) fail: Option<fn(&mut DataJob)>,
     /// Bytes `done` needs, saved at build time (e.g. the next IV).
     pub(crate) saved: [u8; 16],
     /// Offset and length in the scratch bytes that `done` reads (e.g. the digest).
@@ -127,6 +130,7 @@ impl DataCtx {
     pub(crate) fn new(done: fn(&mut DataJob) -> Result, at: usize, len: usize) -> Self {
         Self {
             done,
+            fail: None,
             saved: [0; 16],
             at,
             len,
@@ -370,6 +374,9 @@ pub(crate) fn finish(job: KBox<DataJob>) {
     let mut res = status_to_result(status);
     if res.is_ok() {
         res = (job.data.done)(&mut job);
+    }
+    if let (Err(_), Some(fail)) = (res, job.data.fail) {
+        fail(&mut job);
     }
     if let Some(w) = job.data.waiter.take() {
         let _ = w.deliver(res.map(|()| 0));

@@ -154,6 +154,7 @@ pub(crate) enum Service {
     Cipher,
     Hash,
     Mac,
+    Aead,
 }
 
 impl Service {
@@ -162,6 +163,7 @@ impl Service {
             Service::Cipher => bindings::VCRS_CIPHER_CREATE_SESSION,
             Service::Hash => bindings::VCRS_HASH_CREATE_SESSION,
             Service::Mac => bindings::VCRS_MAC_CREATE_SESSION,
+            Service::Aead => bindings::VCRS_AEAD_CREATE_SESSION,
         }
     }
 
@@ -170,6 +172,7 @@ impl Service {
             Service::Cipher => bindings::VCRS_CIPHER_DESTROY_SESSION,
             Service::Hash => bindings::VCRS_HASH_DESTROY_SESSION,
             Service::Mac => bindings::VCRS_MAC_DESTROY_SESSION,
+            Service::Aead => bindings::VCRS_AEAD_DESTROY_SESSION,
         }
     }
 }
@@ -179,11 +182,11 @@ pub(crate) struct SessionParams<'a> {
     pub(crate) service: Service,
     /// Device algorithm id.
     pub(crate) algo: u32,
-    /// Cipher or MAC key (empty for a hash).
+    /// Cipher, MAC or AEAD key (empty for a hash).
     pub(crate) key: &'a [u8],
-    /// Cipher direction.
+    /// Cipher and AEAD direction.
     pub(crate) encrypt: bool,
-    /// Digest length (hash, MAC).
+    /// Digest length (hash, MAC) or tag length (AEAD).
     pub(crate) result_len: u32,
 }
 
@@ -192,6 +195,11 @@ pub(crate) fn create(dev: &VCrypto, p: &SessionParams<'_>) -> Result<u64> {
     let out_len = CTRL_REQ_LEN + p.key.len();
     let scratch_len = out_len + SESSION_INPUT_LEN;
     let keylen = u32::try_from(p.key.len())?.to_le();
+    let op = if p.encrypt {
+        bindings::VIRTIO_CRYPTO_OP_ENCRYPT
+    } else {
+        bindings::VIRTIO_CRYPTO_OP_DECRYPT
+    };
     execute(
         dev,
         scratch_len,
@@ -202,11 +210,6 @@ pub(crate) fn create(dev: &VCrypto, p: &SessionParams<'_>) -> Result<u64> {
             req.header.algo = p.algo.to_le();
             match p.service {
                 Service::Cipher => {
-                    let op = if p.encrypt {
-                        bindings::VIRTIO_CRYPTO_OP_ENCRYPT
-                    } else {
-                        bindings::VIRTIO_CRYPTO_OP_DECRYPT
-                    };
                     req.u.sym_create_session.op_type =
                         bindings::VIRTIO_CRYPTO_SYM_OP_CIPHER.to_le();
                     req.u.sym_create_session.u.cipher.para =
@@ -229,6 +232,16 @@ pub(crate) fn create(dev: &VCrypto, p: &SessionParams<'_>) -> Result<u64> {
                         algo: p.algo.to_le(),
                         hash_result_len: p.result_len.to_le(),
                         auth_key_len: keylen,
+                        ..Default::default()
+                    };
+                }
+                Service::Aead => {
+                    // The AAD length is a per-request value (`virtio_crypto_aead_para`).
+                    req.u.aead_create_session.para = bindings::virtio_crypto_aead_session_para {
+                        algo: p.algo.to_le(),
+                        key_len: keylen,
+                        hash_result_len: p.result_len.to_le(),
+                        op: op.to_le(),
                         ..Default::default()
                     };
                 }

@@ -7,6 +7,7 @@
 //! while at least one ready device advertises them.
 
 mod abstractions;
+mod aead;
 mod ahash;
 mod bindings;
 mod requests;
@@ -14,12 +15,14 @@ mod session;
 mod skcipher;
 
 use abstractions::{
+    aead::AeadRegistration,
     ahash::AhashRegistration,
     skcipher::SkcipherRegistration,
     sync::{msleep, new_spinlock_irq, OwnedQueue},
     virtio::{self, ConfigAccess, Device, VirtqueueSet},
     wire,
 };
+use aead::{AeadDriver, AeadSpec};
 use ahash::{AhashDriver, HashSpec};
 use core::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use kernel::{
@@ -102,6 +105,11 @@ impl Config {
                 a,
             ),
             AlgId::Mac(a) => (bindings::VIRTIO_CRYPTO_SERVICE_MAC, self.mac_algo, a),
+            AlgId::Aead(a) => (
+                bindings::VIRTIO_CRYPTO_SERVICE_AEAD,
+                u64::from(self.aead_algo),
+                a,
+            ),
         };
         self.has_service(service) && algo < 64 && mask & (1 << algo) != 0
     }
@@ -134,6 +142,7 @@ pub(crate) enum AlgId {
     Cipher(u32),
     Hash(u32),
     Mac(u32),
+    Aead(u32),
 }
 
 /// One algorithm the driver can offer, of any type.
@@ -141,19 +150,22 @@ pub(crate) enum AlgId {
 enum Alg {
     Skcipher(&'static CipherSpec),
     Ahash(&'static HashSpec),
+    Aead(&'static AeadSpec),
 }
 
 /// Number of algorithms the driver knows.
-const NUM_ALGS: usize = skcipher::SPECS.len() + ahash::SPECS.len();
+const NUM_ALGS: usize = skcipher::SPECS.len() + ahash::SPECS.len() + aead::SPECS.len();
 
 impl Alg {
-    /// The algorithm with global index `i` (skciphers first, then hashes).
+    /// The algorithm with global index `i` (skciphers, then hashes, then AEADs).
     fn nth(i: usize) -> Option<Alg> {
-        let n = skcipher::SPECS.len();
+        let (n, h) = (skcipher::SPECS.len(), ahash::SPECS.len());
         if i < n {
             Some(Alg::Skcipher(&skcipher::SPECS[i]))
+        } else if i < n + h {
+            Some(Alg::Ahash(&ahash::SPECS[i - n]))
         } else {
-            ahash::SPECS.get(i - n).map(Alg::Ahash)
+            aead::SPECS.get(i - n - h).map(Alg::Aead)
         }
     }
 
@@ -169,6 +181,7 @@ impl Alg {
         match self {
             Alg::Skcipher(s) => s.id(),
             Alg::Ahash(h) => h.id(),
+            Alg::Aead(a) => a.id(),
         }
     }
 
@@ -176,6 +189,7 @@ impl Alg {
         match self {
             Alg::Skcipher(s) => s.driver_name,
             Alg::Ahash(h) => h.driver_name,
+            Alg::Aead(a) => a.driver_name,
         }
     }
 
@@ -184,6 +198,7 @@ impl Alg {
         match self {
             Alg::Skcipher(s) => skcipher::check(dev, s),
             Alg::Ahash(h) => ahash::check(dev, h),
+            Alg::Aead(a) => aead::check(dev, a),
         }
     }
 
@@ -201,6 +216,12 @@ impl Alg {
                 mgr.clone(),
                 mgr.module,
             )?),
+            Alg::Aead(a) => Registered::Aead(AeadRegistration::new(
+                &a.params(),
+                a,
+                mgr.clone(),
+                mgr.module,
+            )?),
         })
     }
 }
@@ -209,6 +230,7 @@ impl Alg {
 enum Registered {
     Skcipher(Pin<KBox<SkcipherRegistration<SkcipherDriver>>>),
     Ahash(Pin<KBox<AhashRegistration<AhashDriver>>>),
+    Aead(Pin<KBox<AeadRegistration<AeadDriver>>>),
 }
 
 impl Registered {
@@ -216,6 +238,7 @@ impl Registered {
         match self {
             Registered::Skcipher(r) => r.refcount(),
             Registered::Ahash(r) => r.refcount(),
+            Registered::Aead(r) => r.refcount(),
         }
     }
 }

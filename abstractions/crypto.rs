@@ -210,6 +210,8 @@ pub(crate) enum AnyPending {
     Skcipher(Pending<super::skcipher::SkcipherKind>),
     /// An ahash request.
     Ahash(Pending<super::ahash::AhashKind>),
+    /// An aead request.
+    Aead(Pending<super::aead::AeadKind>),
 }
 
 impl AnyPending {
@@ -217,6 +219,7 @@ impl AnyPending {
         match self {
             AnyPending::Skcipher(p) => p.raw().cast(),
             AnyPending::Ahash(p) => p.raw().cast(),
+            AnyPending::Aead(p) => p.raw().cast(),
         }
     }
 
@@ -224,6 +227,7 @@ impl AnyPending {
         match self {
             AnyPending::Skcipher(p) => p.complete(result),
             AnyPending::Ahash(p) => p.complete(result),
+            AnyPending::Aead(p) => p.complete(result),
         }
     }
 
@@ -231,6 +235,7 @@ impl AnyPending {
         match self {
             AnyPending::Skcipher(p) => p.signal(err),
             AnyPending::Ahash(p) => p.signal(err),
+            AnyPending::Aead(p) => p.signal(err),
         }
     }
 }
@@ -325,18 +330,39 @@ impl<D> Job<D> {
 
     /// Adds the first `len` bytes of the request's source, device-readable.
     pub(crate) fn push_src<K: Kind>(&mut self, req: &Request<'_, K>, len: usize) -> Result {
+        self.push_src_at(req, 0, len)
+    }
+
+    /// Adds bytes `skip..skip + len` of the request's source, device-readable.
+    pub(crate) fn push_src_at<K: Kind>(
+        &mut self,
+        req: &Request<'_, K>,
+        skip: usize,
+        len: usize,
+    ) -> Result {
         let (src, _) = self.bound_lists(req)?;
-        // SAFETY: `src` belongs to the request this job is bound to (checked above); the
-        // request is attached before the job reaches a device and stays valid until it is
-        // completed, which happens only after the job has left the device (see `complete`).
-        unsafe { self.chain.push_foreign(src, len, false) }
+        // SAFETY: `src` belongs to the request this job is bound to (checked above) and
+        // covers the request's lengths (the caller's range); the request is attached
+        // before the job reaches a device and stays valid until it is completed, which
+        // happens only after the job has left the device (see `complete`).
+        unsafe { self.chain.push_foreign(src, skip, len, false) }
     }
 
     /// Adds the first `len` bytes of the request's destination, device-writable.
     pub(crate) fn push_dst<K: Kind>(&mut self, req: &Request<'_, K>, len: usize) -> Result {
+        self.push_dst_at(req, 0, len)
+    }
+
+    /// Adds bytes `skip..skip + len` of the request's destination, device-writable.
+    pub(crate) fn push_dst_at<K: Kind>(
+        &mut self,
+        req: &Request<'_, K>,
+        skip: usize,
+        len: usize,
+    ) -> Result {
         let (_, dst) = self.bound_lists(req)?;
-        // SAFETY: As in `push_src`.
-        unsafe { self.chain.push_foreign(dst, len, true) }
+        // SAFETY: As in `push_src_at`.
+        unsafe { self.chain.push_foreign(dst, skip, len, true) }
     }
 
     /// Attaches the (now owned) request this job was built for.

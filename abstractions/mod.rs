@@ -6,6 +6,7 @@
 //!
 //! This is the only place in the module with `unsafe` code.
 
+pub(crate) mod aead;
 pub(crate) mod ahash;
 pub(crate) mod crypto;
 pub(crate) mod errno;

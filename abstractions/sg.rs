@@ -121,15 +121,16 @@ impl SgChain {
         Ok(())
     }
 
-    /// Adds a segment describing the first `len` bytes of the foreign list `sg`.
+    /// Adds a segment describing bytes `skip..skip + len` of the foreign list `sg`.
     ///
     /// # Safety
     ///
-    /// `sg` must be a valid scatterlist of at least `len` bytes whose pages stay
-    /// valid for as long as the chain may be used by a device.
+    /// `sg` must be a valid scatterlist of at least `skip + len` bytes whose pages
+    /// stay valid for as long as the chain may be used by a device.
     pub(super) unsafe fn push_foreign(
         &mut self,
         mut sg: *mut bindings::scatterlist,
+        mut skip: usize,
         len: usize,
         device_writable: bool,
     ) -> Result {
@@ -150,11 +151,17 @@ impl SgChain {
                     bindings::vcrs_sg_page(sg),
                 )
             };
-            let take = slen.min(left);
+            // Bytes of this entry before the range, and in it.
+            let before = skip.min(slen);
+            skip -= before;
+            let take = (slen - before).min(left);
             if take > 0 {
                 let entry = self.push_entry()?;
+                let offset = offset + u32::try_from(before)?;
                 // SAFETY: `entry` is our own entry; `page`/`offset` come from a valid entry
-                // and `take` does not exceed that entry's length.
+                // (`offset` moved by `before` bytes of it; the helper moves an offset past
+                // the first page into the right page of the entry's contiguous range) and
+                // `before + take` does not exceed that entry's length.
                 unsafe { bindings::vcrs_sg_set_page(entry, page, take as u32, offset) };
                 left -= take;
             }

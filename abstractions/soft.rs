@@ -162,3 +162,88 @@ impl Drop for SoftCipher {
         unsafe { bindings::vcrs_crypto_free_skcipher(self.tfm.as_ptr()) }
     }
 }
+
+/// A synchronous software AEAD transform.
+///
+/// # Invariants
+///
+/// `tfm` is a live transform from `crypto_alloc_aead` with `CRYPTO_ALG_ASYNC`
+/// masked out, freed on drop.
+pub(crate) struct SoftAead {
+    tfm: NonNull<bindings::crypto_aead>,
+}
+
+// SAFETY: As for `SoftHash`.
+unsafe impl Send for SoftAead {}
+// SAFETY: As for `SoftHash`.
+unsafe impl Sync for SoftAead {}
+
+impl SoftAead {
+    /// Allocates the implementation with driver name `driver`.
+    pub(crate) fn new(driver: &CStr) -> Result<Self> {
+        // SAFETY: `driver` is NUL-terminated.
+        let p = from_err_ptr(unsafe {
+            bindings::crypto_alloc_aead(driver.as_char_ptr(), 0, bindings::CRYPTO_ALG_ASYNC)
+        })?;
+        Ok(Self {
+            tfm: NonNull::new(p).ok_or(ENOMEM)?,
+        })
+    }
+
+    pub(super) fn raw(&self) -> *mut bindings::crypto_aead {
+        self.tfm.as_ptr()
+    }
+
+    /// Sets the key.
+    pub(crate) fn setkey(&self, key: &[u8]) -> Result {
+        // SAFETY: The transform is live; `key` is readable for its length.
+        kernel::error::to_result(unsafe {
+            bindings::crypto_aead_setkey(self.raw(), key.as_ptr(), u32::try_from(key.len())?)
+        })
+    }
+
+    /// Sets the tag length.
+    pub(crate) fn setauthsize(&self, authsize: u32) -> Result {
+        // SAFETY: The transform is live.
+        kernel::error::to_result(unsafe { bindings::crypto_aead_setauthsize(self.raw(), authsize) })
+    }
+
+    /// En- or decrypts in place: `buf` holds `assoclen` bytes of AAD, then the
+    /// text (for decryption, ciphertext and tag), and for encryption room for
+    /// the tag after the text. `buf` must be heap memory.
+    pub(crate) fn crypt(
+        &self,
+        encrypt: bool,
+        iv: &mut [u8],
+        buf: &mut KVec<u8>,
+        assoclen: usize,
+        cryptlen: usize,
+    ) -> Result {
+        // SAFETY: The tag length of the transform.
+        let tag = unsafe { bindings::vcrs_crypto_aead_authsize(self.raw()) } as usize;
+        let need = assoclen + cryptlen + if encrypt { tag } else { 0 };
+        if buf.len() < need {
+            return Err(EINVAL);
+        }
+        // SAFETY: The transform is live and synchronous; `buf` is kmalloc'ed memory with
+        // room for what the operation reads and writes (checked above); `iv` is the
+        // caller's IV of the algorithm's size.
+        kernel::error::to_result(unsafe {
+            bindings::vcrs_aead_crypt_sync(
+                self.raw(),
+                encrypt,
+                iv.as_mut_ptr(),
+                buf.as_mut_ptr(),
+                u32::try_from(assoclen)?,
+                u32::try_from(cryptlen)?,
+            )
+        })
+    }
+}
+
+impl Drop for SoftAead {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant the transform is live and not used after this.
+        unsafe { bindings::vcrs_crypto_free_aead(self.raw()) }
+    }
+}

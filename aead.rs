@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! AEAD algorithms (`aead`) offered to the crypto API on the device's AEAD
+//! service: gcm(aes), ccm(aes) and rfc7539(chacha20,poly1305).
+//!
+//! A transform holds a pair of device sessions (one per direction, as the
+//! session fixes the operation) made for its key and its tag length; changing
+//! either re-creates them. The crypto API gives AAD and text in one list
+//! (`assoclen` bytes of AAD first); the device reads IV, text, AAD and writes
+//! the output (encryption: ciphertext and tag; decryption: plaintext, the tag
+//! verified). What the device cannot take (too long, a key over its limit, an
+//! IV form it does not use, a degenerate length) runs on the generic
+//! implementation. See `Documentation/aead.rst`.
+
+use crate::abstractions::{
+    aead::{Aead, AeadKind, AeadParams, AeadReq},
+    crypto::{AlgNames, Provider, Queued},
+    errno,
+    soft::SoftAead,
+    sync::{current_cpu, zeroize},
+    wire,
+};
+use crate::bindings;
+use crate::requests::{self, DataCtx, DataJob, DATA_REQ_LEN, STATUS_UNSET};
+use crate::session::{self, Service, SessionParams};
+use crate::skcipher::{CHECK_TIMEOUT_MS, PRIORITY};
+use crate::{AlgId, Manager, VCrypto};
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use kernel::{c_str, prelude::*, str::CStr, sync::Arc, sync::Mutex};
+
+/// One AEAD algorithm the driver can offer.
+pub(crate) struct AeadSpec {
+    pub(crate) name: &'static CStr,
+    pub(crate) driver_name: &'static CStr,
+    /// The kernel's software implementation (known answers at probe, and the
+    /// continuation of requests the device cannot serve).
+    pub(crate) generic: &'static CStr,
+    /// Device algorithm id (`VIRTIO_CRYPTO_AEAD_*`).
+    pub(crate) algo: u32,
+    pub(crate) iv_size: u32,
+    pub(crate) max_auth: u32,
+    /// `chunksize`, as the generic implementation has it.
+    pub(crate) chunk_size: u32,
+    /// Key length of the probe-time check.
+    pub(crate) check_key: usize,
+    /// CCM: the IV is the first counter block, `iv[0] = L - 1` in 1..=7.
+    pub(crate) ccm_iv: bool,
+}
+
+impl AeadSpec {
+    pub(crate) fn id(&self) -> AlgId {
+        AlgId::Aead(self.algo)
+    }
+
+    /// Registration parameters.
+    pub(crate) fn params(&self) -> AeadParams {
+        AeadParams {
+            names: AlgNames {
+                name: self.name,
+                driver_name: self.driver_name,
+                priority: PRIORITY,
+                block_size: 1,
+            },
+            iv_size: self.iv_size,
+            max_auth_size: self.max_auth,
+            chunk_size: self.chunk_size,
+        }
+    }
+}
+
+/// Every AEAD the driver knows, in registration order.
+pub(crate) static SPECS: [AeadSpec; 3] = [
+    AeadSpec {
+        name: c_str!("gcm(aes)"),
+        driver_name: c_str!("virtio_crypto_rs-gcm-aes"),
+        generic: c_str!("gcm_base(ctr(aes-generic),ghash-generic)"),
+        algo: bindings::VIRTIO_CRYPTO_AEAD_GCM,
+        iv_size: 12,
+        max_auth: 16,
+        chunk_size: 16,
+        check_key: 16,
+        ccm_iv: false,
+    },
+    AeadSpec {
+        name: c_str!("ccm(aes)"),
+        driver_name: c_str!("virtio_crypto_rs-ccm-aes"),
+        generic: c_str!("ccm_base(ctr(aes-generic),cbcmac(aes-generic))"),
+        algo: bindings::VIRTIO_CRYPTO_AEAD_CCM,
+        iv_size: 16,
+        max_auth: 16,
+        chunk_size: 16,
+        check_key: 16,
+        ccm_iv: true,
+    },
+    AeadSpec {
+        name: c_str!("rfc7539(chacha20,poly1305)"),
+        driver_name: c_str!("virtio_crypto_rs-rfc7539-chacha20-poly1305"),
+        generic: c_str!("rfc7539(chacha20-generic,poly1305-generic)"),
+        algo: bindings::VIRTIO_CRYPTO_AEAD_CHACHA20_POLY1305,
+        iv_size: 12,
+        max_auth: 16,
+        chunk_size: 64,
+        check_key: 32,
+        ccm_iv: false,
+    },
+];
+
+/// The pair of sessions of a keyed transform.
+#[derive(Clone, Copy)]
+struct Sessions {
+    enc: u64,
+    dec: u64,
+}
+
+/// What the sessions are made of, behind the transform's mutex.
+struct Keying {
+    key: KVec<u8>,
+    authsize: u32,
+    sessions: Option<Sessions>,
+}
+
+impl Drop for Keying {
+    fn drop(&mut self) {
+        zeroize(&mut self.key);
+    }
+}
+
+/// Per-transform context.
+pub(crate) struct AeadTfm {
+    dev: Arc<VCrypto>,
+    spec: &'static AeadSpec,
+    fallback: SoftAead,
+    keying: Pin<KBox<Mutex<Keying>>>,
+    /// Whether `enc`/`dec` hold sessions requests may use.
+    on_device: AtomicBool,
+    enc: AtomicU64,
+    dec: AtomicU64,
+}
+
+/// Creates the encryption and decryption sessions for `key` and tag length
+/// `authsize`.
+fn create_sessions(dev: &VCrypto, spec: &AeadSpec, key: &[u8], authsize: u32) -> Result<Sessions> {
+    let mut p = SessionParams {
+        service: Service::Aead,
+        algo: spec.algo,
+        key,
+        encrypt: true,
+        result_len: authsize,
+    };
+    let enc = session::create(dev, &p)?;
+    p.encrypt = false;
+    match session::create(dev, &p) {
+        Ok(dec) => Ok(Sessions { enc, dec }),
+        Err(e) => {
+            session::destroy_logged(dev, Service::Aead, enc);
+            Err(e)
+        }
+    }
+}
+
+impl AeadTfm {
+    /// Re-creates the sessions for the current key and tag length (none when
+    /// there is no key yet, or the device does not take the key: software).
+    fn rekey(&self, k: &mut Keying) -> Result {
+        self.on_device.store(false, Ordering::Release);
+        if let Some(old) = k.sessions.take() {
+            for id in [old.enc, old.dec] {
+                session::destroy_logged(&self.dev, Service::Aead, id);
+            }
+        }
+        if k.key.is_empty() || k.key.len() > self.dev.cfg.max_cipher_key_len as usize {
+            return Ok(());
+        }
+        let s = create_sessions(&self.dev, self.spec, &k.key, k.authsize)?;
+        self.enc.store(s.enc, Ordering::Release);
+        self.dec.store(s.dec, Ordering::Release);
+        k.sessions = Some(s);
+        self.on_device.store(true, Ordering::Release);
+        Ok(())
+    }
+}
+
+/// The aead implementation.
+pub(crate) struct AeadDriver;
+
+impl Provider for AeadDriver {
+    type Spec = AeadSpec;
+    type Shared = Manager;
+    type Ctx = AeadTfm;
+
+    fn init_tfm(spec: &'static AeadSpec, mgr: &Arc<Manager>) -> Result<AeadTfm> {
+        let dev = mgr.pick_device(|d| d.serves(spec.id()))?;
+        let fallback = SoftAead::new(spec.generic)?;
+        let keying = Keying {
+            key: KVec::new(),
+            // The crypto API starts every transform at the largest tag.
+            authsize: spec.max_auth,
+            sessions: None,
+        };
+        let keying = KBox::pin_init(
+            kernel::new_mutex!(keying, "virtio_crypto_rs::AeadTfm::keying"),
+            GFP_KERNEL,
+        )?;
+        mgr.tfm_get();
+        Ok(AeadTfm {
+            dev,
+            spec,
+            fallback,
+            keying,
+            on_device: AtomicBool::new(false),
+            enc: AtomicU64::new(0),
+            dec: AtomicU64::new(0),
+        })
+    }
+
+    fn exit_tfm(ctx: &AeadTfm, mgr: &Arc<Manager>) {
+        let mut k = ctx.keying.lock();
+        zeroize(&mut k.key);
+        k.key = KVec::new();
+        let _ = ctx.rekey(&mut k);
+        drop(k);
+        mgr.tfm_put();
+    }
+}
+
+impl Aead for AeadDriver {
+    fn fallback(ctx: &AeadTfm) -> &SoftAead {
+        &ctx.fallback
+    }
+
+    fn setkey(ctx: &AeadTfm, key: &[u8]) -> Result {
+        // The generic implementation decides which keys are valid, with its errno.
+        ctx.fallback.setkey(key)?;
+        let mut copy = KVec::new();
+        copy.extend_from_slice(key, GFP_KERNEL)?;
+        let mut k = ctx.keying.lock();
+        zeroize(&mut k.key);
+        k.key = copy;
+        ctx.rekey(&mut k)
+    }
+
+    fn setauthsize(ctx: &AeadTfm, authsize: u32) -> Result {
+        // Likewise for tag lengths (GCM 4, 8, 12..16; CCM 4..16 even; 16).
+        ctx.fallback.setauthsize(authsize)?;
+        let mut k = ctx.keying.lock();
+        if k.authsize == authsize {
+            return Ok(());
+        }
+        k.authsize = authsize;
+        ctx.rekey(&mut k)
+    }
+
+    fn encrypt(ctx: &AeadTfm, req: AeadReq<'_, Self>) -> Result<Queued> {
+        crypt(ctx, req, true)
+    }
+
+    fn decrypt(ctx: &AeadTfm, req: AeadReq<'_, Self>) -> Result<Queued> {
+        crypt(ctx, req, false)
+    }
+}
+
+type Req<'a> = AeadReq<'a, AeadDriver>;
+
+/// The data request header of an AEAD operation.
+fn header(
+    spec: &AeadSpec,
+    sid: u64,
+    encrypt: bool,
+    aad: usize,
+    src: usize,
+    dst: usize,
+) -> Result<[u8; DATA_REQ_LEN]> {
+    let mut hdr = bindings::virtio_crypto_op_data_req::default();
+    hdr.header.opcode = if encrypt {
+        bindings::VCRS_AEAD_ENCRYPT
+    } else {
+        bindings::VCRS_AEAD_DECRYPT
+    }
+    .to_le();
+    hdr.header.algo = spec.algo.to_le();
+    hdr.header.session_id = sid.to_le();
+    hdr.u.aead_req.para = bindings::virtio_crypto_aead_para {
+        iv_len: spec.iv_size.to_le(),
+        aad_len: u32::try_from(aad)?.to_le(),
+        src_data_len: u32::try_from(src)?.to_le(),
+        dst_data_len: u32::try_from(dst)?.to_le(),
+    };
+    let mut out = [0u8; DATA_REQ_LEN];
+    wire::write(&hdr, &mut out)?;
+    Ok(out)
+}
+
+/// `fail` of a decryption: the output (`len` bytes at `at` of the
+/// destination) is wiped, so a tag that did not verify leaves no plaintext.
+fn wipe_output(job: &mut DataJob) {
+    let (at, len) = (job.data.at, job.data.len);
+    if let Some(req) = job.request_mut::<AeadKind>() {
+        req.zero_dst(at, len);
+    }
+}
+
+fn crypt(ctx: &AeadTfm, req: Req<'_>, encrypt: bool) -> Result<Queued> {
+    let spec = ctx.spec;
+    let (aad, len, tag) = (req.assoclen(), req.cryptlen(), req.authsize());
+    let iv = req.iv();
+    // Output length; a decryption shorter than its tag is the generic code's case.
+    let out = if encrypt {
+        len.checked_add(tag)
+    } else {
+        len.checked_sub(tag)
+    };
+    let iv_ok = iv.len() == spec.iv_size as usize && (!spec.ccm_iv || (1..=7).contains(&iv[0]));
+    let queue = match out {
+        Some(out)
+            if ctx.on_device.load(Ordering::Acquire)
+                && iv_ok
+                && fits(ctx, iv.len(), aad, len, out) =>
+        {
+            ctx.dev.data_queue(current_cpu()).ok().map(|q| (q, out))
+        }
+        _ => None,
+    };
+    let Some((queue, out)) = queue else {
+        return req.software(encrypt).map(|()| Queued::Done);
+    };
+    let sid = if encrypt {
+        ctx.enc.load(Ordering::Acquire)
+    } else {
+        ctx.dec.load(Ordering::Acquire)
+    };
+    // Scratch: [header][IV][status].
+    let iv_at = DATA_REQ_LEN;
+    let scratch_len = iv_at + iv.len() + 1;
+    let mut data = DataCtx::new(requests::done_nothing, aad, out);
+    if !encrypt {
+        data.fail = Some(wipe_output);
+    }
+    let flags = req.gfp();
+    let mut job = DataJob::for_request(
+        req.request(),
+        aad + len,
+        aad + out,
+        5,
+        scratch_len,
+        data,
+        flags,
+    )?;
+    let hdr = header(spec, sid, encrypt, aad, len, out)?;
+    let s = job.scratch_mut();
+    s[..DATA_REQ_LEN].copy_from_slice(&hdr);
+    s[iv_at..iv_at + iv.len()].copy_from_slice(iv);
+    s[scratch_len - 1] = STATUS_UNSET;
+    job.push_out(0..DATA_REQ_LEN)?;
+    job.push_out(iv_at..iv_at + iv.len())?;
+    // Device order: text, then AAD; the crypto API's list has the AAD first.
+    job.push_src_at(req.request(), aad, len)?;
+    job.push_src_at(req.request(), 0, aad)?;
+    job.push_dst_at(req.request(), aad, out)?;
+    job.push_in(scratch_len - 1..scratch_len)?;
+    let job = KBox::new(job, flags)?;
+    requests::submit(queue, job, req.into_request())
+}
+
+/// Whether a request of these lengths fits the device.
+fn fits(ctx: &AeadTfm, iv: usize, aad: usize, len: usize, out: usize) -> bool {
+    let total = [iv, aad, len, out, 1]
+        .iter()
+        .try_fold(0u64, |t, n| t.checked_add(*n as u64));
+    [aad, len, out].iter().all(|n| *n <= u32::MAX as usize)
+        && total.is_some_and(|t| t <= ctx.dev.cfg.max_size)
+}
+
+/// Checks that `dev` really serves `spec`: an encryption and a decryption of
+/// a fixed message with AAD must equal the generic implementation's, and a
+/// decryption with a corrupted tag must be refused with BADMSG.
+pub(crate) fn check(dev: &VCrypto, spec: &AeadSpec) -> Result {
+    const AAD: usize = 20;
+    const TEXT: usize = 37;
+    let tag = spec.max_auth as usize;
+    if spec.check_key > dev.cfg.max_cipher_key_len as usize {
+        return Err(errno::eopnotsupp());
+    }
+    let mut key = [0u8; 32];
+    for (i, b) in key.iter_mut().enumerate() {
+        *b = (i as u8).wrapping_mul(23).wrapping_add(9);
+    }
+    let key = &key[..spec.check_key];
+    let mut iv = [0u8; 16];
+    for (i, b) in iv.iter_mut().enumerate() {
+        *b = (i as u8).wrapping_mul(5).wrapping_add(1);
+    }
+    if spec.ccm_iv {
+        // L = 4: a 4-byte length field, an 11-byte nonce.
+        iv[0] = 3;
+        iv[12..].fill(0);
+    }
+    let iv = &iv[..spec.iv_size as usize];
+    // [AAD][plaintext][tag] for the generic code, in place.
+    let mut buf = KVec::from_elem(0u8, AAD + TEXT + tag, GFP_KERNEL)?;
+    for (i, b) in buf.iter_mut().enumerate().take(AAD + TEXT) {
+        *b = (i as u8).wrapping_mul(11).wrapping_add(2);
+    }
+    let mut plain = KVec::from_elem(0u8, TEXT, GFP_KERNEL)?;
+    plain.copy_from_slice(&buf[AAD..AAD + TEXT]);
+    let soft = SoftAead::new(spec.generic)?;
+    soft.setkey(key)?;
+    soft.setauthsize(spec.max_auth)?;
+    let mut siv = [0u8; 16];
+    siv[..iv.len()].copy_from_slice(iv);
+    soft.crypt(true, &mut siv[..iv.len()], &mut buf, AAD, TEXT)?;
+    let (aad, sealed) = buf.split_at_mut(AAD);
+
+    let s = create_sessions(dev, spec, key, spec.max_auth)?;
+    let res = check_one(dev, spec, s.enc, true, iv, aad, &plain, sealed)
+        .and_then(|()| check_one(dev, spec, s.dec, false, iv, aad, sealed, &plain))
+        .and_then(|()| {
+            sealed[TEXT] ^= 1;
+            match check_one(dev, spec, s.dec, false, iv, aad, sealed, &plain) {
+                Err(e) if e == errno::ebadmsg() => Ok(()),
+                // A device that accepts a wrong tag is not an AEAD.
+                Ok(()) => Err(errno::ebadmsg()),
+                Err(e) => Err(e),
+            }
+        });
+    for id in [s.enc, s.dec] {
+        session::destroy_logged(dev, Service::Aead, id);
+    }
+    res
+}
+
+/// Runs one known-answer request: `input` (with `aad`) must become `expected`.
+#[allow(clippy::too_many_arguments)]
+fn check_one(
+    dev: &VCrypto,
+    spec: &AeadSpec,
+    sid: u64,
+    encrypt: bool,
+    iv: &[u8],
+    aad: &[u8],
+    input: &[u8],
+    expected: &[u8],
+) -> Result {
+    let out = expected.len();
+    // Scratch: [expected][header][IV][input][AAD][output][status].
+    let hdr_at = out;
+    let iv_at = hdr_at + DATA_REQ_LEN;
+    let in_at = iv_at + iv.len();
+    let aad_at = in_at + input.len();
+    let out_at = aad_at + aad.len();
+    let scratch_len = out_at + out + 1;
+    let data = DataCtx::new(requests::done_compare, out_at, out);
+    let mut job = DataJob::new(6, scratch_len, data, GFP_KERNEL)?;
+    let s = job.scratch_mut();
+    s[..out].copy_from_slice(expected);
+    s[hdr_at..iv_at].copy_from_slice(&header(spec, sid, encrypt, aad.len(), input.len(), out)?);
+    s[iv_at..in_at].copy_from_slice(iv);
+    s[in_at..aad_at].copy_from_slice(input);
+    s[aad_at..out_at].copy_from_slice(aad);
+    s[scratch_len - 1] = STATUS_UNSET;
+    job.push_out(hdr_at..iv_at)?;
+    job.push_out(iv_at..in_at)?;
+    job.push_out(in_at..aad_at)?;
+    job.push_out(aad_at..out_at)?;
+    job.push_in(out_at..out_at + out)?;
+    job.push_in(scratch_len - 1..scratch_len)?;
+    requests::execute(
+        dev.data_queue(0)?,
+        KBox::new(job, GFP_KERNEL)?,
+        CHECK_TIMEOUT_MS,
+    )
+    .map(|_| ())
+}
