@@ -25,6 +25,7 @@ check "QEMU's device: the only algorithm of ours registered is cbc(aes) ($(modul
 check "QEMU's device: sha1 (advertised, not served) failed its known-answer check, skipped and named in the log" \
     grep -q "virtio_crypto_rs-sha1: skipped: the device advertises it but failed its known-answer check" /tmp/dmesg.load
 check "QEMU's device: no hash or MAC of ours in /proc/crypto" sh -c "! grep -qE '^driver +: virtio_crypto_rs-(md5|sha|hmac|cmac|cbcmac|xcbc)' /proc/crypto"
+check "QEMU's device (no AEAD service): no AEAD of ours in /proc/crypto" sh -c "! grep -qE '^driver +: virtio_crypto_rs-(gcm|ccm|rfc7539)' /proc/crypto"
 prio_ours=$(crypto_field $DRV priority)
 prio_best=$(awk '/^name/ && $3 == "cbc(aes)" { n = 1; next } /^name/ { n = 0 } n && /^priority/ { print $3 }' /proc/crypto | sort -n | tail -1)
 check "cbc(aes) resolves to virtio_crypto_rs (priority $prio_ours is the highest)" [ "$prio_ours" = "$prio_best" ]

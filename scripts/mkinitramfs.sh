@@ -31,7 +31,7 @@ cp "$kdir/crypto/tcrypt.ko" "$kdir/crypto/crypto_engine.ko" \
    "$kdir/drivers/iommu/iova.ko" "$kdir/drivers/vdpa/vdpa_sim/vdpa_sim.ko" \
    "$kdir/drivers/virtio/virtio_vdpa.ko" \
    "$root/selftests/vdpa_sim_crypto/vdpa_sim_crypto.ko" "$work/lib/modules/"
-for p in afalg_skcipher afalg_modes afalg_hash afalg_hash_speed; do cp "$root/selftests/virtio_crypto_rs/$p" "$work/bin/"; done
+for p in afalg_skcipher afalg_modes afalg_hash afalg_aead afalg_hash_speed; do cp "$root/selftests/virtio_crypto_rs/$p" "$work/bin/"; done
 cp "$root"/guest/*.sh "$root"/guest/*.awk "$work/guest/"
 cp "$root/guest/init" "$work/init"
 chmod +x "$work/init"
