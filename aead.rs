@@ -22,7 +22,7 @@ use crate::abstractions::{
 };
 use crate::bindings;
 use crate::requests::{self, DataCtx, DataJob, DATA_REQ_LEN, STATUS_UNSET};
-use crate::session::{self, Service, SessionParams};
+use crate::session::{Pair, Service, SessionParams};
 use crate::skcipher::{CHECK_TIMEOUT_MS, PRIORITY};
 use crate::{AlgId, Manager, VCrypto};
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -105,18 +105,11 @@ pub(crate) static SPECS: [AeadSpec; 3] = [
     },
 ];
 
-/// The pair of sessions of a keyed transform.
-#[derive(Clone, Copy)]
-struct Sessions {
-    enc: u64,
-    dec: u64,
-}
-
 /// What the sessions are made of, behind the transform's mutex.
 struct Keying {
     key: KVec<u8>,
     authsize: u32,
-    sessions: Option<Sessions>,
+    sessions: Option<Pair>,
 }
 
 impl Drop for Keying {
@@ -139,23 +132,17 @@ pub(crate) struct AeadTfm {
 
 /// Creates the encryption and decryption sessions for `key` and tag length
 /// `authsize`.
-fn create_sessions(dev: &VCrypto, spec: &AeadSpec, key: &[u8], authsize: u32) -> Result<Sessions> {
-    let mut p = SessionParams {
-        service: Service::Aead,
-        algo: spec.algo,
-        key,
-        encrypt: true,
-        result_len: authsize,
-    };
-    let enc = session::create(dev, &p)?;
-    p.encrypt = false;
-    match session::create(dev, &p) {
-        Ok(dec) => Ok(Sessions { enc, dec }),
-        Err(e) => {
-            session::destroy_logged(dev, Service::Aead, enc);
-            Err(e)
-        }
-    }
+fn create_sessions(dev: &VCrypto, spec: &AeadSpec, key: &[u8], authsize: u32) -> Result<Pair> {
+    Pair::create(
+        dev,
+        &SessionParams {
+            service: Service::Aead,
+            algo: spec.algo,
+            key,
+            encrypt: true,
+            result_len: authsize,
+        },
+    )
 }
 
 impl AeadTfm {
@@ -164,9 +151,7 @@ impl AeadTfm {
     fn rekey(&self, k: &mut Keying) -> Result {
         self.on_device.store(false, Ordering::Release);
         if let Some(old) = k.sessions.take() {
-            for id in [old.enc, old.dec] {
-                session::destroy_logged(&self.dev, Service::Aead, id);
-            }
+            old.destroy(&self.dev, Service::Aead);
         }
         if k.key.is_empty() || k.key.len() > self.dev.cfg.max_cipher_key_len as usize {
             return Ok(());
@@ -422,9 +407,7 @@ pub(crate) fn check(dev: &VCrypto, spec: &AeadSpec) -> Result {
                 Err(e) => Err(e),
             }
         });
-    for id in [s.enc, s.dec] {
-        session::destroy_logged(dev, Service::Aead, id);
-    }
+    s.destroy(dev, Service::Aead);
     res
 }
 

@@ -178,6 +178,7 @@ impl Service {
 }
 
 /// What a new session is for.
+#[derive(Clone, Copy)]
 pub(crate) struct SessionParams<'a> {
     pub(crate) service: Service,
     /// Device algorithm id.
@@ -312,6 +313,48 @@ pub(crate) fn destroy_logged(dev: &VCrypto, service: Service, id: u64) {
                 id,
                 e
             );
+        }
+    }
+}
+
+/// The two sessions of a keyed cipher or AEAD transform: the standard fixes
+/// the direction at session creation.
+#[derive(Clone, Copy)]
+pub(crate) struct Pair {
+    pub(crate) enc: u64,
+    pub(crate) dec: u64,
+}
+
+impl Pair {
+    /// Creates the encryption and the decryption session described by `p`
+    /// (its `encrypt` is ignored); on failure none is left behind.
+    pub(crate) fn create(dev: &VCrypto, p: &SessionParams<'_>) -> Result<Self> {
+        let enc = create(
+            dev,
+            &SessionParams {
+                encrypt: true,
+                ..*p
+            },
+        )?;
+        match create(
+            dev,
+            &SessionParams {
+                encrypt: false,
+                ..*p
+            },
+        ) {
+            Ok(dec) => Ok(Self { enc, dec }),
+            Err(e) => {
+                destroy_logged(dev, p.service, enc);
+                Err(e)
+            }
+        }
+    }
+
+    /// Destroys both sessions.
+    pub(crate) fn destroy(self, dev: &VCrypto, service: Service) {
+        for id in [self.enc, self.dec] {
+            destroy_logged(dev, service, id);
         }
     }
 }

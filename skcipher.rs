@@ -14,7 +14,7 @@ use crate::abstractions::{
 };
 use crate::bindings;
 use crate::requests::{self, DataCtx, DataJob, DATA_REQ_LEN, STATUS_UNSET};
-use crate::session::{self, Service, SessionParams};
+use crate::session::{Pair, Service, SessionParams};
 use crate::{AlgId, Manager, VCrypto};
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use kernel::{c_str, prelude::*, str::CStr, sync::Arc, sync::Mutex};
@@ -146,51 +146,30 @@ pub(crate) static SPECS: [CipherSpec; 7] = [
         Des3),
 ];
 
-/// The pair of sessions of a keyed transform.
-#[derive(Clone, Copy)]
-struct Sessions {
-    enc: u64,
-    dec: u64,
-}
-
 /// Per-transform context.
 pub(crate) struct TfmCtx {
     dev: Arc<VCrypto>,
     spec: &'static CipherSpec,
     /// Serialises setkey against itself (sleeping) ...
-    keying: Pin<KBox<Mutex<Option<Sessions>>>>,
+    keying: Pin<KBox<Mutex<Option<Pair>>>>,
     /// ... while data requests read the current sessions without sleeping.
     keyed: AtomicBool,
     enc: AtomicU64,
     dec: AtomicU64,
 }
 
-impl TfmCtx {
-    fn destroy(&self, s: Sessions) {
-        for id in [s.enc, s.dec] {
-            session::destroy_logged(&self.dev, Service::Cipher, id);
-        }
-    }
-}
-
 /// Creates the encryption and decryption sessions for `key`.
-fn create_sessions(dev: &VCrypto, spec: &CipherSpec, key: &[u8]) -> Result<Sessions> {
-    let mut p = SessionParams {
-        service: Service::Cipher,
-        algo: spec.algo,
-        key,
-        encrypt: true,
-        result_len: 0,
-    };
-    let enc = session::create(dev, &p)?;
-    p.encrypt = false;
-    match session::create(dev, &p) {
-        Ok(dec) => Ok(Sessions { enc, dec }),
-        Err(e) => {
-            session::destroy_logged(dev, Service::Cipher, enc);
-            Err(e)
-        }
-    }
+fn create_sessions(dev: &VCrypto, spec: &CipherSpec, key: &[u8]) -> Result<Pair> {
+    Pair::create(
+        dev,
+        &SessionParams {
+            service: Service::Cipher,
+            algo: spec.algo,
+            key,
+            encrypt: true,
+            result_len: 0,
+        },
+    )
 }
 
 /// The skcipher implementation.
@@ -220,7 +199,7 @@ impl Provider for SkcipherDriver {
     fn exit_tfm(ctx: &TfmCtx, mgr: &Arc<Manager>) {
         let old = ctx.keying.lock().take();
         if let Some(s) = old {
-            ctx.destroy(s);
+            s.destroy(&ctx.dev, Service::Cipher);
         }
         mgr.tfm_put();
     }
@@ -258,7 +237,7 @@ impl Skcipher for SkcipherDriver {
         };
         drop(cur);
         if let Some(s) = old {
-            ctx.destroy(s);
+            s.destroy(&ctx.dev, Service::Cipher);
         }
         new.map(|_| ())
     }
@@ -451,9 +430,7 @@ pub(crate) fn check(dev: &VCrypto, spec: &CipherSpec) -> Result {
             &plain,
         )
     });
-    for id in [sessions.enc, sessions.dec] {
-        session::destroy_logged(dev, Service::Cipher, id);
-    }
+    sessions.destroy(dev, Service::Cipher);
     res
 }
 
