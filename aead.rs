@@ -25,7 +25,7 @@ use crate::requests::{self, DataCtx, DataJob, DATA_REQ_LEN, STATUS_UNSET};
 use crate::session::{Pair, Service, SessionParams};
 use crate::skcipher::{CHECK_TIMEOUT_MS, PRIORITY};
 use crate::{AlgId, Manager, VCrypto};
-use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use kernel::{c_str, prelude::*, str::CStr, sync::Arc, sync::Mutex};
 
 /// One AEAD algorithm the driver can offer.
@@ -45,6 +45,10 @@ pub(crate) struct AeadSpec {
     pub(crate) check_key: usize,
     /// CCM: the IV is the first counter block, `iv[0] = L - 1` in 1..=7.
     pub(crate) ccm_iv: bool,
+    /// RFC 7539 ESP (`rfc7539esp`): the key ends with this many bytes of salt,
+    /// the device nonce is the salt then the request's IV, and the last
+    /// `iv_size` bytes of the AAD are that IV, not authenticated (RFC 7634).
+    pub(crate) salt: usize,
 }
 
 impl AeadSpec {
@@ -69,7 +73,7 @@ impl AeadSpec {
 }
 
 /// Every AEAD the driver knows, in registration order.
-pub(crate) static SPECS: [AeadSpec; 3] = [
+pub(crate) static SPECS: [AeadSpec; 4] = [
     AeadSpec {
         name: c_str!("gcm(aes)"),
         driver_name: c_str!("virtio_crypto_rs-gcm-aes"),
@@ -80,6 +84,7 @@ pub(crate) static SPECS: [AeadSpec; 3] = [
         chunk_size: 16,
         check_key: 16,
         ccm_iv: false,
+        salt: 0,
     },
     AeadSpec {
         name: c_str!("ccm(aes)"),
@@ -91,6 +96,7 @@ pub(crate) static SPECS: [AeadSpec; 3] = [
         chunk_size: 16,
         check_key: 16,
         ccm_iv: true,
+        salt: 0,
     },
     AeadSpec {
         name: c_str!("rfc7539(chacha20,poly1305)"),
@@ -102,12 +108,28 @@ pub(crate) static SPECS: [AeadSpec; 3] = [
         chunk_size: 64,
         check_key: 32,
         ccm_iv: false,
+        salt: 0,
+    },
+    AeadSpec {
+        name: c_str!("rfc7539esp(chacha20,poly1305)"),
+        driver_name: c_str!("virtio_crypto_rs-rfc7539esp-chacha20-poly1305"),
+        generic: c_str!("rfc7539esp(chacha20-generic,poly1305-generic)"),
+        algo: bindings::VIRTIO_CRYPTO_AEAD_CHACHA20_POLY1305,
+        iv_size: 8,
+        max_auth: 16,
+        chunk_size: 64,
+        check_key: 32,
+        ccm_iv: false,
+        salt: 4,
     },
 ];
 
 /// What the sessions are made of, behind the transform's mutex.
 struct Keying {
+    /// The key the device gets (without an ESP salt).
     key: KVec<u8>,
+    /// The ESP salt (`AeadSpec::salt` bytes of it).
+    salt: [u8; 4],
     authsize: u32,
     sessions: Option<Pair>,
 }
@@ -115,6 +137,7 @@ struct Keying {
 impl Drop for Keying {
     fn drop(&mut self) {
         zeroize(&mut self.key);
+        zeroize(&mut self.salt);
     }
 }
 
@@ -128,6 +151,8 @@ pub(crate) struct AeadTfm {
     on_device: AtomicBool,
     enc: AtomicU64,
     dec: AtomicU64,
+    /// The ESP salt, read by requests without the mutex (set with the sessions).
+    salt: AtomicU32,
 }
 
 /// Creates the encryption and decryption sessions for `key` and tag length
@@ -157,6 +182,8 @@ impl AeadTfm {
             return Ok(());
         }
         let s = create_sessions(&self.dev, self.spec, &k.key, k.authsize)?;
+        self.salt
+            .store(u32::from_ne_bytes(k.salt), Ordering::Release);
         self.enc.store(s.enc, Ordering::Release);
         self.dec.store(s.dec, Ordering::Release);
         k.sessions = Some(s);
@@ -178,6 +205,7 @@ impl Provider for AeadDriver {
         let fallback = SoftAead::new(spec.generic)?;
         let keying = Keying {
             key: KVec::new(),
+            salt: [0; 4],
             // The crypto API starts every transform at the largest tag.
             authsize: spec.max_auth,
             sessions: None,
@@ -195,6 +223,7 @@ impl Provider for AeadDriver {
             on_device: AtomicBool::new(false),
             enc: AtomicU64::new(0),
             dec: AtomicU64::new(0),
+            salt: AtomicU32::new(0),
         })
     }
 
@@ -216,11 +245,14 @@ impl Aead for AeadDriver {
     fn setkey(ctx: &AeadTfm, key: &[u8]) -> Result {
         // The generic implementation decides which keys are valid, with its errno.
         ctx.fallback.setkey(key)?;
+        // ESP: the device gets the key without its trailing salt.
+        let (dkey, salt) = key.split_at(key.len() - ctx.spec.salt);
         let mut copy = KVec::new();
-        copy.extend_from_slice(key, GFP_KERNEL)?;
+        copy.extend_from_slice(dkey, GFP_KERNEL)?;
         let mut k = ctx.keying.lock();
         zeroize(&mut k.key);
         k.key = copy;
+        k.salt[..salt.len()].copy_from_slice(salt);
         ctx.rekey(&mut k)
     }
 
@@ -251,6 +283,7 @@ fn header(
     spec: &AeadSpec,
     sid: u64,
     encrypt: bool,
+    iv: usize,
     aad: usize,
     src: usize,
     dst: usize,
@@ -265,7 +298,7 @@ fn header(
     hdr.header.algo = spec.algo.to_le();
     hdr.header.session_id = sid.to_le();
     hdr.u.aead_req.para = bindings::virtio_crypto_aead_para {
-        iv_len: spec.iv_size.to_le(),
+        iv_len: u32::try_from(iv)?.to_le(),
         aad_len: u32::try_from(aad)?.to_le(),
         src_data_len: u32::try_from(src)?.to_le(),
         dst_data_len: u32::try_from(dst)?.to_le(),
@@ -294,18 +327,28 @@ fn crypt(ctx: &AeadTfm, req: Req<'_>, encrypt: bool) -> Result<Queued> {
     } else {
         len.checked_sub(tag)
     };
+    // ESP: the AAD the device authenticates ends before the IV copy at its end.
+    let dev_aad = aad.checked_sub(if spec.salt > 0 {
+        spec.iv_size as usize
+    } else {
+        0
+    });
+    let dev_iv = spec.salt + iv.len();
     let iv_ok = iv.len() == spec.iv_size as usize && (!spec.ccm_iv || (1..=7).contains(&iv[0]));
-    let queue = match out {
-        Some(out)
+    let queue = match (out, dev_aad) {
+        (Some(out), Some(dev_aad))
             if ctx.on_device.load(Ordering::Acquire)
                 && iv_ok
-                && fits(ctx, iv.len(), aad, len, out) =>
+                && fits(ctx, dev_iv, dev_aad, len, out) =>
         {
-            ctx.dev.data_queue(current_cpu()).ok().map(|q| (q, out))
+            ctx.dev
+                .data_queue(current_cpu())
+                .ok()
+                .map(|q| (q, out, dev_aad))
         }
         _ => None,
     };
-    let Some((queue, out)) = queue else {
+    let Some((queue, out, dev_aad)) = queue else {
         return req.software(encrypt).map(|()| Queued::Done);
     };
     let sid = if encrypt {
@@ -313,9 +356,9 @@ fn crypt(ctx: &AeadTfm, req: Req<'_>, encrypt: bool) -> Result<Queued> {
     } else {
         ctx.dec.load(Ordering::Acquire)
     };
-    // Scratch: [header][IV][status].
+    // Scratch: [header][salt][IV][status].
     let iv_at = DATA_REQ_LEN;
-    let scratch_len = iv_at + iv.len() + 1;
+    let scratch_len = iv_at + dev_iv + 1;
     let mut data = DataCtx::new(requests::done_nothing, aad, out);
     if !encrypt {
         data.fail = Some(wipe_output);
@@ -330,16 +373,18 @@ fn crypt(ctx: &AeadTfm, req: Req<'_>, encrypt: bool) -> Result<Queued> {
         data,
         flags,
     )?;
-    let hdr = header(spec, sid, encrypt, aad, len, out)?;
+    let hdr = header(spec, sid, encrypt, dev_iv, dev_aad, len, out)?;
+    let salt = ctx.salt.load(Ordering::Acquire).to_ne_bytes();
     let s = job.scratch_mut();
     s[..DATA_REQ_LEN].copy_from_slice(&hdr);
-    s[iv_at..iv_at + iv.len()].copy_from_slice(iv);
+    s[iv_at..iv_at + spec.salt].copy_from_slice(&salt[..spec.salt]);
+    s[iv_at + spec.salt..iv_at + dev_iv].copy_from_slice(iv);
     s[scratch_len - 1] = STATUS_UNSET;
     job.push_out(0..DATA_REQ_LEN)?;
-    job.push_out(iv_at..iv_at + iv.len())?;
+    job.push_out(iv_at..iv_at + dev_iv)?;
     // Device order: text, then AAD; the crypto API's list has the AAD first.
     job.push_src_at(req.request(), aad, len)?;
-    job.push_src_at(req.request(), 0, aad)?;
+    job.push_src_at(req.request(), 0, dev_aad)?;
     job.push_dst_at(req.request(), aad, out)?;
     job.push_in(scratch_len - 1..scratch_len)?;
     let job = KBox::new(job, flags)?;
@@ -359,6 +404,15 @@ fn fits(ctx: &AeadTfm, iv: usize, aad: usize, len: usize, out: usize) -> bool {
 /// a fixed message with AAD must equal the generic implementation's, and a
 /// decryption with a corrupted tag must be refused with BADMSG.
 pub(crate) fn check(dev: &VCrypto, spec: &AeadSpec) -> Result {
+    if spec.salt > 0 {
+        // ESP only rearranges key, nonce and AAD in the driver: the device
+        // algorithm is the one of the plain form, checked as such.
+        let plain = SPECS
+            .iter()
+            .find(|p| p.algo == spec.algo && p.salt == 0)
+            .ok_or(EINVAL)?;
+        return check(dev, plain);
+    }
     const AAD: usize = 20;
     const TEXT: usize = 37;
     let tag = spec.max_auth as usize;
@@ -435,7 +489,15 @@ fn check_one(
     let mut job = DataJob::new(6, scratch_len, data, GFP_KERNEL)?;
     let s = job.scratch_mut();
     s[..out].copy_from_slice(expected);
-    s[hdr_at..iv_at].copy_from_slice(&header(spec, sid, encrypt, aad.len(), input.len(), out)?);
+    s[hdr_at..iv_at].copy_from_slice(&header(
+        spec,
+        sid,
+        encrypt,
+        iv.len(),
+        aad.len(),
+        input.len(),
+        out,
+    )?);
     s[iv_at..in_at].copy_from_slice(iv);
     s[in_at..aad_at].copy_from_slice(input);
     s[aad_at..out_at].copy_from_slice(aad);
