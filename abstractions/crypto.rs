@@ -215,14 +215,6 @@ pub(crate) enum AnyPending {
 }
 
 impl AnyPending {
-    fn raw(&self) -> *mut core::ffi::c_void {
-        match self {
-            AnyPending::Skcipher(p) => p.raw().cast(),
-            AnyPending::Ahash(p) => p.raw().cast(),
-            AnyPending::Aead(p) => p.raw().cast(),
-        }
-    }
-
     fn complete(self, result: Result) {
         match self {
             AnyPending::Skcipher(p) => p.complete(result),
@@ -341,10 +333,9 @@ impl<D> Job<D> {
         len: usize,
     ) -> Result {
         let (src, _) = self.bound_lists(req)?;
-        // SAFETY: `src` belongs to the request this job is bound to (checked above) and
-        // covers the request's lengths (the caller's range); the request is attached
-        // before the job reaches a device and stays valid until it is completed, which
-        // happens only after the job has left the device (see `complete`).
+        // SAFETY: `src` is the list of the request this job is bound to (checked above),
+        // attached before the job reaches a device and completed only after the job left
+        // it (see `complete`); a range past its end is refused by `push_foreign`.
         unsafe { self.chain.push_foreign(src, skip, len, false) }
     }
 
@@ -402,7 +393,6 @@ impl<D> Job<D> {
         } = self;
         drop(chain);
         if let Some(r) = req {
-            debug_assert!(!r.raw().is_null());
             r.complete(result);
         }
         data

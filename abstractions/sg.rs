@@ -158,10 +158,9 @@ impl SgChain {
             if take > 0 {
                 let entry = self.push_entry()?;
                 let offset = offset + u32::try_from(before)?;
-                // SAFETY: `entry` is our own entry; `page`/`offset` come from a valid entry
-                // (`offset` moved by `before` bytes of it; the helper moves an offset past
-                // the first page into the right page of the entry's contiguous range) and
-                // `before + take` does not exceed that entry's length.
+                // SAFETY: `entry` is ours; `page`/`offset` (moved `before` bytes into a valid
+                // entry's contiguous range; the helper normalises the page) and `take` stay
+                // within that entry, as `before + take <= slen`.
                 unsafe { bindings::vcrs_sg_set_page(entry, page, take as u32, offset) };
                 left -= take;
             }
