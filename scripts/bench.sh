@@ -3,7 +3,7 @@
 # C driver vs virtio_crypto_rs on QEMU's virtio-crypto device (tcrypt mode=600
 # cbc(aes), 128-bit key, num_mb 1 and 8, every tcrypt block size), and
 # virtio_crypto_rs vs the generic implementations on the device simulator
-# (ctr(aes), xts(aes), sha256, hmac(sha256)). Prints one table per algorithm
+# (ctr(aes), xts(aes), sha256, hmac(sha256), gcm(aes), rfc4106(gcm(aes))). Prints one table per algorithm
 # and device with both figures (operations per second) and the ratio per row.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
