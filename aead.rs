@@ -23,7 +23,7 @@ use crate::abstractions::{
 use crate::bindings;
 use crate::requests::{self, DataCtx, DataJob, DATA_REQ_LEN, STATUS_UNSET};
 use crate::session::{Pair, Service, SessionParams};
-use crate::skcipher::{CHECK_TIMEOUT_MS, PRIORITY};
+use crate::skcipher::PRIORITY;
 use crate::{AlgId, Manager, VCrypto};
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use kernel::{c_str, prelude::*, str::CStr, sync::Arc, sync::Mutex};
@@ -477,41 +477,7 @@ fn check_one(
     input: &[u8],
     expected: &[u8],
 ) -> Result {
-    let out = expected.len();
-    // Scratch: [expected][header][IV][input][AAD][output][status].
-    let hdr_at = out;
-    let iv_at = hdr_at + DATA_REQ_LEN;
-    let in_at = iv_at + iv.len();
-    let aad_at = in_at + input.len();
-    let out_at = aad_at + aad.len();
-    let scratch_len = out_at + out + 1;
-    let data = DataCtx::new(requests::done_compare, out_at, out);
-    let mut job = DataJob::new(6, scratch_len, data, GFP_KERNEL)?;
-    let s = job.scratch_mut();
-    s[..out].copy_from_slice(expected);
-    s[hdr_at..iv_at].copy_from_slice(&header(
-        spec,
-        sid,
-        encrypt,
-        iv.len(),
-        aad.len(),
-        input.len(),
-        out,
-    )?);
-    s[iv_at..in_at].copy_from_slice(iv);
-    s[in_at..aad_at].copy_from_slice(input);
-    s[aad_at..out_at].copy_from_slice(aad);
-    s[scratch_len - 1] = STATUS_UNSET;
-    job.push_out(hdr_at..iv_at)?;
-    job.push_out(iv_at..in_at)?;
-    job.push_out(in_at..aad_at)?;
-    job.push_out(aad_at..out_at)?;
-    job.push_in(out_at..out_at + out)?;
-    job.push_in(scratch_len - 1..scratch_len)?;
-    requests::execute(
-        dev.data_queue(0)?,
-        KBox::new(job, GFP_KERNEL)?,
-        CHECK_TIMEOUT_MS,
-    )
-    .map(|_| ())
+    let (ivl, aadl, inl, out) = (iv.len(), aad.len(), input.len(), expected.len());
+    let hdr = header(spec, sid, encrypt, ivl, aadl, inl, out)?;
+    requests::known_answer(dev.data_queue(0)?, &[&hdr, iv, input, aad], expected)
 }

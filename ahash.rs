@@ -23,7 +23,7 @@ use crate::abstractions::{
 use crate::bindings;
 use crate::requests::{self, DataCtx, DataJob, DATA_REQ_LEN, STATUS_UNSET};
 use crate::session::{self, Service, SessionParams};
-use crate::skcipher::{CHECK_TIMEOUT_MS, PRIORITY};
+use crate::skcipher::PRIORITY;
 use crate::{AlgId, Manager, VCrypto};
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use kernel::{c_str, prelude::*, str::CStr, sync::Arc, sync::Mutex};
@@ -519,30 +519,8 @@ pub(crate) fn check(dev: &VCrypto, spec: &HashSpec) -> Result {
     soft.digest(&msg, &mut want)?;
 
     let sid = create_session(dev, spec, digest, key)?;
-    // Scratch: [expected][header][message][digest][status].
-    let hdr_at = digest;
-    let msg_at = hdr_at + DATA_REQ_LEN;
-    let out_at = msg_at + MSG_LEN;
-    let scratch_len = out_at + digest + 1;
-    let res = (|| {
-        let data = DataCtx::new(requests::done_compare, out_at, digest);
-        let mut job = DataJob::new(4, scratch_len, data, GFP_KERNEL)?;
-        let hdr = header(spec, sid, MSG_LEN, digest)?;
-        let s = job.scratch_mut();
-        s[..digest].copy_from_slice(&want[..digest]);
-        s[hdr_at..msg_at].copy_from_slice(&hdr);
-        s[msg_at..out_at].copy_from_slice(&msg);
-        s[scratch_len - 1] = STATUS_UNSET;
-        job.push_out(hdr_at..msg_at)?;
-        job.push_out(msg_at..out_at)?;
-        job.push_in(out_at..out_at + digest)?;
-        job.push_in(scratch_len - 1..scratch_len)?;
-        requests::execute(
-            dev.data_queue(0)?,
-            KBox::new(job, GFP_KERNEL)?,
-            CHECK_TIMEOUT_MS,
-        )
-    })();
+    let res = header(spec, sid, MSG_LEN, digest)
+        .and_then(|hdr| requests::known_answer(dev.data_queue(0)?, &[&hdr, &msg], &want[..digest]));
     session::destroy_logged(dev, spec.service, sid);
-    res.map(|_| ())
+    res
 }

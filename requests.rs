@@ -391,11 +391,38 @@ pub(crate) fn done_nothing(_job: &mut DataJob) -> Result {
 
 /// `done` of a known-answer job: the device's output (`len` bytes at `at`)
 /// must equal the expected bytes kept at the start of the scratch area.
-pub(crate) fn done_compare(job: &mut DataJob) -> Result {
+fn done_compare(job: &mut DataJob) -> Result {
     let (at, len) = (job.data.at, job.data.len);
     let s = job.scratch();
     match (s.get(..len), s.get(at..at + len)) {
         (Some(want), Some(got)) if want == got => Ok(()),
         _ => Err(errno::ebadmsg()),
     }
+}
+
+/// How long a known-answer request may take.
+pub(crate) const CHECK_TIMEOUT_MS: u32 = 5000;
+
+/// Runs a driver-internal known-answer request on `queue`: the device reads
+/// the `readable` parts (header first; empty parts are left out) and must
+/// write exactly `expected`, then a status. Returns the device's status as an
+/// error, or `EBADMSG` when its output differs.
+pub(crate) fn known_answer(queue: &DataQueue, readable: &[&[u8]], expected: &[u8]) -> Result {
+    let out = expected.len();
+    // Scratch: [expected][readable parts...][output][status].
+    let out_at = out + readable.iter().map(|p| p.len()).sum::<usize>();
+    let scratch_len = out_at + out + 1;
+    let data = DataCtx::new(done_compare, out_at, out);
+    let mut job = DataJob::new(readable.len() + 2, scratch_len, data, GFP_KERNEL)?;
+    job.scratch_mut()[..out].copy_from_slice(expected);
+    let mut at = out;
+    for part in readable.iter().filter(|p| !p.is_empty()) {
+        job.scratch_mut()[at..at + part.len()].copy_from_slice(part);
+        job.push_out(at..at + part.len())?;
+        at += part.len();
+    }
+    job.scratch_mut()[scratch_len - 1] = STATUS_UNSET;
+    job.push_in(out_at..out_at + out)?;
+    job.push_in(scratch_len - 1..scratch_len)?;
+    execute(queue, KBox::new(job, GFP_KERNEL)?, CHECK_TIMEOUT_MS).map(|_| ())
 }

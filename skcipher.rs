@@ -444,35 +444,6 @@ fn check_one(
     input: &[u8],
     expected: &[u8],
 ) -> Result {
-    let len = input.len();
-    // Scratch: [expected][header][iv][input][output][status].
-    let hdr_at = len;
-    let iv_at = hdr_at + DATA_REQ_LEN;
-    let in_at = iv_at + iv.len();
-    let out_at = in_at + len;
-    let scratch_len = out_at + len + 1;
-    let data = DataCtx::new(requests::done_compare, out_at, len);
-    let mut job = DataJob::new(5, scratch_len, data, GFP_KERNEL)?;
-    let s = job.scratch_mut();
-    s[..len].copy_from_slice(expected);
-    s[hdr_at..iv_at].copy_from_slice(&header(spec, sid, encrypt, len)?);
-    s[iv_at..in_at].copy_from_slice(iv);
-    s[in_at..out_at].copy_from_slice(input);
-    s[scratch_len - 1] = STATUS_UNSET;
-    job.push_out(hdr_at..iv_at)?;
-    if !iv.is_empty() {
-        job.push_out(iv_at..in_at)?;
-    }
-    job.push_out(in_at..out_at)?;
-    job.push_in(out_at..out_at + len)?;
-    job.push_in(scratch_len - 1..scratch_len)?;
-    requests::execute(
-        dev.data_queue(0)?,
-        KBox::new(job, GFP_KERNEL)?,
-        CHECK_TIMEOUT_MS,
-    )
-    .map(|_| ())
+    let hdr = header(spec, sid, encrypt, input.len())?;
+    requests::known_answer(dev.data_queue(0)?, &[&hdr, iv, input], expected)
 }
-
-/// How long a known-answer request may take.
-pub(crate) const CHECK_TIMEOUT_MS: u32 = 5000;
