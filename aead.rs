@@ -21,7 +21,7 @@ use crate::abstractions::{
     wire,
 };
 use crate::bindings;
-use crate::requests::{self, DataCtx, DataJob, DATA_REQ_LEN, STATUS_UNSET};
+use crate::requests::{self, DataCtx, DataJob, DataToken, DATA_REQ_LEN, STATUS_UNSET};
 use crate::session::{Pair, Service, SessionParams};
 use crate::skcipher::PRIORITY;
 use crate::{AlgId, Manager, VCrypto};
@@ -178,10 +178,19 @@ impl AeadTfm {
         if let Some(old) = k.sessions.take() {
             old.destroy(&self.dev, Service::Aead);
         }
-        if k.key.is_empty() || k.key.len() > self.dev.cfg.max_cipher_key_len as usize {
+        let id = self.spec.id();
+        if k.key.is_empty()
+            || k.key.len() > self.dev.cfg.max_cipher_key_len as usize
+            || !self.dev.serves(id)
+        {
             return Ok(());
         }
-        let s = create_sessions(&self.dev, self.spec, &k.key, k.authsize)?;
+        let s = match create_sessions(&self.dev, self.spec, &k.key, k.authsize) {
+            Ok(s) => s,
+            // The device is gone, or no longer offers the algorithm: software.
+            Err(e) if e == ENODEV || !self.dev.serves(id) => return Ok(()),
+            Err(e) => return Err(e),
+        };
         self.salt
             .store(u32::from_ne_bytes(k.salt), Ordering::Release);
         self.enc.store(s.enc, Ordering::Release);
@@ -267,16 +276,14 @@ impl Aead for AeadDriver {
         ctx.rekey(&mut k)
     }
 
-    fn encrypt(ctx: &AeadTfm, req: AeadReq<'_, Self>) -> Result<Queued> {
+    fn encrypt(ctx: &AeadTfm, req: AeadReq<'_>) -> Result<Queued> {
         crypt(ctx, req, true)
     }
 
-    fn decrypt(ctx: &AeadTfm, req: AeadReq<'_, Self>) -> Result<Queued> {
+    fn decrypt(ctx: &AeadTfm, req: AeadReq<'_>) -> Result<Queued> {
         crypt(ctx, req, false)
     }
 }
-
-type Req<'a> = AeadReq<'a, AeadDriver>;
 
 /// The data request header of an AEAD operation.
 fn header(
@@ -317,7 +324,7 @@ fn wipe_output(job: &mut DataJob) {
     }
 }
 
-fn crypt(ctx: &AeadTfm, req: Req<'_>, encrypt: bool) -> Result<Queued> {
+fn crypt(ctx: &AeadTfm, req: AeadReq<'_>, encrypt: bool) -> Result<Queued> {
     let spec = ctx.spec;
     let (aad, len, tag) = (req.assoclen(), req.cryptlen(), req.authsize());
     let iv = req.iv();
@@ -339,7 +346,8 @@ fn crypt(ctx: &AeadTfm, req: Req<'_>, encrypt: bool) -> Result<Queued> {
         (Some(out), Some(dev_aad))
             if ctx.on_device.load(Ordering::Acquire)
                 && iv_ok
-                && fits(ctx, dev_iv, dev_aad, len, out) =>
+                && fits(ctx, dev_iv, dev_aad, len, out)
+                && ctx.dev.serves(spec.id()) =>
         {
             ctx.dev
                 .data_queue(current_cpu())
@@ -364,7 +372,7 @@ fn crypt(ctx: &AeadTfm, req: Req<'_>, encrypt: bool) -> Result<Queued> {
         data.fail = Some(wipe_output);
     }
     let flags = req.gfp();
-    let mut job = DataJob::for_request(
+    let mut job = DataToken::for_request(
         req.request(),
         aad + len,
         aad + out,
@@ -387,8 +395,7 @@ fn crypt(ctx: &AeadTfm, req: Req<'_>, encrypt: bool) -> Result<Queued> {
     job.push_src_at(req.request(), 0, dev_aad)?;
     job.push_dst_at(req.request(), aad, out)?;
     job.push_in(scratch_len - 1..scratch_len)?;
-    let job = KBox::new(job, flags)?;
-    requests::submit(queue, job, req.into_request())
+    requests::submit(queue, job, req.into_request(encrypt))
 }
 
 /// Whether a request of these lengths fits the device.
@@ -397,7 +404,7 @@ fn fits(ctx: &AeadTfm, iv: usize, aad: usize, len: usize, out: usize) -> bool {
         .iter()
         .try_fold(0u64, |t, n| t.checked_add(*n as u64));
     [aad, len, out].iter().all(|n| *n <= u32::MAX as usize)
-        && total.is_some_and(|t| t <= ctx.dev.cfg.max_size)
+        && total.is_some_and(|t| t <= ctx.dev.max_size())
 }
 
 /// Checks that `dev` really serves `spec`: an encryption and a decryption of

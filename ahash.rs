@@ -21,7 +21,7 @@ use crate::abstractions::{
     wire,
 };
 use crate::bindings;
-use crate::requests::{self, DataCtx, DataJob, DATA_REQ_LEN, STATUS_UNSET};
+use crate::requests::{self, DataCtx, DataJob, DataToken, DATA_REQ_LEN, STATUS_UNSET};
 use crate::session::{self, Service, SessionParams};
 use crate::skcipher::PRIORITY;
 use crate::{AlgId, Manager, VCrypto};
@@ -193,7 +193,8 @@ impl HashTfm {
         let total = len as u64 + self.digest_size as u64 + 1;
         self.on_device.load(Ordering::Acquire)
             && len <= u32::MAX as usize
-            && total <= self.dev.cfg.max_size
+            && total <= self.dev.max_size()
+            && self.dev.serves(self.spec.id())
     }
 }
 
@@ -278,6 +279,12 @@ impl Ahash for AhashDriver {
         // The generic implementation decides which keys are valid, with its errno.
         ctx.fallback.setkey(key)?;
         let mut dkey = device_key(ctx.spec, key)?;
+        if !ctx.dev.serves(ctx.spec.id()) {
+            // The device is gone or no longer offers the algorithm: software.
+            zeroize(&mut dkey);
+            ctx.set_session(None);
+            return Ok(());
+        }
         if dkey.len() > ctx.dev.cfg.max_auth_key_len as usize {
             pr_info!(
                 "virtio{}: {}: key of {} bytes beyond the device's limit of {}: software\n",
@@ -295,6 +302,11 @@ impl Ahash for AhashDriver {
         match res {
             Ok(id) => {
                 ctx.set_session(Some(id));
+                Ok(())
+            }
+            // Lost the device (or the algorithm) meanwhile: software.
+            Err(e) if e == ENODEV || !ctx.dev.serves(ctx.spec.id()) => {
+                ctx.set_session(None);
                 Ok(())
             }
             Err(e) => {
@@ -445,7 +457,7 @@ fn to_device(ctx: &HashTfm, mut req: Req<'_>, prefix: usize, with_src: bool) -> 
     let scratch_len = dig_at + digest + 1;
     let flags = req.gfp();
     let data = DataCtx::new(done_digest, dig_at, digest);
-    let mut job = DataJob::for_request(req.request(), src_len, 0, 4, scratch_len, data, flags)?;
+    let mut job = DataToken::for_request(req.request(), src_len, 0, 4, scratch_len, data, flags)?;
     let hdr = header(ctx.spec, ctx.session.load(Ordering::Acquire), total, digest)?;
     let s = job.scratch_mut();
     s[..DATA_REQ_LEN].copy_from_slice(&hdr);
@@ -458,7 +470,6 @@ fn to_device(ctx: &HashTfm, mut req: Req<'_>, prefix: usize, with_src: bool) -> 
     job.push_src(req.request(), src_len)?;
     job.push_in(dig_at..dig_at + digest)?;
     job.push_in(scratch_len - 1..scratch_len)?;
-    let job = KBox::new(job, flags)?;
     requests::submit(queue, job, req.into_request())
 }
 

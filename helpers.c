@@ -9,6 +9,7 @@
 #include <linux/delay.h>
 #include <crypto/xts.h>
 #include <crypto/internal/des.h>
+#include <uapi/linux/virtio_ids.h>
 #include "helpers.h"
 
 void vcrs_virtio_cread_bytes(struct virtio_device *vdev, unsigned int offset,
@@ -52,8 +53,20 @@ void vcrs_virtio_del_vqs(struct virtio_device *vdev)
 	vdev->config->del_vqs(vdev);
 }
 
+/*
+ * The devices the driver binds to. MODULE_DEVICE_TABLE turns it into the
+ * module's "virtio:d00000014v*" alias, by which udev/modprobe load the module
+ * when such a device appears; the Rust registration uses this same table.
+ */
+static const struct virtio_device_id vcrs_id_table[] = {
+	{ VIRTIO_ID_CRYPTO, VIRTIO_DEV_ANY_ID },
+	{ 0 },
+};
+MODULE_DEVICE_TABLE(virtio, vcrs_id_table);
+
 int vcrs_register_virtio_driver(struct virtio_driver *drv, struct module *owner)
 {
+	drv->id_table = vcrs_id_table;
 	return __register_virtio_driver(drv, owner);
 }
 
@@ -187,6 +200,38 @@ unsigned int vcrs_crypto_shash_blocksize(struct crypto_shash *tfm)
 	return crypto_shash_blocksize(tfm);
 }
 
+void *vcrs_skcipher_request_ctx(struct skcipher_request *req)
+{
+	return skcipher_request_ctx(req);
+}
+
+void vcrs_crypto_skcipher_set_reqsize(struct crypto_skcipher *tfm, unsigned int reqsize)
+{
+	crypto_skcipher_set_reqsize(tfm, reqsize);
+}
+
+unsigned int vcrs_crypto_skcipher_reqsize(struct crypto_skcipher *tfm)
+{
+	return crypto_skcipher_reqsize(tfm);
+}
+
+/*
+ * Runs req (same lists, length and IV) on the synchronous software transform
+ * sw, through the subrequest at offset off of req's context (the driver sizes
+ * the context for it); without sleeping when atomic.
+ */
+int vcrs_skcipher_sw_crypt(struct skcipher_request *req, unsigned int off,
+			   struct crypto_skcipher *sw, bool encrypt, bool atomic)
+{
+	struct skcipher_request *sub = (void *)((u8 *)skcipher_request_ctx(req) + off);
+	u32 flags = req->base.flags & (atomic ? ~CRYPTO_TFM_REQ_MAY_SLEEP : ~0u);
+
+	skcipher_request_set_tfm(sub, sw);
+	skcipher_request_set_callback(sub, flags, NULL, NULL);
+	skcipher_request_set_crypt(sub, req->src, req->dst, req->cryptlen, req->iv);
+	return encrypt ? crypto_skcipher_encrypt(sub) : crypto_skcipher_decrypt(sub);
+}
+
 void vcrs_crypto_free_skcipher(struct crypto_skcipher *tfm)
 {
 	crypto_free_skcipher(tfm);
@@ -252,16 +297,18 @@ unsigned int vcrs_crypto_aead_reqsize(struct crypto_aead *tfm)
 
 /*
  * Runs req (same lists, lengths and IV) on the synchronous software transform
- * sw, through the subrequest at the start of req's context (the driver sizes
- * the context for it). The request macros of the AEAD API cannot be used
- * from Rust.
+ * sw, through the subrequest at offset off of req's context (the driver sizes
+ * the context for it); without sleeping when atomic. The request macros of
+ * the AEAD API cannot be used from Rust.
  */
-int vcrs_aead_sw_crypt(struct aead_request *req, struct crypto_aead *sw, bool encrypt)
+int vcrs_aead_sw_crypt(struct aead_request *req, unsigned int off, struct crypto_aead *sw,
+		       bool encrypt, bool atomic)
 {
-	struct aead_request *sub = aead_request_ctx(req);
+	struct aead_request *sub = (void *)((u8 *)aead_request_ctx(req) + off);
+	u32 flags = req->base.flags & (atomic ? ~CRYPTO_TFM_REQ_MAY_SLEEP : ~0u);
 
 	aead_request_set_tfm(sub, sw);
-	aead_request_set_callback(sub, req->base.flags, NULL, NULL);
+	aead_request_set_callback(sub, flags, NULL, NULL);
 	aead_request_set_crypt(sub, req->src, req->dst, req->cryptlen, req->iv);
 	aead_request_set_ad(sub, req->assoclen);
 	return encrypt ? crypto_aead_encrypt(sub) : crypto_aead_decrypt(sub);

@@ -65,7 +65,8 @@ unsigned int vcrs_crypto_aead_authsize(struct crypto_aead *tfm);
 unsigned int vcrs_crypto_aead_ivsize(struct crypto_aead *tfm);
 void vcrs_crypto_aead_set_reqsize(struct crypto_aead *tfm, unsigned int reqsize);
 unsigned int vcrs_crypto_aead_reqsize(struct crypto_aead *tfm);
-int vcrs_aead_sw_crypt(struct aead_request *req, struct crypto_aead *sw, bool encrypt);
+int vcrs_aead_sw_crypt(struct aead_request *req, unsigned int off, struct crypto_aead *sw,
+		       bool encrypt, bool atomic);
 
 /* software implementations (generic drivers, by driver name) */
 void vcrs_crypto_free_shash(struct crypto_shash *tfm);
@@ -74,6 +75,11 @@ unsigned int vcrs_crypto_shash_descsize(struct crypto_shash *tfm);
 unsigned int vcrs_crypto_shash_statesize(struct crypto_shash *tfm);
 unsigned int vcrs_crypto_shash_digestsize(struct crypto_shash *tfm);
 unsigned int vcrs_crypto_shash_blocksize(struct crypto_shash *tfm);
+void vcrs_crypto_skcipher_set_reqsize(struct crypto_skcipher *tfm, unsigned int reqsize);
+unsigned int vcrs_crypto_skcipher_reqsize(struct crypto_skcipher *tfm);
+int vcrs_skcipher_sw_crypt(struct skcipher_request *req, unsigned int off,
+			   struct crypto_skcipher *sw, bool encrypt, bool atomic);
+void *vcrs_skcipher_request_ctx(struct skcipher_request *req);
 void vcrs_crypto_free_skcipher(struct crypto_skcipher *tfm);
 int vcrs_skcipher_crypt_sync(struct crypto_skcipher *tfm, bool encrypt, u8 *iv,
 			     u8 *buf, unsigned int len);

@@ -9,7 +9,7 @@
 //! what to do once the device answered (`done`). This layer does the rest.
 
 use crate::abstractions::{
-    crypto::{Job, Kind, Queued, Request},
+    crypto::{Job, JobBox, Kind, Queued, Request},
     errno,
     sync::{new_spinlock_irq, Completion, SpinLockIrq},
     virtio::{Virtqueue, VqToken},
@@ -151,6 +151,19 @@ impl Drop for DataCtx {
 /// A job on a data queue.
 pub(crate) type DataJob = Job<DataCtx>;
 
+/// An owned job on a data queue (the virtqueue's token).
+pub(crate) type DataToken = JobBox<DataCtx>;
+
+// A cipher request's job fits its request's job slot with 20 entries (its own 3,
+// and 17 for its source and destination: dm-crypt's have one each) and its scratch
+// bytes (header, IV, status): such requests allocate nothing.
+const _: () = assert!(
+    core::mem::size_of::<DataJob>()
+        + crate::abstractions::sg::borrowed_bytes(20, DATA_REQ_LEN + 16 + 1)
+        + 8
+        <= crate::abstractions::crypto::JOB_SLOT
+);
+
 /// A FIFO of backlogged jobs (the kernel crate of 6.12 has no deque).
 pub(crate) struct Fifo<T> {
     slots: KVec<Option<T>>,
@@ -234,9 +247,9 @@ impl<T> Fifo<T> {
 /// State of one data queue, behind its lock.
 pub(crate) struct DataQueueInner {
     /// The virtqueue; `None` once the device is gone.
-    pub(crate) vq: Option<Virtqueue<DataJob>>,
+    pub(crate) vq: Option<Virtqueue<DataToken>>,
     /// Jobs of `MAY_BACKLOG` requests waiting for room in the virtqueue.
-    pub(crate) backlog: Fifo<KBox<DataJob>>,
+    pub(crate) backlog: Fifo<DataToken>,
     /// Whether the device negotiated indirect descriptors.
     pub(crate) indirect: bool,
     /// Whether the queue has been full before (logged once).
@@ -257,13 +270,18 @@ fn descriptors_needed(inner: &DataQueueInner, job: &DataJob) -> u32 {
 /// Hands `job`, built for `req`, to the device through `queue`.
 pub(crate) fn submit<K: Kind>(
     queue: &DataQueue,
-    mut job: KBox<DataJob>,
+    mut job: DataToken,
     req: Request<'_, K>,
 ) -> Result<Queued> {
     let mut g = queue.lock();
     let need = descriptors_needed(&g, &job);
     let room = match g.vq.as_ref() {
-        None => return Err(ENODEV),
+        None => {
+            drop(g);
+            job.attach(req.take())?;
+            job.into_inner().lost();
+            return Ok(Queued::InProgress);
+        }
         // Without indirect descriptors a chain longer than the ring never fits.
         Some(vq) if need > vq.size() => return Err(EINVAL),
         Some(vq) => g.backlog.is_empty() && vq.num_free() >= need,
@@ -281,7 +299,7 @@ pub(crate) fn submit<K: Kind>(
             Ok(()) => Ok(Queued::Backlogged),
             Err(job) => {
                 drop(g);
-                KBox::into_inner(job).complete(Err(ENOMEM));
+                job.into_inner().complete(Err(ENOMEM));
                 Ok(Queued::InProgress)
             }
         };
@@ -289,7 +307,7 @@ pub(crate) fn submit<K: Kind>(
     job.attach(req.take())?;
     if let Err((e, job)) = put(g.vq.as_mut(), job) {
         drop(g);
-        KBox::into_inner(job).complete(Err(e));
+        job.into_inner().complete(Err(e));
     }
     Ok(Queued::InProgress)
 }
@@ -299,8 +317,8 @@ pub(crate) fn submit<K: Kind>(
 /// completed (which wakes its owner) once the queue's lock is released.
 pub(crate) fn put<T: VqToken>(
     vq: Option<&mut Virtqueue<T>>,
-    job: KBox<T>,
-) -> core::result::Result<(), (Error, KBox<T>)> {
+    job: T,
+) -> core::result::Result<(), (Error, T)> {
     let vq = match vq {
         Some(vq) => vq,
         None => return Err((ENODEV, job)),
@@ -325,13 +343,13 @@ pub(crate) fn drain_backlog(queue: &DataQueue) {
                     // Still no room: leave it first in line.
                     if let Err(job) = g.backlog.push_front(job) {
                         drop(g);
-                        KBox::into_inner(job).complete(Err(ENOMEM));
+                        job.into_inner().complete(Err(ENOMEM));
                     }
                     return;
                 }
                 None => {
                     drop(g);
-                    KBox::into_inner(job).complete(Err(ENODEV));
+                    job.into_inner().lost();
                     continue;
                 }
             }
@@ -346,19 +364,19 @@ pub(crate) fn drain_backlog(queue: &DataQueue) {
             if e == ENOSPC && !idle {
                 if let Err(job) = g.backlog.push_front(job) {
                     drop(g);
-                    KBox::into_inner(job).complete(Err(ENOMEM));
+                    job.into_inner().complete(Err(ENOMEM));
                 }
                 return;
             }
             drop(g);
-            KBox::into_inner(job).complete(Err(e));
+            job.into_inner().complete(Err(e));
         }
     }
 }
 
 /// Puts a driver-internal job (no crypto request) on `queue` and waits for
 /// its outcome (see [`Waiter::wait`]).
-pub(crate) fn execute(queue: &DataQueue, mut job: KBox<DataJob>, timeout_ms: u32) -> Result<u64> {
+pub(crate) fn execute(queue: &DataQueue, mut job: DataToken, timeout_ms: u32) -> Result<u64> {
     let waiter = Waiter::new(GFP_KERNEL)?;
     job.data.waiter = Some(waiter.clone());
     let res = put(queue.lock().vq.as_mut(), job);
@@ -367,11 +385,17 @@ pub(crate) fn execute(queue: &DataQueue, mut job: KBox<DataJob>, timeout_ms: u32
     waiter.wait(timeout_ms)
 }
 
-/// Finishes a job the device gave back.
-pub(crate) fn finish(job: KBox<DataJob>) {
-    let mut job = KBox::into_inner(job);
+/// Finishes a job the device gave back, having written `used` bytes.
+pub(crate) fn finish(job: DataToken, used: u32) {
+    let mut job = job.into_inner();
     let status = job.scratch().last().copied().unwrap_or(STATUS_UNSET);
-    let mut res = status_to_result(status);
+    // The device must have written the status, and for success the whole
+    // output too (a failed request need not write its output).
+    let mut res = match status_to_result(status) {
+        _ if used == 0 => Err(EIO),
+        Ok(()) if (used as usize) < job.writable_len() => Err(EIO),
+        r => r,
+    };
     if res.is_ok() {
         res = (job.data.done)(&mut job);
     }
@@ -424,5 +448,5 @@ pub(crate) fn known_answer(queue: &DataQueue, readable: &[&[u8]], expected: &[u8
     job.scratch_mut()[scratch_len - 1] = STATUS_UNSET;
     job.push_in(out_at..out_at + out)?;
     job.push_in(scratch_len - 1..scratch_len)?;
-    execute(queue, KBox::new(job, GFP_KERNEL)?, CHECK_TIMEOUT_MS).map(|_| ())
+    execute(queue, JobBox::new(job, GFP_KERNEL)?, CHECK_TIMEOUT_MS).map(|_| ())
 }

@@ -7,7 +7,12 @@
 //! device later answers a session creation with success, the session is
 //! destroyed at once, so a slow device does not accumulate sessions nobody owns.
 
-use crate::abstractions::{crypto::Job, sync::SpinLockIrq, virtio::Virtqueue, wire};
+use crate::abstractions::{
+    crypto::{Job, JobBox},
+    sync::SpinLockIrq,
+    virtio::Virtqueue,
+    wire,
+};
 use crate::bindings;
 use crate::requests::{self, status_to_result, Waiter, STATUS_UNSET};
 use crate::VCrypto;
@@ -37,21 +42,21 @@ impl Drop for CtrlCtx {
     }
 }
 
-/// A job on the control queue.
-pub(crate) type CtrlJob = Job<CtrlCtx>;
+/// An owned job on the control queue (the virtqueue's token).
+pub(crate) type CtrlToken = JobBox<CtrlCtx>;
 
 /// State of the control queue, behind its lock.
 pub(crate) struct CtrlQueueInner {
     /// The virtqueue; `None` once the device is gone.
-    pub(crate) vq: Option<Virtqueue<CtrlJob>>,
+    pub(crate) vq: Option<Virtqueue<CtrlToken>>,
 }
 
 /// The control queue.
 pub(crate) type CtrlQueue = SpinLockIrq<CtrlQueueInner>;
 
 /// Finishes a control job the device gave back (bottom-half context).
-pub(crate) fn finish(dev: &VCrypto, job: KBox<CtrlJob>) {
-    let job = KBox::into_inner(job);
+pub(crate) fn finish(dev: &VCrypto, job: CtrlToken) {
+    let job = job.into_inner();
     let res = (job.data.parse)(job.scratch());
     let orphan = job.data.waiter.deliver(res).and_then(|r| r.ok());
     let destroy_opcode = job.data.destroy_opcode;
@@ -94,7 +99,7 @@ fn submit(
         job.push_out(CTRL_REQ_LEN..out_len)?;
     }
     job.push_in(out_len..scratch_len)?;
-    let job = KBox::new(job, flags)?;
+    let job = CtrlToken::new(job, flags)?;
     let res = requests::put(dev.ctrl.lock().vq.as_mut(), job);
     // A job given back is dropped (waking its waiter) here, outside the lock.
     res.map_err(|(e, _)| e)

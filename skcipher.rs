@@ -2,7 +2,9 @@
 
 //! Symmetric ciphers (`skcipher`) offered to the crypto API, each backed by a
 //! pair of device cipher sessions (one per direction, as the session fixes the
-//! operation) created at setkey time.
+//! operation) created at setkey time, and by the generic implementation keyed
+//! alongside: requests the device cannot take (over its `max_size`, a key over
+//! its key limit) and every request after the device is gone run there.
 
 use crate::abstractions::{
     crypto::{AlgNames, Provider, Queued},
@@ -13,7 +15,7 @@ use crate::abstractions::{
     wire,
 };
 use crate::bindings;
-use crate::requests::{self, DataCtx, DataJob, DATA_REQ_LEN, STATUS_UNSET};
+use crate::requests::{self, DataCtx, DataJob, DataToken, DATA_REQ_LEN, STATUS_UNSET};
 use crate::session::{Pair, Service, SessionParams};
 use crate::{AlgId, Manager, VCrypto};
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -150,10 +152,14 @@ pub(crate) static SPECS: [CipherSpec; 7] = [
 pub(crate) struct TfmCtx {
     dev: Arc<VCrypto>,
     spec: &'static CipherSpec,
+    /// The generic implementation, keyed by every successful setkey.
+    fallback: SoftCipher,
     /// Serialises setkey against itself (sleeping) ...
     keying: Pin<KBox<Mutex<Option<Pair>>>>,
-    /// ... while data requests read the current sessions without sleeping.
+    /// ... while data requests read, without sleeping, whether a key is set ...
     keyed: AtomicBool,
+    /// ... and whether `enc`/`dec` hold device sessions for it.
+    on_device: AtomicBool,
     enc: AtomicU64,
     dec: AtomicU64,
 }
@@ -182,15 +188,18 @@ impl Provider for SkcipherDriver {
 
     fn init_tfm(spec: &'static CipherSpec, mgr: &Arc<Manager>) -> Result<TfmCtx> {
         let dev = mgr.pick_device(|d| d.serves(spec.id()))?;
+        let fallback = SoftCipher::new(spec.generic)?;
         mgr.tfm_get();
         Ok(TfmCtx {
             dev,
             spec,
+            fallback,
             keying: KBox::pin_init(
                 kernel::new_mutex!(None, "virtio_crypto_rs::TfmCtx::keying"),
                 GFP_KERNEL,
             )?,
             keyed: AtomicBool::new(false),
+            on_device: AtomicBool::new(false),
             enc: AtomicU64::new(0),
             dec: AtomicU64::new(0),
         })
@@ -206,40 +215,47 @@ impl Provider for SkcipherDriver {
 }
 
 impl Skcipher for SkcipherDriver {
+    fn fallback(ctx: &TfmCtx) -> &SoftCipher {
+        &ctx.fallback
+    }
+
     fn setkey(ctx: &TfmCtx, tfm: &SkcipherTfm, key: &[u8]) -> Result {
         let klen = u32::try_from(key.len()).map_err(|_| EINVAL)?;
         if !ctx.spec.key_sizes.contains(&klen) {
             return Err(EINVAL);
         }
+        // The weak-key rules with this transform's flags, then the generic code's own.
         tfm.verify_key(ctx.spec.key_check, key)?;
-        if klen > ctx.dev.cfg.max_cipher_key_len {
-            pr_info!(
-                "virtio{}: {}: key of {} bytes exceeds the device limit of {}\n",
-                ctx.dev.index,
-                ctx.spec.driver_name,
-                klen,
-                ctx.dev.cfg.max_cipher_key_len
-            );
-            return Err(EINVAL);
-        }
         let mut cur = ctx.keying.lock();
         // A failed setkey leaves the transform unkeyed, as the generic code does.
         ctx.keyed.store(false, Ordering::Release);
-        let new = create_sessions(&ctx.dev, ctx.spec, key);
-        let old = match new {
-            Ok(s) => {
-                ctx.enc.store(s.enc, Ordering::Release);
-                ctx.dec.store(s.dec, Ordering::Release);
-                ctx.keyed.store(true, Ordering::Release);
-                cur.replace(s)
-            }
-            Err(_) => cur.take(),
-        };
-        drop(cur);
+        ctx.on_device.store(false, Ordering::Release);
+        let old = cur.take();
         if let Some(s) = old {
             s.destroy(&ctx.dev, Service::Cipher);
         }
-        new.map(|_| ())
+        ctx.fallback.setkey(key)?;
+        let id = ctx.spec.id();
+        let new = if klen > ctx.dev.cfg.max_cipher_key_len || !ctx.dev.serves(id) {
+            // Beyond the device's key limit, or the device is gone or no longer
+            // offers the algorithm: this key is served in software.
+            None
+        } else {
+            match create_sessions(&ctx.dev, ctx.spec, key) {
+                Ok(s) => Some(s),
+                // Lost the device (or the algorithm) meanwhile: software too.
+                Err(e) if e == ENODEV || !ctx.dev.serves(id) => None,
+                Err(e) => return Err(e),
+            }
+        };
+        if let Some(s) = new {
+            ctx.enc.store(s.enc, Ordering::Release);
+            ctx.dec.store(s.dec, Ordering::Release);
+            ctx.on_device.store(true, Ordering::Release);
+            *cur = Some(s);
+        }
+        ctx.keyed.store(true, Ordering::Release);
+        Ok(())
     }
 
     fn encrypt(ctx: &TfmCtx, req: SkcipherRequest<'_>) -> Result<Queued> {
@@ -316,16 +332,26 @@ fn crypt(ctx: &TfmCtx, req: SkcipherRequest<'_>, encrypt: bool) -> Result<Queued
     if !spec.check_len(len)? {
         return Ok(Queued::Done);
     }
-    // Everything the device reads and writes for this request.
     let iv_len = spec.iv_size as usize;
-    let total = (len as u64) * 2 + iv_len as u64 + 1;
-    if len > u32::MAX as usize || total > ctx.dev.cfg.max_size {
-        return Err(EINVAL);
-    }
     let iv = req.iv();
     if iv.len() != iv_len || iv_len > 16 {
         return Err(EINVAL);
     }
+    // Everything the device reads and writes for this request must fit it; what
+    // does not, and everything once the device is gone, runs in software.
+    let total = (len as u64) * 2 + iv_len as u64 + 1;
+    let queue = if ctx.on_device.load(Ordering::Acquire)
+        && len <= u32::MAX as usize
+        && total <= ctx.dev.max_size()
+        && ctx.dev.serves(spec.id())
+    {
+        ctx.dev.data_queue(current_cpu()).ok()
+    } else {
+        None
+    };
+    let Some(queue) = queue else {
+        return req.software(encrypt).map(|()| Queued::Done);
+    };
     let sid = if encrypt {
         ctx.enc.load(Ordering::Acquire)
     } else {
@@ -352,7 +378,7 @@ fn crypt(ctx: &TfmCtx, req: SkcipherRequest<'_>, encrypt: bool) -> Result<Queued
 
     let scratch_len = DATA_REQ_LEN + iv_len + 1;
     let flags = req.gfp();
-    let mut job = DataJob::for_request(&req, len, len, 3, scratch_len, data, flags)?;
+    let mut job = DataToken::for_request(req.request(), len, len, 3, scratch_len, data, flags)?;
     let hdr = header(spec, sid, encrypt, len)?;
     let scratch = job.scratch_mut();
     scratch[..DATA_REQ_LEN].copy_from_slice(&hdr);
@@ -362,12 +388,10 @@ fn crypt(ctx: &TfmCtx, req: SkcipherRequest<'_>, encrypt: bool) -> Result<Queued
     if iv_len > 0 {
         job.push_out(DATA_REQ_LEN..DATA_REQ_LEN + iv_len)?;
     }
-    job.push_src(&req, len)?;
-    job.push_dst(&req, len)?;
+    job.push_src(req.request(), len)?;
+    job.push_dst(req.request(), len)?;
     job.push_in(scratch_len - 1..scratch_len)?;
-    let job = KBox::new(job, flags)?;
-    let queue = ctx.dev.data_queue(current_cpu())?;
-    requests::submit(queue, job, req)
+    requests::submit(queue, job, req.into_request(encrypt))
 }
 
 /// Length of the known-answer message: partial blocks where the mode has them.
@@ -403,7 +427,8 @@ pub(crate) fn check(dev: &VCrypto, spec: &CipherSpec) -> Result {
     for (i, b) in plain.iter_mut().enumerate() {
         *b = (i as u8).wrapping_mul(13).wrapping_add(1);
     }
-    let soft = SoftCipher::new(spec.generic, key)?;
+    let soft = SoftCipher::new(spec.generic)?;
+    soft.setkey(key)?;
     let mut cipher = KVec::from_elem(0u8, len, GFP_KERNEL)?;
     cipher.copy_from_slice(&plain);
     let mut siv = iv;

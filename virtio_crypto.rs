@@ -24,7 +24,7 @@ use abstractions::{
 };
 use aead::{AeadDriver, AeadSpec};
 use ahash::{AhashDriver, HashSpec};
-use core::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use kernel::{
     c_str, new_mutex,
     prelude::*,
@@ -133,6 +133,56 @@ impl Config {
             return bad("CIPHER service with max_cipher_key_len 0");
         }
         Ok(())
+    }
+}
+
+/// What a device offers and may change at run time (a config change): its
+/// services, algorithm masks and `max_size`. Atomics: read on request paths.
+struct Offer {
+    services: AtomicU32,
+    cipher: AtomicU64,
+    hash: AtomicU32,
+    mac: AtomicU64,
+    aead: AtomicU32,
+    max_size: AtomicU64,
+}
+
+impl Offer {
+    fn new(c: &Config) -> Self {
+        Self {
+            services: AtomicU32::new(c.crypto_services),
+            cipher: AtomicU64::new(c.cipher_algo),
+            hash: AtomicU32::new(c.hash_algo),
+            mac: AtomicU64::new(c.mac_algo),
+            aead: AtomicU32::new(c.aead_algo),
+            max_size: AtomicU64::new(c.max_size),
+        }
+    }
+
+    /// `base` with the current offer.
+    fn apply(&self, base: &Config) -> Config {
+        Config {
+            crypto_services: self.services.load(Ordering::Acquire),
+            cipher_algo: self.cipher.load(Ordering::Acquire),
+            hash_algo: self.hash.load(Ordering::Acquire),
+            mac_algo: self.mac.load(Ordering::Acquire),
+            aead_algo: self.aead.load(Ordering::Acquire),
+            max_size: self.max_size.load(Ordering::Acquire),
+            ..*base
+        }
+    }
+
+    /// Takes the offer of `c`; returns whether it differs from the current one.
+    fn store(&self, c: &Config) -> bool {
+        let changed = [
+            self.services.swap(c.crypto_services, Ordering::AcqRel) != c.crypto_services,
+            self.cipher.swap(c.cipher_algo, Ordering::AcqRel) != c.cipher_algo,
+            self.hash.swap(c.hash_algo, Ordering::AcqRel) != c.hash_algo,
+            self.mac.swap(c.mac_algo, Ordering::AcqRel) != c.mac_algo,
+            self.aead.swap(c.aead_algo, Ordering::AcqRel) != c.aead_algo,
+            self.max_size.swap(c.max_size, Ordering::AcqRel) != c.max_size,
+        ];
+        changed.iter().any(|c| *c)
     }
 }
 
@@ -252,7 +302,9 @@ const CHECK_FAILED: u8 = 2;
 #[pin_data]
 pub(crate) struct VCrypto {
     pub(crate) index: i32,
+    /// The config space as read at probe; see `offer` for what may change.
     pub(crate) cfg: Config,
+    offer: Offer,
     hw_ready: AtomicBool,
     removed: AtomicBool,
     manager: Arc<Manager>,
@@ -288,17 +340,28 @@ impl VCrypto {
 
     fn serves_nth(&self, i: usize) -> bool {
         self.usable()
-            && Alg::nth(i).is_some_and(|a| self.cfg.advertises(a.id()))
+            && Alg::nth(i).is_some_and(|a| self.config().advertises(a.id()))
             && self.checks[i].load(Ordering::Acquire) == CHECK_PASSED
+    }
+
+    /// The config space with the current offer (algorithms, `max_size`).
+    fn config(&self) -> Config {
+        self.offer.apply(&self.cfg)
+    }
+
+    /// The largest request the device takes now.
+    pub(crate) fn max_size(&self) -> u64 {
+        self.offer.max_size.load(Ordering::Acquire)
     }
 
     /// Runs the known-answer check of every advertised algorithm not checked
     /// yet (process context; once per device).
     fn run_checks(&self) {
         let (mut passed, mut skipped) = (0, 0);
+        let cfg = self.config();
         for (i, alg) in Alg::all() {
             if !self.usable()
-                || !self.cfg.advertises(alg.id())
+                || !cfg.advertises(alg.id())
                 || self.checks[i].load(Ordering::Acquire) != CHECK_PENDING
             {
                 continue;
@@ -381,7 +444,7 @@ impl VCrypto {
                     }
                 };
                 match item {
-                    Some((job, _len)) => requests::finish(job),
+                    Some((job, len)) => requests::finish(job, len),
                     None => break,
                 }
             }
@@ -395,7 +458,8 @@ impl VCrypto {
             return;
         }
         // A device that cannot be read (being removed) counts as not ready.
-        let ready = Config::read(|buf| self.config.read_config(buf)).is_ok_and(|c| c.hw_ready());
+        let new = Config::read(|buf| self.config.read_config(buf));
+        let ready = new.as_ref().is_ok_and(|c| c.hw_ready());
         let was = self.hw_ready.swap(ready, Ordering::AcqRel);
         if was != ready {
             pr_info!(
@@ -403,6 +467,33 @@ impl VCrypto {
                 self.index,
                 if ready { "set" } else { "cleared" }
             );
+        }
+        // Algorithms withdrawn or added, or a new max_size: what changed is
+        // checked again, and the registrations follow.
+        let mut changed = false;
+        if let Some(c) = new.ok().filter(|c| c.max_size > 0) {
+            let before = self.config();
+            if self.offer.store(&c) {
+                changed = true;
+                pr_info!(
+                    "virtio{}: offer changed: services {:#x} cipher {:#x} hash {:#x} mac {:#x} \
+                     aead {:#x} max_size {}\n",
+                    self.index,
+                    c.crypto_services,
+                    c.cipher_algo,
+                    c.hash_algo,
+                    c.mac_algo,
+                    c.aead_algo,
+                    c.max_size
+                );
+                for (i, alg) in Alg::all() {
+                    if before.advertises(alg.id()) != c.advertises(alg.id()) {
+                        self.checks[i].store(CHECK_PENDING, Ordering::Release);
+                    }
+                }
+            }
+        }
+        if was != ready || changed {
             let _ = self.manager.refresh();
         }
     }
@@ -662,6 +753,7 @@ impl virtio::Driver for VirtioCrypto {
         let vc = Arc::pin_init(
             pin_init!(VCrypto {
                 index,
+                offer: Offer::new(&cfg),
                 cfg,
                 hw_ready: AtomicBool::new(false),
                 removed: AtomicBool::new(false),
@@ -714,7 +806,7 @@ impl virtio::Driver for VirtioCrypto {
                 failed += vq.detach_all();
             }
             while let Some(job) = backlog.pop_front() {
-                KBox::into_inner(job).complete(Err(ENODEV));
+                job.into_inner().lost();
                 failed += 1;
             }
         }
@@ -723,7 +815,7 @@ impl virtio::Driver for VirtioCrypto {
             failed += ctrl.detach_all();
         }
         pr_info!(
-            "virtio{}: removed; {} request(s) in flight failed with ENODEV\n",
+            "virtio{}: removed; {} request(s) in flight given up (in software where possible, else ENODEV)\n",
             dev.index(),
             failed
         );
@@ -753,7 +845,6 @@ impl kernel::Module for VirtioCryptoModule {
         let manager = Manager::new(module)?;
         let driver = virtio::Registration::register(
             c_str!("virtio_crypto_rs"),
-            bindings::VIRTIO_ID_CRYPTO,
             &[],
             manager.clone(),
             module,

@@ -9,10 +9,12 @@
 //! with the same lists, lengths and IV, synchronously.
 
 use crate::abstractions::crypto::{
-    dispatch, AlgNames, AlgType, AnyPending, Kind, Pending, Provider, Queued, Registration, Request,
+    dispatch, AlgNames, AlgType, AnyPending, Kind, Pending, Provider, Queued, Registration,
+    SoftKind, SoftReq,
 };
 use crate::abstractions::soft::SoftAead;
 use crate::bindings;
+use core::ptr::NonNull;
 use kernel::{prelude::*, sync::Arc, ThisModule};
 
 /// The aead request kind.
@@ -131,42 +133,21 @@ impl Pending<AeadKind> {
 }
 
 /// A request passed to an [`Aead`] operation, with access to its software
-/// continuation.
-pub(crate) struct AeadReq<'a, T: Aead> {
-    req: Request<'a, AeadKind>,
-    ctx: &'a T::Ctx,
-}
+/// implementation.
+pub(crate) type AeadReq<'a> = SoftReq<'a, AeadKind>;
 
-impl<'a, T: Aead> AeadReq<'a, T> {
-    /// Runs the whole request on the transform's software implementation
-    /// (synchronously), encrypting or decrypting.
-    pub(crate) fn software(&self, encrypt: bool) -> Result {
-        let fb = T::fallback(self.ctx);
-        // SAFETY: The request is valid; `init_cb` sized its context for a subrequest of
-        // `fb`, which is synchronous (allocated without `CRYPTO_ALG_ASYNC`) and keyed with
-        // the transform's key and tag length.
-        kernel::error::to_result(unsafe {
-            bindings::vcrs_aead_sw_crypt(self.req.raw(), fb.raw(), encrypt)
-        })
-    }
-
-    /// The crypto API request.
-    pub(crate) fn request(&self) -> &Request<'a, AeadKind> {
-        &self.req
-    }
-
-    /// The crypto API request, to hand to the device.
-    pub(crate) fn into_request(self) -> Request<'a, AeadKind> {
-        self.req
-    }
-}
-
-impl<'a, T: Aead> core::ops::Deref for AeadReq<'a, T> {
-    type Target = Pending<AeadKind>;
-
-    fn deref(&self) -> &Pending<AeadKind> {
-        &self.req
-    }
+// SAFETY: `vcrs_aead_sw_crypt` runs the request on `soft` through the subrequest at
+// the given offset of its context, masking `MAY_SLEEP` when atomic.
+unsafe impl SoftKind for AeadKind {
+    type Soft = bindings::crypto_aead;
+    const SUB_AT: u32 = 0;
+    const SW_CRYPT: unsafe extern "C" fn(
+        *mut Self::Raw,
+        u32,
+        *mut Self::Soft,
+        bool,
+        bool,
+    ) -> kernel::ffi::c_int = bindings::vcrs_aead_sw_crypt;
 }
 
 /// Operations of an aead algorithm implemented by the driver.
@@ -178,9 +159,9 @@ pub(crate) trait Aead: Provider {
     /// Sets the tag length.
     fn setauthsize(ctx: &Self::Ctx, authsize: u32) -> Result;
     /// Encrypts.
-    fn encrypt(ctx: &Self::Ctx, req: AeadReq<'_, Self>) -> Result<Queued>;
+    fn encrypt(ctx: &Self::Ctx, req: AeadReq<'_>) -> Result<Queued>;
     /// Decrypts (and verifies the tag).
-    fn decrypt(ctx: &Self::Ctx, req: AeadReq<'_, Self>) -> Result<Queued>;
+    fn decrypt(ctx: &Self::Ctx, req: AeadReq<'_>) -> Result<Queued>;
 }
 
 /// Parameters of an aead algorithm registration.
@@ -271,13 +252,17 @@ impl<T: Aead> Registration<AeadKind, T> {
 
     fn crypt(
         req: *mut bindings::aead_request,
-        op: fn(&T::Ctx, AeadReq<'_, T>) -> Result<Queued>,
+        op: fn(&T::Ctx, AeadReq<'_>) -> Result<Queued>,
     ) -> kernel::ffi::c_int {
         dispatch::<AeadKind>(req, |r| {
             // SAFETY: The crypto API hands us a valid request of an initialised transform
             // of ours.
             let ctx = unsafe { Self::ctx(bindings::vcrs_crypto_aead_reqtfm(req)) };
-            op(ctx, AeadReq { req: r, ctx })
+            let soft = NonNull::new(T::fallback(ctx).raw()).ok_or(EINVAL)?;
+            // SAFETY: `soft` is the transform's software implementation, synchronous and
+            // keyed with its key and tag length; `init_cb` sized the request context for
+            // a subrequest of it.
+            op(ctx, unsafe { SoftReq::new(r, soft) })
         })
     }
 

@@ -6,7 +6,9 @@
 //! outcome into the crypto API's return conventions.
 //!
 //! A request handed to the driver is never lost: the owning handles complete
-//! the request with `-ENODEV` when dropped without an explicit completion.
+//! the request when dropped without an explicit completion (the device is
+//! gone), on the transform's software implementation where that is safe
+//! ([`SoftReq::into_request`]), with `-ENODEV` otherwise.
 //! The per-type registrations live in [`super::skcipher`] and [`super::ahash`].
 
 use crate::abstractions::virtio::VqToken;
@@ -50,16 +52,45 @@ pub(crate) unsafe trait Kind: Sized + 'static {
     fn wrap(p: Pending<Self>) -> AnyPending;
     /// Gives back the typed request stored in a [`Job`], if it is of this kind.
     fn view(any: &mut AnyPending) -> Option<&mut Pending<Self>>;
+    /// Room in the request's context for the job that carries it to a device
+    /// (see [`JobBox::for_request`]), if the registration reserved some
+    /// ([`AlgType::HAS_JOB_SLOT`]): `JOB_SLOT` bytes at the start of the
+    /// context of every request of the driver's transforms.
+    fn job_slot(_raw: *mut Self::Raw) -> Option<NonNull<u8>> {
+        None
+    }
 }
+
+/// Bytes reserved at the start of a request's context by kinds that carry
+/// their job there ([`Kind::job_slot`]): the job itself and a chain of up to
+/// about 20 scatterlist entries, so that such requests allocate nothing.
+pub(crate) const JOB_SLOT: usize = 1536;
 
 /// An owned, in-flight request of kind `K`.
 ///
 /// # Invariants
 ///
 /// `ptr` is a valid request that the crypto API handed to this driver and
-/// that has not been completed yet; it stays valid until completed.
+/// that has not been completed yet; it stays valid until completed. `rescue`,
+/// when set, satisfies the invariants of [`Rescue`] for this request.
 pub(crate) struct Pending<K: Kind> {
     ptr: NonNull<K::Raw>,
+    rescue: Option<Rescue<K>>,
+}
+
+/// How a request lost with its device runs on the transform's software
+/// implementation instead.
+///
+/// # Invariants
+///
+/// `soft` is the live, synchronous software transform of the request's own
+/// transform (which outlives its requests), keyed like it, and the request's
+/// context has room for a subrequest of it; the request is out of place (its
+/// source cannot have been overwritten by the device).
+struct Rescue<K: Kind> {
+    soft: NonNull<core::ffi::c_void>,
+    encrypt: bool,
+    run: unsafe fn(*mut K::Raw, *mut core::ffi::c_void, bool, bool) -> kernel::ffi::c_int,
 }
 
 // SAFETY: A request may be completed from any thread.
@@ -137,8 +168,115 @@ impl<K: Kind> Pending<K> {
 
 impl<K: Kind> Drop for Pending<K> {
     fn drop(&mut self) {
-        // Never lose a request: one dropped without a result failed.
-        self.signal(ENODEV.to_errno());
+        // Never lose a request: one dropped without a result lost its device. It
+        // runs in software where it can (possibly in atomic context: no sleeping).
+        let err = match self.rescue.take() {
+            // SAFETY: By the invariants of `Rescue`, `soft` is a live software transform
+            // the request can run on, and the request's source is intact.
+            Some(r) => unsafe { (r.run)(self.raw(), r.soft.as_ptr(), r.encrypt, true) },
+            None => ENODEV.to_errno(),
+        };
+        self.signal(err);
+    }
+}
+
+/// A request kind whose requests can run on a synchronous software transform
+/// of their algorithm, through a subrequest in the request's context.
+///
+/// # Safety
+///
+/// `SW_CRYPT` must run the whole request (same lists, lengths, IV) on the
+/// given transform through the subrequest at offset `SUB_AT` of the request's
+/// context and return its result, without sleeping when told it is atomic.
+pub(crate) unsafe trait SoftKind: Kind {
+    /// The software transform (`struct crypto_skcipher`, ...).
+    type Soft;
+    /// Offset of the subrequest in the request's context.
+    const SUB_AT: u32;
+    /// The C helper: `(request, SUB_AT, soft, encrypt, atomic)`.
+    const SW_CRYPT: unsafe extern "C" fn(
+        *mut Self::Raw,
+        u32,
+        *mut Self::Soft,
+        bool,
+        bool,
+    ) -> kernel::ffi::c_int;
+}
+
+/// Runs `raw` on `soft` (a `K::Soft`), encrypting or decrypting.
+///
+/// # Safety
+///
+/// `raw` must be a valid request that is not completed, `soft` a live
+/// synchronous `K::Soft` keyed like the request's transform, and the request's
+/// context must have room for a subrequest of `soft` at `K::SUB_AT`.
+unsafe fn soft_crypt<K: SoftKind>(
+    raw: *mut K::Raw,
+    soft: *mut core::ffi::c_void,
+    encrypt: bool,
+    atomic: bool,
+) -> kernel::ffi::c_int {
+    // SAFETY: As the caller guarantees; `SW_CRYPT` does what `SoftKind` promises.
+    unsafe { (K::SW_CRYPT)(raw, K::SUB_AT, soft.cast(), encrypt, atomic) }
+}
+
+/// A request passed to an operation of a transform that has a software
+/// implementation, which can run the whole request.
+///
+/// # Invariants
+///
+/// `soft` is the transform's live, synchronous software implementation,
+/// keyed like it, and the request's context has room for a subrequest of it.
+pub(crate) struct SoftReq<'a, K: SoftKind> {
+    req: Request<'a, K>,
+    soft: NonNull<K::Soft>,
+}
+
+impl<'a, K: SoftKind> SoftReq<'a, K> {
+    /// # Safety
+    ///
+    /// `soft` must satisfy the type invariants for `req`.
+    pub(super) unsafe fn new(req: Request<'a, K>, soft: NonNull<K::Soft>) -> Self {
+        Self { req, soft }
+    }
+
+    /// Runs the whole request on the software implementation (synchronously).
+    pub(crate) fn software(&self, encrypt: bool) -> Result {
+        // SAFETY: By the type invariants; the caller's context may sleep as its flags say.
+        kernel::error::to_result(unsafe {
+            soft_crypt::<K>(self.req.raw(), self.soft.as_ptr().cast(), encrypt, false)
+        })
+    }
+
+    /// The crypto API request.
+    pub(crate) fn request(&self) -> &Request<'a, K> {
+        &self.req
+    }
+
+    /// The crypto API request, to hand to the device. Should the device be
+    /// lost with it, an out-of-place request runs on the software
+    /// implementation instead (an in-place one fails with `-ENODEV`: the device
+    /// may have overwritten part of its input).
+    pub(crate) fn into_request(mut self, encrypt: bool) -> Request<'a, K> {
+        let (src, dst) = self.req.lists();
+        if src != dst {
+            // INVARIANT: `soft` is the transform's software implementation (type
+            // invariant), which outlives the request; the request is out of place.
+            self.req.inner.rescue = Some(Rescue {
+                soft: self.soft.cast(),
+                encrypt,
+                run: soft_crypt::<K>,
+            });
+        }
+        self.req
+    }
+}
+
+impl<'a, K: SoftKind> core::ops::Deref for SoftReq<'a, K> {
+    type Target = Pending<K>;
+
+    fn deref(&self) -> &Pending<K> {
+        &self.req
     }
 }
 
@@ -185,7 +323,7 @@ pub(super) fn dispatch<K: Kind>(
     let taken = Cell::new(false);
     let r = Request {
         // INVARIANT: The crypto API hands us a valid request that is not completed.
-        inner: ManuallyDrop::new(Pending { ptr }),
+        inner: ManuallyDrop::new(Pending { ptr, rescue: None }),
         taken: &taken,
     };
     let res = op(r);
@@ -247,6 +385,159 @@ pub(crate) struct Job<D> {
     pub(crate) data: D,
 }
 
+/// An owned [`Job`]: on the heap, or in the job slot of the request it was
+/// built for ([`Kind::job_slot`]), which costs no allocation.
+///
+/// # Invariants
+///
+/// `ptr` points to a valid job owned by this value: from `KBox::into_raw` when
+/// `heap`; otherwise written into the job slot of the request it is bound to,
+/// which stays allocated until that request is completed, and only the job
+/// completes it (after moving itself out of the slot).
+pub(crate) struct JobBox<D: 'static> {
+    ptr: NonNull<Job<D>>,
+    heap: bool,
+}
+
+// SAFETY: A `JobBox` owns its job like a `KBox` does.
+unsafe impl<D: Send> Send for JobBox<D> {}
+// SAFETY: As above.
+unsafe impl<D: Sync> Sync for JobBox<D> {}
+
+impl<D: 'static> JobBox<D> {
+    /// A job on the heap.
+    pub(crate) fn new(job: Job<D>, flags: Flags) -> Result<Self> {
+        let ptr = KBox::into_raw(KBox::new(job, flags)?);
+        // INVARIANT: From `KBox::into_raw`.
+        Ok(Self {
+            // SAFETY: `KBox::into_raw` never returns NULL.
+            ptr: unsafe { NonNull::new_unchecked(ptr) },
+            heap: true,
+        })
+    }
+
+    /// A job for `req`, with room for `extra_entries` driver-owned entries plus
+    /// the entries covering `src_len` bytes of its source and `dst_len` bytes
+    /// of its destination, and `scratch_len` scratch bytes: in the request's
+    /// job slot when it has one and they fit, on the heap otherwise.
+    pub(crate) fn for_request<K: Kind>(
+        req: &Request<'_, K>,
+        src_len: usize,
+        dst_len: usize,
+        extra_entries: usize,
+        scratch_len: usize,
+        data: D,
+        flags: Flags,
+    ) -> Result<Self> {
+        let (src, dst) = req.lists();
+        let n = nents_for_len(src, src_len)? + nents_for_len(dst, dst_len)? + extra_entries;
+        let bound = req.raw().cast();
+        // The job first, then the chain's storage.
+        let at = core::mem::size_of::<Job<D>>()
+            .next_multiple_of(core::mem::align_of::<bindings::scatterlist>());
+        let fits = core::mem::align_of::<Job<D>>() <= 8 && at < JOB_SLOT;
+        if let Some(slot) = K::job_slot(req.raw()).filter(|_| fits) {
+            // SAFETY: The slot is `JOB_SLOT` bytes of the request's context, 8-aligned
+            // (`CRYPTO_MINALIGN`), used by nothing but this request's job; `at` keeps the
+            // chain's storage after the job, aligned for scatterlist entries.
+            let chain = unsafe {
+                SgChain::new_in(
+                    NonNull::new_unchecked(slot.as_ptr().add(at)),
+                    JOB_SLOT - at,
+                    n,
+                    scratch_len,
+                )
+            };
+            if let Some(chain) = chain {
+                let ptr = slot.cast::<Job<D>>();
+                // SAFETY: The slot has room and alignment for a job (checked above) and
+                // holds nothing live: a request carries at most one job at a time.
+                unsafe {
+                    ptr.as_ptr().write(Job {
+                        chain,
+                        req: None,
+                        bound,
+                        data,
+                    })
+                };
+                // INVARIANT: Written into the slot of the request the job is bound to.
+                return Ok(Self { ptr, heap: false });
+            }
+        }
+        let job = Job {
+            chain: SgChain::new(n, scratch_len, flags)?,
+            req: None,
+            bound,
+            data,
+        };
+        Self::new(job, flags)
+    }
+
+    /// Moves the job out (to complete it).
+    pub(crate) fn into_inner(self) -> Job<D> {
+        let this = ManuallyDrop::new(self);
+        if this.heap {
+            // SAFETY: By the type invariant `ptr` came from `KBox::into_raw`.
+            KBox::into_inner(unsafe { KBox::from_raw(this.ptr.as_ptr()) })
+        } else {
+            // SAFETY: By the type invariant the slot holds a valid job owned by us; it is
+            // read out once and never used again.
+            unsafe { this.ptr.as_ptr().read() }
+        }
+    }
+}
+
+impl<D: 'static> core::ops::Deref for JobBox<D> {
+    type Target = Job<D>;
+
+    fn deref(&self) -> &Job<D> {
+        // SAFETY: By the type invariant `ptr` is a valid job we own.
+        unsafe { self.ptr.as_ref() }
+    }
+}
+
+impl<D: 'static> core::ops::DerefMut for JobBox<D> {
+    fn deref_mut(&mut self) -> &mut Job<D> {
+        // SAFETY: As above; `&mut self` gives exclusive access.
+        unsafe { self.ptr.as_mut() }
+    }
+}
+
+impl<D: 'static> Drop for JobBox<D> {
+    fn drop(&mut self) {
+        // Out of the slot before dropping: dropping completes the request, whose
+        // context holds the slot.
+        // SAFETY: `self` is not used after this; the job is moved out exactly once.
+        let this = unsafe { core::ptr::read(self) };
+        drop(this.into_inner());
+    }
+}
+
+// SAFETY: The lists live in the job's chain, which the token owns: its scratch bytes
+// are the job's, its foreign segments belong to the attached request, which is
+// completed only when the job is dropped or completed, i.e. after the virtqueue gave
+// the token back. The raw form keeps the heap flag in bit 0 (jobs are 8-aligned).
+unsafe impl<D: 'static> VqToken for JobBox<D> {
+    fn sg_lists(&mut self) -> (*mut *mut bindings::scatterlist, u32, u32) {
+        self.chain.finish()
+    }
+
+    fn into_raw(self) -> *mut core::ffi::c_void {
+        let this = ManuallyDrop::new(self);
+        (this.ptr.as_ptr() as usize | usize::from(this.heap)) as *mut core::ffi::c_void
+    }
+
+    unsafe fn from_raw(p: *mut core::ffi::c_void) -> Self {
+        let v = p as usize;
+        // INVARIANT: As the caller guarantees, these are the parts `into_raw` gave up.
+        Self {
+            // SAFETY: `into_raw` encodes a non-NULL pointer.
+            ptr: unsafe { NonNull::new_unchecked((v & !1) as *mut Job<D>) },
+            heap: v & 1 != 0,
+        }
+    }
+}
+
 // SAFETY: All parts are `Send`; `bound` is only compared, never dereferenced.
 unsafe impl<D: Send> Send for Job<D> {}
 // SAFETY: As above.
@@ -264,28 +555,6 @@ impl<D> Job<D> {
             chain: SgChain::new(max_entries, scratch_len, flags)?,
             req: None,
             bound: core::ptr::null_mut(),
-            data,
-        })
-    }
-
-    /// A job for `req`, with room for `extra_entries` driver-owned entries plus
-    /// the entries covering `src_len` bytes of its source and `dst_len` bytes
-    /// of its destination.
-    pub(crate) fn for_request<K: Kind>(
-        req: &Request<'_, K>,
-        src_len: usize,
-        dst_len: usize,
-        extra_entries: usize,
-        scratch_len: usize,
-        data: D,
-        flags: Flags,
-    ) -> Result<Self> {
-        let (src, dst) = req.lists();
-        let n = nents_for_len(src, src_len)? + nents_for_len(dst, dst_len)?;
-        Ok(Self {
-            chain: SgChain::new(n + extra_entries, scratch_len, flags)?,
-            req: None,
-            bound: req.raw().cast(),
             data,
         })
     }
@@ -379,6 +648,11 @@ impl<D> Job<D> {
         }
     }
 
+    /// Bytes the device must write (output and status).
+    pub(crate) fn writable_len(&self) -> usize {
+        self.chain.writable_len()
+    }
+
     /// Number of descriptors the job needs without indirect descriptors.
     pub(crate) fn num_entries(&self) -> usize {
         self.chain.num_entries()
@@ -397,15 +671,17 @@ impl<D> Job<D> {
         }
         data
     }
-}
 
-// SAFETY: The chain's segments stay valid while the job lives: scratch bytes are
-// owned by the job and foreign segments belong to the attached request, which is
-// completed only when the job is dropped or completed, i.e. after the virtqueue
-// gave the job back.
-unsafe impl<D: 'static> VqToken for Job<D> {
-    fn sg_lists(&mut self) -> (*mut *mut bindings::scatterlist, u32, u32) {
-        self.chain.finish()
+    /// Gives the job up because its device is gone: its request runs on the
+    /// transform's software implementation where it can, and fails with
+    /// `-ENODEV` otherwise (see [`SoftReq::into_request`]).
+    pub(crate) fn lost(self) -> D {
+        let Job {
+            chain, req, data, ..
+        } = self;
+        drop(chain);
+        drop(req);
+        data
     }
 }
 
@@ -443,6 +719,7 @@ fn fill_base(
     base: &mut bindings::crypto_alg,
     names: &AlgNames,
     ctxsize: usize,
+    allocates: bool,
     module: &'static kernel::ThisModule,
 ) -> Result {
     copy_name(&mut base.cra_name, names.name)?;
@@ -450,9 +727,10 @@ fn fill_base(
     base.cra_priority = names.priority as i32;
     base.cra_blocksize = names.block_size;
     base.cra_ctxsize = u32::try_from(ctxsize)?;
-    base.cra_flags = bindings::CRYPTO_ALG_ASYNC
-        | bindings::CRYPTO_ALG_KERN_DRIVER_ONLY
-        | bindings::CRYPTO_ALG_ALLOCATES_MEMORY;
+    base.cra_flags = bindings::CRYPTO_ALG_ASYNC | bindings::CRYPTO_ALG_KERN_DRIVER_ONLY;
+    if allocates {
+        base.cra_flags |= bindings::CRYPTO_ALG_ALLOCATES_MEMORY;
+    }
     base.cra_module = module.as_ptr().cast();
     Ok(())
 }
@@ -467,6 +745,11 @@ fn fill_base(
 /// created from, `tfm_ctx` its context area (`cra_ctxsize` bytes, at least
 /// 8-byte aligned), `base` the algorithm's `struct crypto_alg`.
 pub(crate) unsafe trait AlgType: Kind {
+    /// Whether requests of this type carry their job in their context
+    /// ([`Kind::job_slot`]), so that they allocate nothing in the common case
+    /// and the algorithm does not set `CRYPTO_ALG_ALLOCATES_MEMORY` (which
+    /// dm-crypt, for one, refuses).
+    const HAS_JOB_SLOT: bool = false;
     /// `struct skcipher_alg`, `struct ahash_alg`, ...
     type Alg;
     /// `struct crypto_skcipher`, `struct crypto_ahash`, ...
@@ -559,7 +842,13 @@ impl<A: AlgType, T: Provider> Registration<A, T> {
         }
         // SAFETY: `base` is the common part of the (owned, initialised) `alg`.
         let base = unsafe { &mut *A::alg_base(&mut alg) };
-        fill_base(base, names, core::mem::size_of::<T::Ctx>(), module)?;
+        fill_base(
+            base,
+            names,
+            core::mem::size_of::<T::Ctx>(),
+            !A::HAS_JOB_SLOT,
+            module,
+        )?;
         let reg = KBox::pin_init(
             pin_init!(Self {
                 alg <- Opaque::ffi_init(|slot: *mut A::Alg| {

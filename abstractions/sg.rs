@@ -7,10 +7,14 @@
 //! (request header, IV, status). The entries are grouped into segments; each
 //! segment becomes one list given to `virtqueue_add_sgs`, device-readable
 //! segments first.
+//!
+//! Entries and scratch bytes live on the heap, or in memory the chain borrows
+//! from the crypto request it serves (its context, allocated by the crypto
+//! API with the request), so that common requests allocate nothing.
 
 use crate::abstractions::sync::zeroize;
 use crate::bindings;
-use core::ops::Range;
+use core::{ops::Range, ptr::NonNull};
 use kernel::{alloc::Flags, prelude::*};
 
 /// Maximum number of segments (lists) in one chain.
@@ -20,6 +24,93 @@ pub(crate) const MAX_SEGMENTS: usize = 8;
 struct Segment {
     start: usize,
     len: usize,
+}
+
+/// Fixed-capacity storage of `T`s: on the heap, or borrowed.
+///
+/// # Invariants
+///
+/// `ptr` is valid for `cap` elements for as long as the value exists and its
+/// first `len` elements are initialised; with `heap`, `(ptr, len, cap)` came
+/// from `KVec::into_raw_parts`.
+struct Area<T> {
+    ptr: NonNull<T>,
+    len: usize,
+    cap: usize,
+    heap: bool,
+}
+
+impl<T> Area<T> {
+    fn heap(cap: usize, flags: Flags) -> Result<Self> {
+        let (ptr, len, cap) = KVec::<T>::with_capacity(cap, flags)?.into_raw_parts();
+        Ok(Self {
+            // INVARIANT: From `into_raw_parts` of a vector with that capacity.
+            ptr: NonNull::new(ptr).ok_or(ENOMEM)?,
+            len,
+            cap,
+            heap: true,
+        })
+    }
+
+    /// # Safety
+    ///
+    /// `ptr` must be valid for writes of `cap` elements, suitably aligned, and
+    /// not used by anyone else for as long as the area exists.
+    unsafe fn borrowed(ptr: NonNull<T>, cap: usize) -> Self {
+        // INVARIANT: As the caller guarantees; nothing is initialised yet.
+        Self {
+            ptr,
+            len: 0,
+            cap,
+            heap: false,
+        }
+    }
+
+    fn push(&mut self, v: T) -> Result<&mut T> {
+        if self.len == self.cap {
+            return Err(EINVAL);
+        }
+        // SAFETY: `len < cap`: the slot is within the area and not initialised.
+        let slot = unsafe {
+            let slot = self.ptr.as_ptr().add(self.len);
+            slot.write(v);
+            &mut *slot
+        };
+        self.len += 1;
+        Ok(slot)
+    }
+
+    fn as_slice(&self) -> &[T] {
+        // SAFETY: The first `len` elements are initialised.
+        unsafe { core::slice::from_raw_parts(self.ptr.as_ptr(), self.len) }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [T] {
+        // SAFETY: As above; `&mut self` gives exclusive access.
+        unsafe { core::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.len) }
+    }
+
+    fn as_mut_ptr(&mut self) -> *mut T {
+        self.ptr.as_ptr()
+    }
+}
+
+impl<T> Drop for Area<T> {
+    fn drop(&mut self) {
+        if self.heap {
+            // SAFETY: By the type invariant these are the raw parts of a vector.
+            drop(unsafe { KVec::from_raw_parts(self.ptr.as_ptr(), self.len, self.cap) });
+        } else {
+            // SAFETY: The first `len` elements are initialised and dropped only here.
+            unsafe { core::ptr::drop_in_place(self.as_mut_slice()) };
+        }
+    }
+}
+
+/// Room a chain may borrow instead of allocating: `entries` scatterlist
+/// entries, then `scratch` bytes.
+pub(crate) const fn borrowed_bytes(entries: usize, scratch: usize) -> usize {
+    entries * core::mem::size_of::<bindings::scatterlist>() + scratch
 }
 
 /// The entries and owned bytes of one device request.
@@ -34,8 +125,8 @@ struct Segment {
 ///   whose lifetime the owner of the chain (a [`super::crypto::Job`]) ties to it.
 /// - Device-readable segments all come before device-writable ones.
 pub(crate) struct SgChain {
-    entries: KVec<bindings::scatterlist>,
-    scratch: KVec<u8>,
+    entries: Area<bindings::scatterlist>,
+    scratch: Area<u8>,
     segs: [Segment; MAX_SEGMENTS],
     nsegs: usize,
     nout: usize,
@@ -52,26 +143,62 @@ impl SgChain {
     /// Creates a chain with room for `max_entries` scatterlist entries and a
     /// zeroed scratch buffer of `scratch_len` bytes.
     pub(crate) fn new(max_entries: usize, scratch_len: usize, flags: Flags) -> Result<Self> {
-        let entries = KVec::with_capacity(max_entries, flags)?;
-        let scratch = KVec::from_elem(0u8, scratch_len, flags)?;
-        Ok(Self {
+        let entries = Area::heap(max_entries, flags)?;
+        let scratch = Area::heap(scratch_len, flags)?;
+        Ok(Self::with(entries, scratch, scratch_len))
+    }
+
+    /// Creates a chain like [`Self::new`] in the `room` bytes at `buf`,
+    /// without allocating; `None` if they do not fit.
+    ///
+    /// # Safety
+    ///
+    /// `buf` must be aligned like a scatterlist entry and valid for writes of
+    /// `room` bytes, used by nothing else, for as long as the chain exists.
+    pub(crate) unsafe fn new_in(
+        buf: NonNull<u8>,
+        room: usize,
+        max_entries: usize,
+        scratch_len: usize,
+    ) -> Option<Self> {
+        if borrowed_bytes(max_entries, scratch_len) > room {
+            return None;
+        }
+        let at = max_entries * core::mem::size_of::<bindings::scatterlist>();
+        // SAFETY: The entries, then the scratch bytes, fit in the caller's buffer (checked
+        // above), which is suitably aligned for the entries and exclusively ours.
+        let (entries, scratch) = unsafe {
+            (
+                Area::borrowed(buf.cast(), max_entries),
+                Area::borrowed(NonNull::new_unchecked(buf.as_ptr().add(at)), scratch_len),
+            )
+        };
+        Some(Self::with(entries, scratch, scratch_len))
+    }
+
+    fn with(entries: Area<bindings::scatterlist>, mut scratch: Area<u8>, len: usize) -> Self {
+        for _ in 0..len {
+            // Cannot fail: the area has room for `len` bytes.
+            let _ = scratch.push(0);
+        }
+        Self {
             entries,
             scratch,
             segs: [Segment::default(); MAX_SEGMENTS],
             nsegs: 0,
             nout: 0,
             heads: [core::ptr::null_mut(); MAX_SEGMENTS],
-        })
+        }
     }
 
     /// The scratch bytes.
     pub(crate) fn scratch(&self) -> &[u8] {
-        &self.scratch
+        self.scratch.as_slice()
     }
 
     /// The scratch bytes, to fill in before the chain is handed to the device.
     pub(crate) fn scratch_mut(&mut self) -> &mut [u8] {
-        &mut self.scratch
+        self.scratch.as_mut_slice()
     }
 
     fn begin_segment(&mut self, device_writable: bool) -> Result {
@@ -86,7 +213,7 @@ impl SgChain {
             self.nout += 1;
         }
         self.segs[self.nsegs] = Segment {
-            start: self.entries.len(),
+            start: self.entries.len,
             len: 0,
         };
         self.nsegs += 1;
@@ -94,29 +221,23 @@ impl SgChain {
     }
 
     fn push_entry(&mut self) -> Result<*mut bindings::scatterlist> {
-        if self.entries.len() == self.entries.capacity() {
-            return Err(EINVAL);
-        }
-        // Cannot fail: there is spare capacity (checked above), so no allocation happens.
-        self.entries
-            .push(bindings::scatterlist::default(), GFP_ATOMIC)?;
+        let entry: *mut _ = self.entries.push(bindings::scatterlist::default())?;
         self.segs[self.nsegs - 1].len += 1;
-        let idx = self.entries.len() - 1;
-        Ok(&mut self.entries.as_mut_slice()[idx])
+        Ok(entry)
     }
 
     /// Adds a segment made of the scratch bytes in `range`, readable by the
     /// device (`device_writable == false`) or writable by it.
     pub(crate) fn push_scratch(&mut self, range: Range<usize>, device_writable: bool) -> Result {
-        if range.start >= range.end || range.end > self.scratch.len() {
+        if range.start >= range.end || range.end > self.scratch.len {
             return Err(EINVAL);
         }
         let len = u32::try_from(range.end - range.start)?;
         self.begin_segment(device_writable)?;
-        let buf = self.scratch[range].as_mut_ptr();
+        let buf = self.scratch.as_mut_slice()[range].as_mut_ptr();
         let entry = self.push_entry()?;
         // SAFETY: `entry` points to an entry of `self.entries`; `buf` points to `len` bytes
-        // of the kmalloc'ed scratch buffer, which lives (unmoved) as long as the chain.
+        // of the scratch area, which lives (unmoved) as long as the chain.
         unsafe { bindings::sg_init_one(entry, buf.cast(), len) };
         Ok(())
     }
@@ -181,7 +302,7 @@ impl SgChain {
                 continue;
             }
             for j in seg.start..seg.start + seg.len {
-                // SAFETY: `j` is below `entries.len()`, so it is an initialised entry.
+                // SAFETY: `j` is below `entries.len`, so it is an initialised entry.
                 let entry = unsafe { base.add(j) };
                 if j + 1 == seg.start + seg.len {
                     // SAFETY: `entry` is valid.
@@ -191,7 +312,7 @@ impl SgChain {
                     unsafe { bindings::vcrs_sg_unmark_end(entry) };
                 }
             }
-            // SAFETY: `seg.start` is below `entries.len()`.
+            // SAFETY: `seg.start` is below `entries.len`.
             self.heads[n] = unsafe { base.add(seg.start) };
             n += 1;
         }
@@ -199,15 +320,25 @@ impl SgChain {
         (self.heads.as_mut_ptr(), nout as u32, (n - nout) as u32)
     }
 
+    /// Bytes described by the device-writable segments.
+    pub(crate) fn writable_len(&self) -> usize {
+        let entries = self.entries.as_slice();
+        self.segs[self.nout..self.nsegs]
+            .iter()
+            .flat_map(|seg| &entries[seg.start..seg.start + seg.len])
+            .map(|e| e.length as usize)
+            .sum()
+    }
+
     /// Total number of scatterlist entries (descriptors without indirection).
     pub(crate) fn num_entries(&self) -> usize {
-        self.entries.len()
+        self.entries.len
     }
 }
 
 impl Drop for SgChain {
     fn drop(&mut self) {
         // The scratch area carries keys and IVs.
-        zeroize(&mut self.scratch);
+        zeroize(self.scratch.as_mut_slice());
     }
 }

@@ -1,12 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! skcipher algorithms implemented by a Rust type: registration, request
-//! access, and the generic key checks (XTS, 3DES) the crypto API expects.
+//! access, the generic key checks (XTS, 3DES) the crypto API expects, and a
+//! software continuation built into every request.
+//!
+//! The request context (`reqsize`) holds the job that carries the request to
+//! the device ([`JOB_SLOT`] bytes: a request allocates nothing in the common
+//! case, so the algorithms do not set `CRYPTO_ALG_ALLOCATES_MEMORY`), then one
+//! `struct skcipher_request` of the transform's software implementation
+//! ([`Skcipher::fallback`]) and its own context, so a request the device
+//! cannot serve (or lost with its device) runs on the generic code with the
+//! same lists, length and IV.
 
 use crate::abstractions::crypto::{
-    dispatch, AlgNames, AlgType, AnyPending, Kind, Pending, Provider, Queued, Registration, Request,
+    dispatch, AlgNames, AlgType, AnyPending, Kind, Pending, Provider, Queued, Registration,
+    SoftKind, SoftReq, JOB_SLOT,
 };
+use crate::abstractions::soft::SoftCipher;
 use crate::bindings;
+use core::ptr::NonNull;
 use kernel::{prelude::*, sync::Arc, ThisModule};
 
 /// The skcipher request kind.
@@ -38,10 +50,32 @@ unsafe impl Kind for SkcipherKind {
             _ => None,
         }
     }
+
+    fn job_slot(raw: *mut Self::Raw) -> Option<NonNull<u8>> {
+        // SAFETY: `raw` is a valid request of one of our transforms, whose context starts
+        // with `JOB_SLOT` bytes for its job (`init_cb`).
+        NonNull::new(unsafe { bindings::vcrs_skcipher_request_ctx(raw) }.cast())
+    }
 }
 
-/// A borrowed skcipher request.
-pub(crate) type SkcipherRequest<'a> = Request<'a, SkcipherKind>;
+/// A skcipher request passed to a [`Skcipher`] operation, with access to its
+/// software implementation.
+pub(crate) type SkcipherRequest<'a> = SoftReq<'a, SkcipherKind>;
+
+// SAFETY: `vcrs_skcipher_sw_crypt` runs the request on `soft` through the subrequest
+// at the given offset of its context, masking `MAY_SLEEP` when atomic.
+unsafe impl SoftKind for SkcipherKind {
+    type Soft = bindings::crypto_skcipher;
+    // The subrequest follows the job slot.
+    const SUB_AT: u32 = JOB_SLOT as u32;
+    const SW_CRYPT: unsafe extern "C" fn(
+        *mut Self::Raw,
+        u32,
+        *mut Self::Soft,
+        bool,
+        bool,
+    ) -> kernel::ffi::c_int = bindings::vcrs_skcipher_sw_crypt;
+}
 
 impl Pending<SkcipherKind> {
     /// Number of bytes to process.
@@ -147,6 +181,7 @@ impl SkcipherTfm {
 
 // SAFETY: These are the crypto API's skcipher functions for these types.
 unsafe impl AlgType for SkcipherKind {
+    const HAS_JOB_SLOT: bool = true;
     type Alg = bindings::skcipher_alg;
     type Tfm = bindings::crypto_skcipher;
 
@@ -178,6 +213,9 @@ unsafe impl AlgType for SkcipherKind {
 
 /// Operations of an skcipher algorithm implemented by the driver.
 pub(crate) trait Skcipher: Provider {
+    /// The transform's software implementation (fixed for its lifetime; the
+    /// driver keys it in `setkey`).
+    fn fallback(ctx: &Self::Ctx) -> &SoftCipher;
     /// Sets the key.
     fn setkey(ctx: &Self::Ctx, tfm: &SkcipherTfm, key: &[u8]) -> Result;
     /// Encrypts.
@@ -234,10 +272,19 @@ impl<T: Skcipher> Registration<SkcipherKind, T> {
     /// `tfm` must be a transform of this algorithm being initialised (crypto API `init`).
     unsafe extern "C" fn init_cb(tfm: *mut bindings::crypto_skcipher) -> kernel::ffi::c_int {
         // SAFETY: As the caller guarantees.
-        match unsafe { Self::init_ctx(tfm) } {
-            Ok(_) => 0,
-            Err(e) => e.to_errno(),
+        let ctx = match unsafe { Self::init_ctx(tfm) } {
+            Ok(ctx) => ctx,
+            Err(e) => return e.to_errno(),
+        };
+        let fb = T::fallback(ctx).raw();
+        // SAFETY: `fb` is a live transform; `tfm` is being initialised. The context holds
+        // the job slot, then a subrequest of `fb` (`vcrs_skcipher_sw_crypt`).
+        unsafe {
+            let reqsize = (JOB_SLOT + core::mem::size_of::<bindings::skcipher_request>()) as u32
+                + bindings::vcrs_crypto_skcipher_reqsize(fb);
+            bindings::vcrs_crypto_skcipher_set_reqsize(tfm, reqsize);
         }
+        0
     }
 
     /// # Safety
@@ -265,7 +312,11 @@ impl<T: Skcipher> Registration<SkcipherKind, T> {
             // SAFETY: The crypto API hands us a valid request of an initialised transform
             // of ours.
             let ctx = unsafe { Self::ctx(bindings::vcrs_crypto_skcipher_reqtfm(req)) };
-            op(ctx, r)
+            let soft = NonNull::new(T::fallback(ctx).raw()).ok_or(EINVAL)?;
+            // SAFETY: `soft` is the transform's synchronous software implementation,
+            // keyed by the driver's `setkey`; `init_cb` sized the request context for a
+            // subrequest of it.
+            op(ctx, unsafe { SoftReq::new(r, soft) })
         })
     }
 

@@ -2,7 +2,7 @@
 
 //! The kernel's own software implementations, allocated by driver name
 //! (`sha256-generic`, `cbc(aes-generic)`, ...): the known answers of the
-//! probe-time checks and the software continuation of hash requests.
+//! probe-time checks and the software continuation of requests.
 //!
 //! Allocating by the generic driver name guarantees that the work never routes
 //! back into this driver.
@@ -113,24 +113,27 @@ unsafe impl Send for SoftCipher {}
 unsafe impl Sync for SoftCipher {}
 
 impl SoftCipher {
-    /// Allocates the implementation with driver name `driver` and sets `key`.
-    pub(crate) fn new(driver: &CStr, key: &[u8]) -> Result<Self> {
+    /// Allocates the implementation with driver name `driver`.
+    pub(crate) fn new(driver: &CStr) -> Result<Self> {
         // SAFETY: `driver` is NUL-terminated.
         let p = from_err_ptr(unsafe {
             bindings::crypto_alloc_skcipher(driver.as_char_ptr(), 0, bindings::CRYPTO_ALG_ASYNC)
         })?;
-        let this = Self {
+        Ok(Self {
             tfm: NonNull::new(p).ok_or(ENOMEM)?,
-        };
+        })
+    }
+
+    pub(super) fn raw(&self) -> *mut bindings::crypto_skcipher {
+        self.tfm.as_ptr()
+    }
+
+    /// Sets the key (the generic implementation's checks and errno).
+    pub(crate) fn setkey(&self, key: &[u8]) -> Result {
         // SAFETY: The transform is live; `key` is readable for its length.
         kernel::error::to_result(unsafe {
-            bindings::crypto_skcipher_setkey(
-                this.tfm.as_ptr(),
-                key.as_ptr(),
-                u32::try_from(key.len())?,
-            )
-        })?;
-        Ok(this)
+            bindings::crypto_skcipher_setkey(self.raw(), key.as_ptr(), u32::try_from(key.len())?)
+        })
     }
 
     /// En- or decrypts `buf` in place with IV `iv` (updated as the algorithm

@@ -193,25 +193,34 @@ impl RawQueue {
     }
 }
 
-/// A token carried by a virtqueue buffer: it owns everything the buffer's
-/// descriptors point to.
+/// A token carried by a virtqueue buffer: an owning handle of everything the
+/// buffer's descriptors point to, passed through the queue as a raw pointer.
 ///
 /// # Safety
 ///
 /// The lists returned by `sg_lists` must stay valid, and must not be freed or
-/// reused, for as long as the token is alive.
-pub(crate) unsafe trait VqToken: 'static {
+/// reused, for as long as the token (or its raw form) is alive; `from_raw`
+/// must give back the token `into_raw` gave up.
+pub(crate) unsafe trait VqToken: Sized + 'static {
     /// The list heads (readable ones first) and the readable/writable counts.
     fn sg_lists(&mut self) -> (*mut *mut bindings::scatterlist, u32, u32);
+    /// Gives up ownership as a non-NULL pointer.
+    fn into_raw(self) -> *mut core::ffi::c_void;
+    /// Takes ownership back.
+    ///
+    /// # Safety
+    ///
+    /// `p` must come from `into_raw` and not have been taken back yet.
+    unsafe fn from_raw(p: *mut core::ffi::c_void) -> Self;
 }
 
-/// A virtqueue whose buffers carry tokens of type `KBox<T>`. Mutating methods
-/// take `&mut self`: keep the queue behind a lock.
+/// A virtqueue whose buffers carry tokens of type `T`. Mutating methods take
+/// `&mut self`: keep the queue behind a lock.
 ///
 /// # Invariants
 ///
 /// `vq` is a valid virtqueue of the device in `shared`; every non-NULL data
-/// pointer in it came from `KBox::<T>::into_foreign`.
+/// pointer in it came from `T::into_raw`.
 pub(crate) struct Virtqueue<T: VqToken> {
     vq: NonNull<bindings::virtqueue>,
     shared: Arc<VqShared>,
@@ -225,12 +234,12 @@ unsafe impl<T: VqToken + Send> Send for Virtqueue<T> {}
 impl<T: VqToken> Virtqueue<T> {
     /// Adds a buffer (allocating atomically: callers hold the queue's spinlock);
     /// on failure the token is given back with the error.
-    pub(crate) fn add(&mut self, mut token: KBox<T>) -> core::result::Result<(), (Error, KBox<T>)> {
+    pub(crate) fn add(&mut self, mut token: T) -> core::result::Result<(), (Error, T)> {
         let (sgs, nout, nin) = token.sg_lists();
         if nout + nin == 0 {
             return Err((EINVAL, token));
         }
-        let data = token.into_foreign();
+        let data = token.into_raw();
         // SAFETY: `sgs` holds `nout + nin` valid lists owned by the token, which stays
         // alive (as `data`) until the device returns it.
         let ret = unsafe {
@@ -244,8 +253,8 @@ impl<T: VqToken> Virtqueue<T> {
             )
         };
         if ret < 0 {
-            // SAFETY: The queue did not take `data`; it came from `into_foreign` above.
-            return Err((Error::from_errno(ret), unsafe { KBox::from_foreign(data) }));
+            // SAFETY: The queue did not take `data`; it came from `into_raw` above.
+            return Err((Error::from_errno(ret), unsafe { T::from_raw(data) }));
         }
         Ok(())
     }
@@ -263,16 +272,16 @@ impl<T: VqToken> Virtqueue<T> {
     }
 
     /// Takes back one used buffer: its token and the number of bytes written.
-    pub(crate) fn get_buf(&mut self) -> Option<(KBox<T>, u32)> {
+    pub(crate) fn get_buf(&mut self) -> Option<(T, u32)> {
         let mut len = 0u32;
         // SAFETY: `vq` is valid; the caller holds the queue exclusively.
         let data = unsafe { bindings::virtqueue_get_buf(self.vq.as_ptr(), &mut len) };
         if data.is_null() {
             return None;
         }
-        // SAFETY: By the type invariant `data` came from `KBox::<T>::into_foreign`, and the
-        // device is done with it.
-        Some((unsafe { KBox::from_foreign(data) }, len))
+        // SAFETY: By the type invariant `data` came from `T::into_raw`, and the device is
+        // done with it.
+        Some((unsafe { T::from_raw(data) }, len))
     }
 
     /// Disables callbacks (a hint).
@@ -317,9 +326,9 @@ impl<T: VqToken> Virtqueue<T> {
             if data.is_null() {
                 break;
             }
-            // SAFETY: By the type invariant it came from `into_foreign`; dropping the token
+            // SAFETY: By the type invariant it came from `into_raw`; dropping the token
             // completes whatever request it carries.
-            drop(unsafe { KBox::<T>::from_foreign(data) });
+            drop(unsafe { T::from_raw(data) });
             n += 1;
         }
         // SAFETY: Paired with the `local_bh_disable` above.
@@ -434,7 +443,6 @@ unsafe extern "C" fn vq_callback<T: Driver>(vq: *mut bindings::virtqueue) {
 pub(crate) struct Registration<T: Driver> {
     #[pin]
     drv: Opaque<bindings::virtio_driver>,
-    ids: [bindings::virtio_device_id; 2],
     features: &'static [u32],
     ctx: T::Context,
 }
@@ -445,35 +453,29 @@ unsafe impl<T: Driver> Sync for Registration<T> {}
 unsafe impl<T: Driver> Send for Registration<T> {}
 
 impl<T: Driver> Registration<T> {
-    /// Registers a driver for devices with `device_id`, offering `features`.
+    /// Registers a driver offering `features` for the devices of the module's device
+    /// table (`vcrs_id_table` in helpers.c, which is also the module's alias).
     pub(crate) fn register(
         name: &'static CStr,
-        device_id: u32,
         features: &'static [u32],
         ctx: T::Context,
         module: &'static ThisModule,
     ) -> Result<Pin<KBox<Self>>> {
-        let mut ids = [bindings::virtio_device_id::default(); 2];
-        ids[0].device = device_id;
-        ids[0].vendor = bindings::VIRTIO_DEV_ANY_ID;
         let reg = KBox::pin_init(
             pin_init!(Self {
                 drv <- Opaque::ffi_init(|slot: *mut bindings::virtio_driver| {
                     // SAFETY: `slot` is valid for write; an all-zero driver is a valid start.
                     unsafe { slot.write(bindings::virtio_driver::default()) }
                 }),
-                ids,
                 features,
                 ctx,
             }),
             GFP_KERNEL,
         )?;
         let drv = reg.drv.get();
-        // SAFETY: `drv` is pinned inside `reg`; the id table and feature list live as
-        // long as the registration (they are in it, or static).
+        // SAFETY: `drv` is pinned inside `reg`; the feature list is static.
         unsafe {
             (*drv).driver.name = name.as_char_ptr();
-            (*drv).id_table = reg.ids.as_ptr();
             (*drv).feature_table = features.as_ptr();
             (*drv).feature_table_size = features.len() as u32;
             (*drv).probe = Some(Self::probe_cb);
