@@ -254,6 +254,8 @@ struct sim_faults {
 	u32 reorder;		/* complete data requests in batches of this many, reversed */
 	atomic_t hang_data;	/* the next N data requests are never completed */
 	atomic_t hang_ctrl;	/* the next N control requests are never completed */
+	atomic_t no_status;	/* the next N data requests: nothing written, full length claimed */
+	atomic_t short_len;	/* the next N data requests: used length one byte short */
 };
 
 struct sim_counters {
@@ -270,6 +272,10 @@ struct sim_counters {
 	u64 reordered;		/* batches completed in reverse order */
 	u64 hung;		/* requests never completed */
 	u64 lies;		/* answers faked by lie_service/lie_algo/lie_mode */
+	u64 no_status;		/* completed without a status byte (no_status) */
+	u64 short_len;		/* completed with a short used length (short_len) */
+	atomic64_t storm_irqs;	/* interrupts sent with nothing used (irq_storm) */
+	u64 config_changes;	/* config space changes at run time (cfg_*) */
 	u32 alg_requests[SIM_NSERVICES][64];	/* data requests per algorithm id (all below 64) */
 };
 
@@ -1152,10 +1158,26 @@ static bool sim_handle_req(struct vdpasim_crypto *c, unsigned int qidx)
 		sim_hold(c, qidx, 0, true, 0, false);
 		return true;
 	}
+	if (!ctrl && atomic_dec_if_positive(&c->st.faults.no_status) >= 0) {
+		/* A device that writes nothing, not even the status, and says it did. */
+		size_t in = 0;
+		unsigned int k;
+
+		for (k = 0; k < vq->in_iov.used; k++)
+			in += vq->in_iov.iov[k].iov_len;
+		c->st.cnt.no_status++;
+		vringh_complete_iotlb(&vq->vring, vq->head, in);
+		return true;
+	}
 	if (vq->out_iov.used < 1 || vq->in_iov.used < 1)
 		ok = false;
 	else
 		ok = ctrl ? sim_handle_ctrl(&c->st, &io) : sim_handle_data(&c->st, &io);
+	if (ok && !ctrl && io.written && atomic_dec_if_positive(&c->st.faults.short_len) >= 0) {
+		/* The status was written, the used length does not cover it. */
+		c->st.cnt.short_len++;
+		io.written--;
+	}
 	if (!ok) {
 		/* Like QEMU's virtio_error(): the device needs a reset. */
 		dev_warn(&vdpasim->vdpa.dev, "malformed request on queue %u: device needs reset\n",
@@ -1364,6 +1386,10 @@ static int sim_counters_show(struct seq_file *m, void *v)
 					   a->id, READ_ONCE(n->alg_requests[i][a->id]));
 	}
 	seq_printf(m, "lies %llu\n", READ_ONCE(n->lies));
+	seq_printf(m, "no_status %llu\n", READ_ONCE(n->no_status));
+	seq_printf(m, "short_len %llu\n", READ_ONCE(n->short_len));
+	seq_printf(m, "storm_irqs %lld\n", atomic64_read(&n->storm_irqs));
+	seq_printf(m, "config_changes %llu\n", READ_ONCE(n->config_changes));
 	seq_printf(m, "sessions_destroyed %llu\n", READ_ONCE(n->session_destroy));
 	seq_printf(m, "sessions_dropped_at_reset %llu\n", READ_ONCE(n->session_reset));
 	seq_printf(m, "sessions_live %u\n", READ_ONCE(c->st.sessions_live));
@@ -1418,6 +1444,71 @@ static int sim_atomic_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(sim_atomic_fops, sim_atomic_get, sim_atomic_set, "%llu\n");
 
 /*
+ * Writing N sends N used-buffer interrupts on every data queue with nothing
+ * new in its used ring (a misbehaving device's interrupt storm).
+ */
+static int sim_irq_storm_set(void *data, u64 val)
+{
+	struct vdpasim_crypto *c = data;
+	u64 i;
+	u32 q;
+
+	if (val > 10000000)
+		return -EINVAL;
+	for (i = 0; i < val; i++) {
+		mutex_lock(&c->vdpasim.mutex);
+		for (q = 0; q < c->nqueues; q++) {
+			struct vdpasim_virtqueue *vq = &c->vdpasim.vqs[q];
+
+			if (!vq->ready || !vq->cb)
+				continue;
+			local_bh_disable();
+			vq->cb(vq->private);
+			local_bh_enable();
+			atomic64_inc(&c->st.cnt.storm_irqs);
+		}
+		mutex_unlock(&c->vdpasim.mutex);
+		if (!(i % 1024))
+			cond_resched();
+	}
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(sim_irq_storm_fops, NULL, sim_irq_storm_set, "%llu\n");
+
+/*
+ * cfg_cipher, cfg_hash, cfg_mac, cfg_aead, cfg_max_size: the device's
+ * algorithm masks and max_size, changed at run time with a config-change
+ * notification (a device withdrawing or adding algorithms).
+ */
+#define SIM_CFG_ATTR(name, field)						\
+static int sim_cfg_##name##_get(void *data, u64 *val)				\
+{										\
+	struct vdpasim_crypto *c = data;					\
+										\
+	*val = READ_ONCE(c->st.field);						\
+	return 0;								\
+}										\
+static int sim_cfg_##name##_set(void *data, u64 val)				\
+{										\
+	struct vdpasim_crypto *c = data;					\
+										\
+	mutex_lock(&c->vdpasim.mutex);						\
+	WRITE_ONCE(c->st.field, val);						\
+	c->st.cnt.config_changes++;						\
+	mutex_unlock(&c->vdpasim.mutex);					\
+	sim_config_changed(c);							\
+	return 0;								\
+}										\
+DEFINE_DEBUGFS_ATTRIBUTE(sim_cfg_##name##_fops, sim_cfg_##name##_get,		\
+			 sim_cfg_##name##_set, "0x%llx\n")
+
+SIM_CFG_ATTR(cipher, masks[SIM_CIPHER]);
+SIM_CFG_ATTR(hash, masks[SIM_HASH]);
+SIM_CFG_ATTR(mac, masks[SIM_MAC]);
+SIM_CFG_ATTR(aead, masks[SIM_AEAD]);
+SIM_CFG_ATTR(max_size, max_size);
+
+/*
  * Per device, in /sys/kernel/debug/vdpa_sim_crypto/NAME/:
  *   counters          requests and kicks per queue, requests and sessions per
  *                     service, live sessions, errors, injected faults
@@ -1451,6 +1542,14 @@ static void sim_debugfs_init(struct vdpasim_crypto *c, const char *name)
 	debugfs_create_file("hang_data", 0644, c->dbg, &f->hang_data, &sim_atomic_fops);
 	debugfs_create_file("hang_ctrl", 0644, c->dbg, &f->hang_ctrl, &sim_atomic_fops);
 	debugfs_create_file("hw_ready", 0644, c->dbg, c, &sim_hw_ready_fops);
+	debugfs_create_file("no_status", 0644, c->dbg, &f->no_status, &sim_atomic_fops);
+	debugfs_create_file("short_len", 0644, c->dbg, &f->short_len, &sim_atomic_fops);
+	debugfs_create_file("irq_storm", 0200, c->dbg, c, &sim_irq_storm_fops);
+	debugfs_create_file("cfg_cipher", 0644, c->dbg, c, &sim_cfg_cipher_fops);
+	debugfs_create_file("cfg_hash", 0644, c->dbg, c, &sim_cfg_hash_fops);
+	debugfs_create_file("cfg_mac", 0644, c->dbg, c, &sim_cfg_mac_fops);
+	debugfs_create_file("cfg_aead", 0644, c->dbg, c, &sim_cfg_aead_fops);
+	debugfs_create_file("cfg_max_size", 0644, c->dbg, c, &sim_cfg_max_size_fops);
 }
 
 /* ---- devices ---- */
