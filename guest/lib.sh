@@ -92,17 +92,50 @@ kenc() {
 # kselftest PROGRAM [ARGS...]: runs a kselftest program and turns each of its
 # result lines into a TAP line of ours, prefixed with the program's name.
 kselftest() {
-    local prog=$1 rc line
+    local prog=$1 rc
     "$@" > /tmp/$prog.out 2>&1
     rc=$?
-    grep -v '^ok \|^not ok ' /tmp/$prog.out | sed 's/^/#   /'
+    tap_lines /tmp/$prog.out "$prog"
+    check "$prog exited 0" [ $rc = 0 ]
+}
+
+# generic_of SUFFIX: the generic driver of our virtio_crypto_rs-SUFFIX.
+generic_of() {
+    case $1 in
+        xts-aes) echo "xts(ecb(aes-generic))" ;;
+        gcm-aes) echo "gcm_base(ctr(aes-generic),ghash-generic)" ;;
+        ccm-aes) echo "ccm_base(ctr(aes-generic),cbcmac(aes-generic))" ;;
+        rfc7539-chacha20-poly1305) echo "rfc7539(chacha20-generic,poly1305-generic)" ;;
+        rfc7539esp-chacha20-poly1305) echo "rfc7539esp(chacha20-generic,poly1305-generic)" ;;
+        hmac-*) echo "hmac(${1#hmac-}-generic)" ;;
+        ecb-*|cbc-*|ctr-*|cmac-*|cbcmac-*|xcbc-*) echo "${1%%-*}(${1#*-}-generic)" ;;
+        *) echo "$1-generic" ;;
+    esac
+}
+
+# type_of SUFFIX: its AF_ALG type.
+type_of() {
+    case $1 in
+        ecb-*|cbc-*|ctr-*|xts-*) echo skcipher ;;
+        gcm-*|ccm-*|rfc7539*) echo aead ;;
+        *) echo hash ;;
+    esac
+}
+
+# fuzz_arg SUFFIX: the afalg_fuzz argument for it.
+fuzz_arg() { echo "$(type_of $1):virtio_crypto_rs-$1:$(generic_of $1)"; }
+
+# tap_lines OUTPUT PREFIX: a TAP line of ours, named PREFIX: ..., for each
+# result line of a program's TAP output; its other lines as comments.
+tap_lines() {
+    local line
+    grep -v '^ok \|^not ok \|^1\.\.' "$1" | sed 's/^/#   /'
     while read -r line; do
         case "$line" in
-            "ok "*) ok "$prog: ${line#ok [0-9]* }" ;;
-            "not ok "*) not_ok "$prog: ${line#not ok [0-9]* }" ;;
+            "ok "*) line=${line#ok [0-9]* }; ok "$2: ${line#- }" ;;
+            "not ok "*) line=${line#not ok [0-9]* }; not_ok "$2: ${line#- }" ;;
         esac
-    done < /tmp/$prog.out
-    check "$prog exited 0" [ $rc = 0 ]
+    done < "$1"
 }
 
 finish() {

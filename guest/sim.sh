@@ -317,7 +317,8 @@ for i in 1 2 3 4; do
     check "4 queues: concurrent encryption $i is correct" sh -c "[ \"\$(cat /tmp/rc.q$i)\" = 0 ] && cmp -s /tmp/ct.q$i /tmp/big4.gen"
 done
 grep requests $SIMDBG/crypto0/counters | sed 's/^/#   /'
-# A request the device never completes is failed by the hot-unplug.
+# A request the device never completes is finished by the hot-unplug: out of
+# place, it runs on the transform's software implementation.
 echo 1 > $SIMDBG/crypto0/hang_data
 ( kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.h 2>/dev/null; echo $? > /tmp/rc.h ) &
 check "hang_data: the simulator withholds the request" wait_until 10 counter_is hung 1
@@ -325,7 +326,8 @@ sleep 1
 check "the request is still waiting" [ ! -f /tmp/rc.h ]
 check "vdpa dev del crypto0 with a withheld request" vdpa dev del crypto0
 wait_until 10 [ -f /tmp/rc.h ]
-check "the withheld request failed at hot-unplug (rc $(cat /tmp/rc.h 2>/dev/null)) instead of hanging" sh -c "[ -f /tmp/rc.h ] && [ \"\$(cat /tmp/rc.h)\" != 0 ]"
+check "the withheld request was finished at hot-unplug in software (rc $(cat /tmp/rc.h 2>/dev/null)), equal to the generic code, instead of hanging" \
+    sh -c "[ -f /tmp/rc.h ] && [ \"\$(cat /tmp/rc.h)\" = 0 ] && cmp -s /tmp/ct.h /tmp/ct.gen"
 echo 1 > $SIMPAR/nqueues
 # A device offering VIRTIO_CRYPTO_F_REVISION_1, which the driver does not accept:
 # the simulator must keep to the legacy layout.
@@ -385,6 +387,7 @@ check "max_size 65536: a 1000-byte gcm(aes) encryption still reaches the device 
     sh -c "[ $rc = 0 ] && cmp -s /tmp/a.f /tmp/a.gen && [ $(counter aead.requests) -gt $before ]"
 vdpa dev del crypto0
 echo $((1 << 20)) > $SIMPAR/max_size
+. /guest/system_sim.sh
 check "rmmod virtio_crypto_rs" rmmod virtio_crypto_rs
 check "autoadd: a device created at module load" sh -c "rmmod vdpa_sim_crypto && insmod $MODDIR/vdpa_sim_crypto.ko autoadd=crypto1 selftest=0 && vdpa dev show crypto1 > /dev/null"
 check "rmmod vdpa_sim_crypto removes its devices" sh -c "rmmod vdpa_sim_crypto && ! vdpa dev show crypto1 > /dev/null 2>&1"

@@ -6,9 +6,22 @@ DRV=virtio_crypto_rs-cbc-aes
 echo "# 0. kmemleak baseline (objects leaked before the driver loads are not ours)"
 echo scan > /sys/kernel/debug/kmemleak; echo clear > /sys/kernel/debug/kmemleak
 
-echo "# 1. load, kernel self-tests (extra tests on)"
+echo "# 1. autoload by the device's modalias, kernel self-tests (extra tests on)"
 dmesg -c > /dev/null
-check "insmod virtio_crypto_rs.ko" insmod $MODDIR/virtio_crypto_rs.ko
+qdev=$(grep -l '^virtio:d00000014v' /sys/bus/virtio/devices/*/modalias | head -1)
+qdev=$(basename "$(dirname "$qdev")")
+modinfo virtio_crypto_rs | grep '^alias' | sed 's/^/#   /'
+check "modinfo virtio_crypto_rs (installed with depmod): alias virtio:d00000014v*" \
+    sh -c "modinfo virtio_crypto_rs | grep -qx 'alias: *virtio:d00000014v\*'"
+# Both drivers claim the device; the user picks one by blacklisting the other.
+mkdir -p /etc/modprobe.d
+echo "blacklist virtio_crypto" > /etc/modprobe.d/vcrs.conf
+check "modprobe of $qdev's modalias ($(cat /sys/bus/virtio/devices/$qdev/modalias)), C driver blacklisted" \
+    modprobe "$(cat /sys/bus/virtio/devices/$qdev/modalias)"
+bound_to() { [ "$(basename "$(readlink "/sys/bus/virtio/devices/$1/driver")")" = "$2" ]; }
+echo "#   $qdev bound to: $(basename "$(readlink /sys/bus/virtio/devices/$qdev/driver)"); modules: $(cut -d' ' -f1 /proc/modules | tr '\n' ' ')"
+check "$qdev is bound to virtio_crypto_rs" bound_to $qdev virtio_crypto_rs
+check "the C driver (blacklisted) was not loaded" sh -c "! grep -q '^virtio_crypto ' /proc/modules"
 check "self-tests finished for every registered algorithm" wait_selftests virtio_crypto_rs
 for d in $(module_drivers virtio_crypto_rs); do
     check "$d: /proc/crypto says selftest passed" [ "$(crypto_field $d selftest)" = passed ]
@@ -107,6 +120,7 @@ kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.dev
 check "encryption correct again after rebinding" cmp -s /tmp/ct.dev /tmp/ct.gen
 check "rmmod after the removal test" rmmod virtio_crypto_rs
 
+. /guest/system.sh
 . /guest/sim.sh
 
 echo "# 12. kernel health"

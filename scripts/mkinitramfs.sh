@@ -1,6 +1,9 @@
 #!/bin/bash
-# Builds the guest initramfs: busybox, kmod, kcapi tools (with their shared
-# libraries), the modules, the selftest programs and the guest scripts.
+# Builds the guest initramfs: busybox, kmod, kcapi tools, the real clients
+# (cryptsetup, iproute2's ip, openssl with its afalg engine; all with their
+# shared libraries), the modules (also installed under /lib/modules/RELEASE
+# with depmod, so modprobe finds them by alias), the selftest programs and the
+# guest scripts.
 # Usage: mkinitramfs.sh KDIR OUT.cpio.gz
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -14,10 +17,15 @@ cp /bin/busybox "$work/bin/busybox"
 cp /bin/kmod "$work/sbin/kmod"
 for t in insmod rmmod lsmod modprobe modinfo; do ln -s kmod "$work/sbin/$t"; done
 cp /usr/bin/kcapi-enc /usr/bin/kcapi-dgst "$work/usr/bin/"
-cp /usr/sbin/vdpa "$work/sbin/vdpa"
+cp /usr/sbin/vdpa /usr/sbin/cryptsetup /usr/sbin/ip "$work/sbin/"
+cp /usr/bin/openssl "$work/usr/bin/"
+engines=/usr/lib/x86_64-linux-gnu/engines-3
+mkdir -p "$work$engines"
+cp "$engines/afalg.so" "$work$engines/"
 
 # Shared libraries of the dynamic binaries, at their host paths.
-for b in /bin/kmod /usr/bin/kcapi-enc /usr/bin/kcapi-dgst /usr/sbin/vdpa; do
+for b in /bin/kmod /usr/bin/kcapi-enc /usr/bin/kcapi-dgst /usr/sbin/vdpa /usr/sbin/cryptsetup \
+         /usr/sbin/ip /usr/bin/openssl "$engines/afalg.so"; do
     ldd "$b" | grep -oE '/[^ ]+' | while read -r lib; do
         mkdir -p "$work$(dirname "$lib")"
         cp -L "$lib" "$work$lib"
@@ -31,7 +39,19 @@ cp "$kdir/crypto/tcrypt.ko" "$kdir/crypto/crypto_engine.ko" \
    "$kdir/drivers/iommu/iova.ko" "$kdir/drivers/vdpa/vdpa_sim/vdpa_sim.ko" \
    "$kdir/drivers/virtio/virtio_vdpa.ko" \
    "$root/selftests/vdpa_sim_crypto/vdpa_sim_crypto.ko" "$work/lib/modules/"
-for p in afalg_skcipher afalg_modes afalg_hash afalg_aead afalg_hash_speed; do cp "$root/selftests/virtio_crypto_rs/$p" "$work/bin/"; done
+for p in afalg_skcipher afalg_modes afalg_hash afalg_aead afalg_hash_speed afalg_fuzz; do cp "$root/selftests/virtio_crypto_rs/$p" "$work/bin/"; done
+cp "$kdir/drivers/block/brd.ko" "$work/lib/modules/"
+
+# The modules modprobe may load by name or alias: our driver, the C driver
+# (which claims the same device) and what they need.
+kver=$(cat "$kdir/include/config/kernel.release")
+tree="$work/lib/modules/$kver"
+mkdir -p "$tree/extra" "$tree/kernel"
+cp "$root/virtio_crypto_rs.ko" "$tree/extra/"
+cp "$kdir/drivers/crypto/virtio/virtio_crypto.ko" "$kdir/crypto/crypto_engine.ko" \
+   "$kdir/drivers/block/brd.ko" "$tree/kernel/"
+cp "$kdir/modules.builtin" "$kdir/modules.builtin.modinfo" "$kdir/modules.order" "$tree/"
+depmod -b "$work" "$kver"
 cp "$root"/guest/*.sh "$root"/guest/*.awk "$work/guest/"
 cp "$root/guest/init" "$work/init"
 chmod +x "$work/init"

@@ -1,23 +1,33 @@
 #!/bin/bash
 # Boots the guest kernel under QEMU (TCG) with a virtio-crypto-pci device on
-# the builtin backend and runs /guest/MODE.sh in it. The console goes to
-# stdout and to LOG. Fails when the guest does not finish within TIMEOUT
-# seconds, when its script fails, or when the kernel logged a warning, an
-# oops or a similar problem.
+# the builtin backend (in a hot-pluggable PCIe root port) and runs
+# /guest/MODE.sh in it. The console goes to stdout and to LOG; console lines
+# "VCRS-MONITOR <command>" go to QEMU's monitor (scripts/monitor-relay.py).
+# Fails when the guest does not finish within TIMEOUT seconds, when its script
+# fails, or when the kernel logged a warning (lockdep's included), an oops, a
+# KASAN report ("BUG: KASAN: ..."), a kmemleak report or a similar problem.
 # Usage: run-guest.sh KDIR INITRAMFS MODE LOG TIMEOUT
+# (VCRS_GUEST_ARGS: more kernel command line, e.g. vcrs.minutes=30 for the soak.)
 set -uo pipefail
 kdir=$1 initrd=$2 mode=$3 log=$4 timeout=$5
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/versions.sh"
 
+mon=$(mktemp -u /tmp/vcrs-monitor.XXXXXX)
+rm -f "$log"
+"$here/monitor-relay.py" "$log" "$mon" &
+relay=$!
 timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
     -M q35 -accel tcg,thread=multi -smp 2 -m 1024 -nographic -no-reboot \
     -kernel "$kdir/arch/x86/boot/bzImage" -initrd "$initrd" \
-    -append "console=ttyS0 vcrs.mode=$mode panic=-1 oops=panic quiet loglevel=4" \
+    -append "console=ttyS0 vcrs.mode=$mode panic=-1 oops=panic quiet loglevel=4 ${VCRS_GUEST_ARGS:-}" \
+    -monitor "unix:$mon,server=on,wait=off" \
     -object cryptodev-backend-builtin,id=cd0 \
-    -device virtio-crypto-pci,cryptodev=cd0 \
-    </dev/null 2>&1 | tr -d '\r' | tee "$log"
+    -device pcie-root-port,id=rp1,chassis=1,slot=1 \
+    -device virtio-crypto-pci,id=vc0,cryptodev=cd0,bus=rp1 \
+    </dev/null 2>&1 | stdbuf -oL tr -d '\r' | tee "$log"
 qrc=${PIPESTATUS[0]}
+kill $relay 2>/dev/null; wait $relay 2>/dev/null; rm -f "$mon"
 
 fail=0
 if [[ $qrc == 124 || $qrc == 137 ]]; then

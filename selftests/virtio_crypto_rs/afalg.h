@@ -18,6 +18,12 @@
 #ifndef SOL_ALG
 #define SOL_ALG 279
 #endif
+#ifndef ALG_SET_AEAD_ASSOCLEN
+#define ALG_SET_AEAD_ASSOCLEN 4
+#endif
+#ifndef ALG_SET_AEAD_AUTHSIZE
+#define ALG_SET_AEAD_AUTHSIZE 5
+#endif
 
 /* Returns a bound transform socket for `name`, or -errno. */
 static inline int tfm_socket(const char *type, const char *name)

@@ -13,13 +13,6 @@
 #include "kselftest.h"
 #include "afalg.h"
 
-#ifndef ALG_SET_AEAD_ASSOCLEN
-#define ALG_SET_AEAD_ASSOCLEN 4
-#endif
-#ifndef ALG_SET_AEAD_AUTHSIZE
-#define ALG_SET_AEAD_AUTHSIZE 5
-#endif
-
 #define D(x) "virtio_crypto_rs-" x
 #define MAXB 8192
 

@@ -1,0 +1,271 @@
+# The driver in a real system, on the simulator (sourced by sim.sh with
+# virtio_crypto_rs loaded and no simulator device): real clients (cryptsetup
+# LUKS2, IPsec, OpenSSL's afalg engine, kcapi-enc), the fuzzer, device loss
+# for each service, and allocation failures. Uses system.sh's helpers.
+
+# sim_up: a simulator device crypto0 bound to virtio_crypto_rs, self-tests passed.
+sim_up() {
+    vdpa dev add name crypto0 mgmtdev vdpasim_crypto &&
+        echo $(simdev) > /sys/bus/virtio/drivers/virtio_crypto_rs/bind &&
+        wait_selftests virtio_crypto_rs
+}
+
+echo "# 15. real clients on the simulator: cryptsetup (LUKS2), kcapi-enc, OpenSSL, IPsec"
+check "simulator device crypto0 bound to virtio_crypto_rs, self-tests passed" sim_up
+# LUKS2, aes-xts-plain64 (PBKDF2 at its minimum: TCG is slow).
+head -c 32 /dev/urandom > /tmp/pass
+before=$(counter cipher.alg13.requests)
+check "cryptsetup luksFormat --type luks2 --cipher aes-xts-plain64 --key-size 512 on /dev/ram0" \
+    cryptsetup luksFormat -q --type luks2 --cipher aes-xts-plain64 --key-size 512 \
+        --pbkdf pbkdf2 --pbkdf-force-iterations 1000 --key-file /tmp/pass /dev/ram0
+check "cryptsetup open (LUKS2)" cryptsetup open --key-file /tmp/pass /dev/ram0 vluks
+cryptsetup status vluks | grep -E "cipher|keysize|sector" | sed 's/^/#   /'
+dm_write vluks /tmp/dmdata.1 0
+check "LUKS2: 4 MiB written through the mapping" [ $rc = 0 ]
+check "LUKS2: read back after dropping the caches, equal" dm_verify vluks /tmp/dmdata.1
+check "LUKS2 aes-xts-plain64 ran on virtio_crypto_rs-xts-aes (XTS requests on the device $before -> $(counter cipher.alg13.requests))" \
+    [ "$(counter cipher.alg13.requests)" -gt $((before + 100)) ]
+for c in "aes-xts 512 cipher.alg13" "aes-cbc 256 cipher.alg3"; do
+    set -- $c
+    before=$(counter $3.requests)
+    cryptsetup benchmark --cipher $1 --key-size $2 > /tmp/bench.out 2>&1
+    sed 's/^/#   /' /tmp/bench.out | tail -2
+    check "cryptsetup benchmark --cipher $1 --key-size $2 ran on our driver ($3 requests $before -> $(counter $3.requests))" \
+        sh -c "grep -q 'MiB/s' /tmp/bench.out && [ $(counter $3.requests) -gt $before ]"
+done
+# kcapi-enc through every skcipher, against the generic code.
+head -c 24 /dev/urandom > /tmp/k24; head -c 64 /dev/urandom > /tmp/k64
+head -c 65536 /dev/urandom > /tmp/m64k
+for a in ecb-aes:k24 cbc-aes:k24 ctr-aes:k24 xts-aes:k64 ecb-des3_ede:k24 cbc-des3_ede:k24 ctr-des3_ede:k24; do
+    n=${a%%:*}; k=/tmp/${a#*:}
+    case $n in ecb-*) ivarg= ;; *-des3_ede) ivarg="--iv 0011223344556677" ;; *) ivarg="--iv $iv" ;; esac
+    kenc $k -e -c virtio_crypto_rs-$n $ivarg -i /tmp/m64k -o /tmp/e.dev &&
+        kenc $k -e -c "$(generic_of $n)" $ivarg -i /tmp/m64k -o /tmp/e.gen &&
+        kenc $k -d -c virtio_crypto_rs-$n $ivarg -i /tmp/e.gen -o /tmp/d.dev
+    check "kcapi-enc virtio_crypto_rs-$n: 64 KiB encryption equals $(generic_of $n), decryption gives it back" \
+        sh -c "cmp -s /tmp/e.dev /tmp/e.gen && cmp -s /tmp/d.dev /tmp/m64k"
+done
+# kcapi-enc through every AEAD (kcapi-dgst covers every hash and MAC in section 9).
+head -c 16 /dev/urandom > /tmp/k16; head -c 36 /dev/urandom > /tmp/k36; head -c 32 /dev/urandom > /tmp/k32
+for a in gcm-aes:k16:000102030405060708090a0b ccm-aes:k16:03000102030405060708090a00000000 \
+         rfc7539-chacha20-poly1305:k32:000102030405060708090a0b \
+         rfc7539esp-chacha20-poly1305:k36:0001020304050607; do
+    n=${a%%:*}; rest=${a#*:}; k=/tmp/${rest%%:*}; aiv=${rest#*:}
+    eargs="--iv $aiv --aad 00112233445566778899aabbccddeeff --taglen 16"
+    kenc $k -e -c virtio_crypto_rs-$n $eargs -i /tmp/m64k -o /tmp/e.dev &&
+        kenc $k -e -c "$(generic_of $n)" $eargs -i /tmp/m64k -o /tmp/e.gen &&
+        kenc $k -d -c virtio_crypto_rs-$n $eargs -i /tmp/e.gen -o /tmp/d.dev
+    check "kcapi-enc virtio_crypto_rs-$n: 64 KiB with AAD equals $(generic_of $n), decryption verifies and gives it back" \
+        sh -c "cmp -s /tmp/e.dev /tmp/e.gen && cmp -s /tmp/d.dev /tmp/m64k"
+done
+# OpenSSL's afalg engine (AF_ALG with Linux AIO) against OpenSSL's own code.
+head -c 1048576 /dev/urandom > /tmp/m1m
+okey=$(head -c 16 /dev/urandom | od -An -tx1 -v | tr -d ' \n')
+before=$(counter cipher.alg3.requests)
+openssl enc -engine afalg -aes-128-cbc -K $okey -iv $iv -in /tmp/m1m -out /tmp/o.afalg > /tmp/ossl.log 2>&1
+sed 's/^/#   /' /tmp/ossl.log
+openssl enc -aes-128-cbc -K $okey -iv $iv -in /tmp/m1m -out /tmp/o.soft
+check "openssl enc -engine afalg -aes-128-cbc (1 MiB) equals OpenSSL's software result, through our driver (CBC requests $before -> $(counter cipher.alg3.requests))" \
+    sh -c "cmp -s /tmp/o.afalg /tmp/o.soft && [ $(counter cipher.alg3.requests) -gt $before ]"
+openssl enc -d -engine afalg -aes-128-cbc -K $okey -iv $iv -in /tmp/o.soft -out /tmp/o.back > /dev/null 2>&1
+check "openssl enc -d -engine afalg gives the plaintext back" cmp -s /tmp/o.back /tmp/m1m
+
+# IPsec: ESP in transport mode between two network namespaces over a veth pair.
+$IP netns add nsa; $IP netns add nsb
+$IP link add va type veth peer name vb
+$IP link set va netns nsa; $IP link set vb netns nsb
+$IP -n nsa addr add 10.9.0.1/24 dev va; $IP -n nsa link set va up; $IP -n nsa link set lo up
+$IP -n nsb addr add 10.9.0.2/24 dev vb; $IP -n nsb link set vb up; $IP -n nsb link set lo up
+mkdir -p /tmp/www; head -c 2097152 /dev/urandom > /tmp/www/bulk
+$IP netns exec nsb httpd -p 8080 -h /tmp/www
+rhex() { head -c $1 /dev/urandom | od -An -tx1 -v | tr -d ' \n'; }
+# ipsec_setup ALGSPEC...: the same SAs and policies in both namespaces.
+ipsec_setup() {
+    local ns
+    for ns in nsa nsb; do
+        $IP -n $ns xfrm state flush; $IP -n $ns xfrm policy flush
+        $IP -n $ns xfrm state add src 10.9.0.1 dst 10.9.0.2 proto esp spi 0x1001 mode transport $1 || return 1
+        $IP -n $ns xfrm state add src 10.9.0.2 dst 10.9.0.1 proto esp spi 0x1002 mode transport $2 || return 1
+    done
+    $IP -n nsa xfrm policy add src 10.9.0.1 dst 10.9.0.2 dir out tmpl proto esp mode transport &&
+    $IP -n nsa xfrm policy add src 10.9.0.2 dst 10.9.0.1 dir in tmpl proto esp mode transport &&
+    $IP -n nsb xfrm policy add src 10.9.0.2 dst 10.9.0.1 dir out tmpl proto esp mode transport &&
+    $IP -n nsb xfrm policy add src 10.9.0.1 dst 10.9.0.2 dir in tmpl proto esp mode transport
+}
+# xfrm_stats: both namespaces' xfrm error counters; xfrm_errors: their sum.
+xfrm_stats() {
+    $IP netns exec nsa cat /proc/net/xfrm_stat; $IP netns exec nsb cat /proc/net/xfrm_stat
+}
+xfrm_errors() { xfrm_stats | awk '{ s += $2 } END { print s + 0 }'; }
+# ipsec_run NAME COUNTER...: ping and a 2 MiB HTTP transfer through the tunnel.
+ipsec_run() {
+    local name=$1 c b0 b1; shift
+    b0=; for c in "$@"; do b0="$b0 $(counter $c)"; done
+    check "IPsec $name: ping through the tunnel" $IP netns exec nsa ping -c 3 -W 5 10.9.0.2
+    rm -f /tmp/got
+    $IP netns exec nsa wget -q -O /tmp/got http://10.9.0.2:8080/bulk
+    check "IPsec $name: 2 MiB HTTP transfer through the tunnel arrives intact" cmp -s /tmp/got /tmp/www/bulk
+    b1=; for c in "$@"; do b1="$b1 $(counter $c)"; done
+    grew=1; set -- $b1; for c in $b0; do [ "$1" -gt "$c" ] || grew=0; shift; done
+    check "IPsec $name: ESP packets were counted by the xfrm states" \
+        sh -c "$IP -n nsa -s xfrm state | grep -qE '[1-9][0-9]*\(bytes\)'"
+    check "IPsec $name: /proc/net/xfrm_stat shows no error in either namespace ($(xfrm_errors))" [ "$(xfrm_errors)" = 0 ]
+    check "IPsec $name ran on our driver (simulator request counters$b0 ->$b1)" [ $grew = 1 ]
+}
+check "IPsec: xfrm states and policies with aead rfc4106(gcm(aes)) 128-bit ICV" \
+    ipsec_setup "aead rfc4106(gcm(aes)) 0x$(rhex 20) 128" "aead rfc4106(gcm(aes)) 0x$(rhex 20) 128"
+ipsec_run "rfc4106(gcm(aes))" aead.alg1.requests
+check "IPsec: rfc4106(gcm(aes)) stands on virtio_crypto_rs-gcm-aes (/proc/crypto)" \
+    driver_of "rfc4106(gcm(aes))" "virtio_crypto_rs-gcm-aes"
+check "IPsec: xfrm states with enc cbc(aes) and auth-trunc hmac(sha256) 128" \
+    ipsec_setup "enc cbc(aes) 0x$(rhex 16) auth-trunc hmac(sha256) 0x$(rhex 32) 128" \
+        "enc cbc(aes) 0x$(rhex 16) auth-trunc hmac(sha256) 0x$(rhex 32) 128"
+ipsec_run "cbc(aes)+hmac(sha256)" cipher.alg3.requests mac.alg4.requests
+check "IPsec: authenc(hmac(sha256),cbc(aes)) stands on our hmac-sha256 and cbc-aes (/proc/crypto)" \
+    driver_of "authenc(hmac(sha256),cbc(aes))" "virtio_crypto_rs-hmac-sha256,virtio_crypto_rs-cbc-aes"
+
+echo "# 16. fuzzing every algorithm through AF_ALG against the generic code"
+fargs=; for a in $ALGS; do fargs="$fargs $(fuzz_arg ${a%%:*})"; done
+/bin/afalg_fuzz -n ${FUZZ_ITERATIONS:-3000} -j 2 -s 16 $fargs > /tmp/fuzz.out 2>&1
+tap_lines /tmp/fuzz.out "fuzz"
+check "afalg_fuzz: no mismatch, no error of ours alone, no ENODEV" sh -c "! grep -q '^not ok' /tmp/fuzz.out && grep -q '^# total' /tmp/fuzz.out && ! grep -q ' [1-9][0-9]* ENODEV' /tmp/fuzz.out"
+
+echo "# 17. device loss: vdpa dev del during dm-crypt writes, IPsec and AF_ALG loads of every service"
+rm -f /tmp/readded
+/bin/afalg_fuzz -u /tmp/readded -j 2 -s 17 $(fuzz_arg cbc-aes) $(fuzz_arg xts-aes) $(fuzz_arg sha256) \
+    $(fuzz_arg hmac-sha256) $(fuzz_arg cmac-aes) $(fuzz_arg gcm-aes) $(fuzz_arg rfc7539esp-chacha20-poly1305) \
+    > /tmp/fuzz.loss 2>&1 &
+fuzz=$!
+( dm_write vluks /tmp/dmdata.2 4; echo $rc > /tmp/rc.during ) &
+writer=$!
+( $IP netns exec nsa ping -c 40 -i 0.1 -W 5 10.9.0.2 > /tmp/ping.loss 2>&1 ) &
+pinger=$!
+sleep 2
+check "vdpa dev del crypto0 while everything runs" vdpa dev del crypto0
+wait $writer
+check "LUKS2: the write during the device loss finished without an I/O error (rc $(cat /tmp/rc.during))" [ "$(cat /tmp/rc.during)" = 0 ]
+dm_write vluks /tmp/dmdata.3 8
+check "LUKS2: 4 MiB written with no device (software continuation)" [ $rc = 0 ]
+check "LUKS2: all 12 MiB read back equal" dm_verify vluks /tmp/dmdata
+wait $pinger
+grep -E "packets" /tmp/ping.loss | sed 's/^/#   /'
+$IP netns exec nsa wget -q -O /tmp/got http://10.9.0.2:8080/bulk
+check "IPsec (cbc(aes)+hmac(sha256)) after the device loss: 2 MiB HTTP transfer intact (software continuation)" cmp -s /tmp/got /tmp/www/bulk
+# Packets whose crypto request was on the device when it vanished fail with
+# ENODEV (hash requests, and in-place ones, cannot be rerun): ESP counts them as
+# protocol errors and drops them; TCP resends. Nothing else may go wrong.
+xfrm_stats | grep -vE "[[:space:]]0$" | sed 's/^/#   /'
+check "IPsec after the device loss: no xfrm error other than packets dropped at the loss ($(xfrm_errors) dropped)" \
+    [ "$(xfrm_stats | grep -vE '^XfrmInStateProtoError|^XfrmOutStateProtoError' | awk '{ s += $2 } END { print s + 0 }')" = 0 ]
+check "vdpa dev add crypto0 again, bound, self-tests passed" sim_up
+before=$(counter cipher.alg13.requests)
+cryptsetup close vluks
+check "cryptsetup open again: new transforms on the new device" cryptsetup open --key-file /tmp/pass /dev/ram0 vluks
+dm_verify vluks /tmp/dmdata; r=$?
+check "LUKS2 on the new device: all 12 MiB read back equal, through the device (XTS requests $before -> $(counter cipher.alg13.requests))" \
+    sh -c "[ $r = 0 ] && [ $(counter cipher.alg13.requests) -gt $before ]"
+touch /tmp/readded
+wait $fuzz
+tap_lines /tmp/fuzz.loss "AF_ALG load across the device loss"
+grep ENODEV /tmp/fuzz.loss | sed 's/^/#   /'
+cryptsetup close vluks
+for ns in nsa nsb; do $IP -n $ns xfrm state flush; $IP -n $ns xfrm policy flush; done
+kill $(pidof httpd) 2>/dev/null
+$IP netns del nsa; $IP netns del nsb
+
+echo "# 18. allocation failures injected in turn (fail-nth): transform creation, setkey, a request of each service; probe"
+for f in failslab fail_page_alloc; do
+    echo N > /sys/kernel/debug/$f/ignore-gfp-wait; echo 0 > /sys/kernel/debug/$f/verbose
+done
+echo 0 > /sys/kernel/debug/fail_page_alloc/min-order
+/bin/afalg_fuzz -F 400 $(fuzz_arg cbc-aes) $(fuzz_arg sha256) $(fuzz_arg hmac-sha256) $(fuzz_arg gcm-aes) \
+    > /tmp/failnth.out 2>&1
+tap_lines /tmp/failnth.out "fail-nth"
+check "fail-nth: every step of every service ran to its end" sh -c "[ \$(grep -c '^ok' /tmp/failnth.out) = 11 ]"
+# The probe of a device offering only AES-CBC (a full probe runs 31 self-tests).
+check "vdpa dev del crypto0 (before the probe faults)" vdpa dev del crypto0
+echo $((1 << 3)) > $SIMPAR/cipher_mask; echo 0 > $SIMPAR/hash_mask; echo 0 > $SIMPAR/mac_mask; echo 0 > $SIMPAR/aead_mask
+vdpa dev add name crypto0 mgmtdev vdpasim_crypto
+/bin/afalg_fuzz -F 2000 -P /sys/bus/virtio/drivers/virtio_crypto_rs:$(simdev) > /tmp/failprobe.out 2>&1
+tap_lines /tmp/failprobe.out "fail-nth"
+for f in failslab fail_page_alloc; do echo Y > /sys/kernel/debug/$f/ignore-gfp-wait; done
+check "after the probe faults: no algorithm of ours registered, no session left ($(counter sessions_live) live)" \
+    sh -c "[ -z \"\$(module_drivers virtio_crypto_rs)\" ] && [ $(counter sessions_live) = 0 ]"
+echo $(simdev) > /sys/bus/virtio/drivers/virtio_crypto_rs/bind
+check "after the probe faults: the device binds and cbc(aes) passes its self-tests" wait_driver_passed $DRV
+kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.f
+check "after the probe faults: encryption correct" cmp -s /tmp/ct.f /tmp/ct.gen
+vdpa dev del crypto0
+echo 0xffffffffffffffff > $SIMPAR/cipher_mask; echo 0xffffffff > $SIMPAR/hash_mask
+echo 0xffffffffffffffff > $SIMPAR/mac_mask; echo 0xffffffff > $SIMPAR/aead_mask
+
+echo "# 19. misbehaving devices: no status, short used length, interrupt storm, offer changed at run time"
+check "simulator device crypto0 bound again, self-tests passed" sim_up
+D=$SIMDBG/crypto0
+echo 1 > $D/no_status
+kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.f 2>/dev/null; rc=$?
+check "a completion without a status byte: the request fails with EIO (rc $rc), nothing hangs ($(counter no_status) such completions)" \
+    [ $rc = $((256 - 5)) -a "$(counter no_status)" = 1 ]
+echo 1 > $D/short_len
+kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.f 2>/dev/null; rc=$?
+check "a used length short of the output and status: the request fails with EIO (rc $rc; $(counter short_len) such completions)" \
+    [ $rc = $((256 - 5)) -a "$(counter short_len)" = 1 ]
+kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.f
+check "after them: the next encryption is correct" cmp -s /tmp/ct.f /tmp/ct.gen
+head -c 262144 /dev/urandom > /tmp/storm.in
+kenc /tmp/key -e -c "cbc(aes-generic)" --iv $iv -i /tmp/storm.in -o /tmp/storm.gen
+( for i in 1 2 3 4 5 6 7 8; do kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/storm.in -o /tmp/ct.s || exit 1; cmp -s /tmp/ct.s /tmp/storm.gen || exit 1; done ) &
+load=$!
+echo 200000 > $D/irq_storm
+wait $load; rc=$?
+check "an interrupt storm ($(counter storm_irqs) interrupts with nothing used) during 8 encryptions: all correct" [ $rc = 0 ]
+# The device withdraws AEAD and SHA-256, then offers them again; then a smaller max_size.
+# withdrawn: ccm(aes) (unused) unregistered, sha224 (still offered) registered.
+withdrawn() {
+    ! module_drivers virtio_crypto_rs | grep -qx virtio_crypto_rs-ccm-aes &&
+        driver_passed virtio_crypto_rs-sha224
+}
+back() {
+    driver_passed virtio_crypto_rs-ccm-aes && driver_passed virtio_crypto_rs-gcm-aes &&
+        driver_passed virtio_crypto_rs-sha256
+}
+rm -f /tmp/offerdone
+/bin/afalg_fuzz -u /tmp/offerdone -j 1 -s 19 $(fuzz_arg gcm-aes) $(fuzz_arg sha256) $(fuzz_arg cbc-aes) > /tmp/fuzz.offer 2>&1 &
+fuzz=$!
+sleep 1
+dmesg -c > /dev/null
+echo 0 > $D/cfg_aead; echo $((0x7fe & ~(1 << 4))) > $D/cfg_hash
+check "offer without AEAD and SHA-256 ($(counter config_changes) config changes): unused ones unregistered, the rest stay" \
+    wait_until 30 withdrawn
+sleep 2
+dmesg > /tmp/dmesg.offer
+grep -E "offer changed|unregistered|still in use" /tmp/dmesg.offer | sed 's/^/#   /'
+check "a withdrawn algorithm whose transforms are in use (gcm(aes)) stays registered until they are released" \
+    grep -q "virtio_crypto_rs-gcm-aes: no device left, still in use" /tmp/dmesg.offer
+before=$(counter aead.requests); hbefore=$(counter hash.alg4.requests)
+sleep 3
+check "while AEAD and SHA-256 are withdrawn, their transforms in use continue in software (device requests AEAD $before -> $(counter aead.requests), SHA-256 $hbefore -> $(counter hash.alg4.requests))" \
+    [ "$(counter aead.requests)" = "$before" -a "$(counter hash.alg4.requests)" = "$hbefore" ]
+echo $((0xe)) > $D/cfg_aead; echo $((0x7fe)) > $D/cfg_hash
+check "offer with AEAD and SHA-256 again: re-checked, registered, self-tests passed" wait_until 120 back
+sleep 2
+before=$(counter aead.requests)
+sleep 2
+check "gcm(aes) transforms in use are back on the device ($before -> $(counter aead.requests) AEAD requests)" \
+    [ "$(counter aead.requests)" -gt "$before" ]
+touch /tmp/offerdone; wait $fuzz
+tap_lines /tmp/fuzz.offer "AF_ALG load across the offer changes"
+echo 65536 > $D/cfg_max_size
+sleep 1
+head -c 60000 /dev/urandom > /tmp/m60k
+kenc /tmp/key -e -c "cbc(aes-generic)" --iv $iv -i /tmp/m60k -o /tmp/m60k.gen
+before=$(counter cipher.requests)
+kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/m60k -o /tmp/m60k.f
+check "max_size lowered to 65536 at run time: a 60000-byte cbc(aes) request (over it) runs in software, correct (device requests $before -> $(counter cipher.requests))" \
+    sh -c "cmp -s /tmp/m60k.f /tmp/m60k.gen && [ $(counter cipher.requests) = $before ]"
+echo $((1 << 20)) > $D/cfg_max_size
+sleep 1
+kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/m60k -o /tmp/m60k.f
+check "max_size raised again: the same request reaches the device, correct ($(counter cipher.requests) device requests)" \
+    sh -c "cmp -s /tmp/m60k.f /tmp/m60k.gen && [ $(counter cipher.requests) -gt $before ]"
+check "vdpa dev del crypto0 (end of the system tests)" vdpa dev del crypto0
