@@ -15,7 +15,7 @@ if [[ ! -d "$kdir" ]]; then
 fi
 
 log="$root/build/test-qemu.log"
-"$here/run-guest.sh" "$kdir" "$root/build/initramfs.cpio.gz" test "$log" 3000 >/dev/null
+"$here/run-guest.sh" "$kdir" "$root/build/initramfs.cpio.gz" test "$log" 4000 >/dev/null
 harness_rc=$?
 
 passed=$(grep -cE '^ok [0-9]+ ' "$log")
