@@ -137,8 +137,6 @@ static int send_data(int op, struct msghdr *msg, const uint8_t *in, size_t len)
 			msg->msg_iov = &iov;
 			msg->msg_iovlen = 1;
 			n = sendmsg(op, msg, more ? MSG_MORE : 0);
-			if (n < 0 && errno == EFAULT && getenv("FUZZ_DEBUG"))
-				fprintf(stderr, "# EFAULT in first sendmsg\n");
 			first = 0;
 		} else if (how == 0 && part > 0) {
 			/* vmsplice into a pipe, splice into the socket */
@@ -154,8 +152,6 @@ static int send_data(int op, struct msghdr *msg, const uint8_t *in, size_t len)
 				n = splice(p[0], NULL, op, NULL, n, more ? SPLICE_F_MORE : 0);
 			if (n < 0)
 				n = -errno;
-			if (n == -EFAULT && getenv("FUZZ_DEBUG"))
-				fprintf(stderr, "# EFAULT in splice after %s\n", vm ? "vmsplice" : "write");
 			close(p[0]);
 			close(p[1]);
 			if (n < 0)
@@ -242,8 +238,6 @@ static long run_op(int tfm, const struct opdesc *d, uint8_t *out)
 		fprintf(stderr, "# op tfm %d enc %d len %zu ivlen %u assoclen %d want %zu\n", tfm,
 			d->enc, d->len, d->ivlen, (int)d->assoclen, d->want);
 	r = send_data(op, &msg, d->in, d->len);
-	if (r == -EFAULT && getenv("FUZZ_DEBUG"))
-		fprintf(stderr, "# EFAULT in send: len %zu ivlen %u\n", d->len, d->ivlen);
 	if (!r && d->assoclen != ~0u) {
 		/* AEAD: one read gives the whole output (or the error). */
 		r = read(op, out, d->want);
@@ -251,8 +245,6 @@ static long run_op(int tfm, const struct opdesc *d, uint8_t *out)
 			r = -errno;
 	} else if (!r) {
 		r = recv_all(op, out, d->want);
-		if (r == -EFAULT && getenv("FUZZ_DEBUG"))
-			fprintf(stderr, "# EFAULT in recv: len %zu want %zu\n", d->len, d->want);
 	}
 	close(op);
 	return r;
