@@ -4,14 +4,30 @@ NPASS=0
 NFAIL=0
 MODDIR=/lib/modules
 
+TAINT_SEEN=0
+
 ok() {
     NTEST=$((NTEST + 1)); NPASS=$((NPASS + 1))
     echo "ok $NTEST - $*"
+    taint_watch
 }
 
 not_ok() {
     NTEST=$((NTEST + 1)); NFAIL=$((NFAIL + 1))
     echo "not ok $NTEST - $*"
+    taint_watch
+}
+
+# After every TAP line: when the kernel gains a taint flag (a WARN sets 512),
+# names the test it appeared after and shows the warning from the kernel log
+# (the console shows errors only, and the log may wrap before the end).
+taint_watch() {
+    local t
+    t=$(bad_taint)
+    [ "$t" = "$TAINT_SEEN" ] && return 0
+    echo "# kernel taint became $t after test $NTEST; the kernel log says:"
+    dmesg | grep -E -A45 'WARNING:|BUG:|Oops|lockdep|INFO: ' | tail -120 | sed 's/^/#   /'
+    TAINT_SEEN=$t
 }
 
 # check DESCRIPTION COMMAND...: one TAP line from the command's exit status.

@@ -20,7 +20,7 @@ relay=$!
 timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
     -M q35 -accel tcg,thread=multi -smp 2 -m 1024 -nographic -no-reboot \
     -kernel "$kdir/arch/x86/boot/bzImage" -initrd "$initrd" \
-    -append "console=ttyS0 vcrs.mode=$mode panic=-1 oops=panic quiet loglevel=4 ${VCRS_GUEST_ARGS:-}" \
+    -append "console=ttyS0 vcrs.mode=$mode panic=-1 oops=panic quiet loglevel=4 log_buf_len=8M ${VCRS_GUEST_ARGS:-}" \
     -monitor "unix:$mon,server=on,wait=off" \
     -object cryptodev-backend-builtin,id=cd0 \
     -device pcie-root-port,id=rp1,chassis=1,slot=1 \
