@@ -24,7 +24,7 @@ use crate::bindings;
 use crate::requests::{self, DataCtx, DataJob, DataToken, DATA_REQ_LEN, STATUS_UNSET};
 use crate::session::{Pair, Service, SessionParams};
 use crate::skcipher::PRIORITY;
-use crate::{AlgId, Manager, VCrypto};
+use crate::{AlgId, DeviceRef, Manager, VCrypto};
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use kernel::{c_str, prelude::*, str::CStr, sync::Arc, sync::Mutex};
 
@@ -143,7 +143,7 @@ impl Drop for Keying {
 
 /// Per-transform context.
 pub(crate) struct AeadTfm {
-    dev: Arc<VCrypto>,
+    dev: DeviceRef,
     spec: &'static AeadSpec,
     fallback: SoftAead,
     keying: Pin<KBox<Mutex<Keying>>>,
@@ -175,20 +175,21 @@ impl AeadTfm {
     /// there is no key yet, or the device does not take the key: software).
     fn rekey(&self, k: &mut Keying) -> Result {
         self.on_device.store(false, Ordering::Release);
-        if let Some(old) = k.sessions.take() {
-            old.destroy(&self.dev, Service::Aead);
+        if let (Some(old), Some(dev)) = (k.sessions.take(), self.dev.get()) {
+            old.destroy(dev, Service::Aead);
         }
         let id = self.spec.id();
-        if k.key.is_empty()
-            || k.key.len() > self.dev.cfg.max_cipher_key_len as usize
-            || !self.dev.serves(id)
-        {
+        // No device, or it is gone or no longer offers the algorithm: software.
+        let Some(dev) = self.dev.serving(id) else {
+            return Ok(());
+        };
+        if k.key.is_empty() || k.key.len() > dev.cfg.max_cipher_key_len as usize {
             return Ok(());
         }
-        let s = match create_sessions(&self.dev, self.spec, &k.key, k.authsize) {
+        let s = match create_sessions(dev, self.spec, &k.key, k.authsize) {
             Ok(s) => s,
-            // The device is gone, or no longer offers the algorithm: software.
-            Err(e) if e == ENODEV || !self.dev.serves(id) => return Ok(()),
+            // Lost the device (or the algorithm) meanwhile: software.
+            Err(e) if e == ENODEV || !dev.serves(id) => return Ok(()),
             Err(e) => return Err(e),
         };
         self.salt
@@ -210,7 +211,7 @@ impl Provider for AeadDriver {
     type Ctx = AeadTfm;
 
     fn init_tfm(spec: &'static AeadSpec, mgr: &Arc<Manager>) -> Result<AeadTfm> {
-        let dev = mgr.pick_device(|d| d.serves(spec.id()))?;
+        let dev = mgr.pick_device(|d| d.serves(spec.id()));
         let fallback = SoftAead::new(spec.generic)?;
         let keying = Keying {
             key: KVec::new(),
@@ -346,12 +347,17 @@ fn crypt(ctx: &AeadTfm, req: AeadReq<'_>, encrypt: bool) -> Result<Queued> {
         (Some(out), Some(dev_aad))
             if ctx.on_device.load(Ordering::Acquire)
                 && iv_ok
-                && fits(ctx, dev_iv, dev_aad, len, out)
-                && ctx.dev.serves(spec.id()) =>
+                && ctx.dev.get().is_some_and(|d| {
+                    d.takes(
+                        spec.id(),
+                        dev_aad.saturating_add(len),
+                        wire_len(dev_iv, dev_aad, len, out),
+                    )
+                }) =>
         {
             ctx.dev
-                .data_queue(current_cpu())
-                .ok()
+                .get()
+                .and_then(|d| d.data_queue(current_cpu()).ok())
                 .map(|q| (q, out, dev_aad))
         }
         _ => None,
@@ -398,13 +404,15 @@ fn crypt(ctx: &AeadTfm, req: AeadReq<'_>, encrypt: bool) -> Result<Queued> {
     requests::submit(queue, job, req.into_request(encrypt))
 }
 
-/// Whether a request of these lengths fits the device.
-fn fits(ctx: &AeadTfm, iv: usize, aad: usize, len: usize, out: usize) -> bool {
-    let total = [iv, aad, len, out, 1]
+/// The bytes a request of these lengths puts on the wire (read and written,
+/// status included), or `None` when a part exceeds the wire's 32-bit lengths.
+fn wire_len(iv: usize, aad: usize, len: usize, out: usize) -> Option<u64> {
+    if [aad, len, out].iter().any(|n| *n > u32::MAX as usize) {
+        return None;
+    }
+    [iv, aad, len, out, 1]
         .iter()
-        .try_fold(0u64, |t, n| t.checked_add(*n as u64));
-    [aad, len, out].iter().all(|n| *n <= u32::MAX as usize)
-        && total.is_some_and(|t| t <= ctx.dev.max_size())
+        .try_fold(0u64, |t, n| t.checked_add(*n as u64))
 }
 
 /// Checks that `dev` really serves `spec`: an encryption and a decryption of

@@ -24,7 +24,7 @@ use crate::bindings;
 use crate::requests::{self, DataCtx, DataJob, DataToken, DATA_REQ_LEN, STATUS_UNSET};
 use crate::session::{self, Service, SessionParams};
 use crate::skcipher::PRIORITY;
-use crate::{AlgId, Manager, VCrypto};
+use crate::{AlgId, DeviceRef, Manager, VCrypto};
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use kernel::{c_str, prelude::*, str::CStr, sync::Arc, sync::Mutex};
 
@@ -161,7 +161,7 @@ pub(crate) type State = MsgState<BUF_LEN>;
 
 /// Per-transform context.
 pub(crate) struct HashTfm {
-    dev: Arc<VCrypto>,
+    dev: DeviceRef,
     spec: &'static HashSpec,
     fallback: SoftHash,
     digest_size: usize,
@@ -183,18 +183,19 @@ impl HashTfm {
         }
         let old = core::mem::replace(&mut *cur, new);
         drop(cur);
-        if let Some(id) = old {
-            session::destroy_logged(&self.dev, self.spec.service, id);
+        if let (Some(id), Some(dev)) = (old, self.dev.get()) {
+            session::destroy_logged(dev, self.spec.service, id);
         }
     }
 
     /// Whether a message of `len` bytes can go to the device.
     fn fits(&self, len: usize) -> bool {
-        let total = len as u64 + self.digest_size as u64 + 1;
+        let wire = (len <= u32::MAX as usize).then(|| len as u64 + self.digest_size as u64 + 1);
         self.on_device.load(Ordering::Acquire)
-            && len <= u32::MAX as usize
-            && total <= self.dev.max_size()
-            && self.dev.serves(self.spec.id())
+            && self
+                .dev
+                .get()
+                .is_some_and(|d| d.takes(self.spec.id(), len, wire))
     }
 }
 
@@ -239,13 +240,20 @@ impl Provider for AhashDriver {
     type Ctx = HashTfm;
 
     fn init_tfm(spec: &'static HashSpec, mgr: &Arc<Manager>) -> Result<HashTfm> {
-        let dev = mgr.pick_device(|d| d.serves(spec.id()))?;
+        let dev = mgr.pick_device(|d| d.serves(spec.id()));
         let fallback = SoftHash::new(spec.generic)?;
         let digest_size = fallback.digest_size();
-        let session = if spec.service == Service::Hash {
-            Some(create_session(&dev, spec, digest_size, &[])?)
-        } else {
-            None
+        // A hash's session is made here, a MAC's at setkey. Without a device
+        // (or having lost it meanwhile) the transform runs in software.
+        let session = match dev.serving(spec.id()) {
+            Some(d) if spec.service == Service::Hash => {
+                match create_session(d, spec, digest_size, &[]) {
+                    Ok(id) => Some(id),
+                    Err(e) if e == ENODEV || !d.serves(spec.id()) => None,
+                    Err(e) => return Err(e),
+                }
+            }
+            _ => None,
         };
         mgr.tfm_get();
         Ok(HashTfm {
@@ -279,25 +287,25 @@ impl Ahash for AhashDriver {
         // The generic implementation decides which keys are valid, with its errno.
         ctx.fallback.setkey(key)?;
         let mut dkey = device_key(ctx.spec, key)?;
-        if !ctx.dev.serves(ctx.spec.id()) {
-            // The device is gone or no longer offers the algorithm: software.
+        let Some(dev) = ctx.dev.serving(ctx.spec.id()) else {
+            // No device, or it is gone or no longer offers the algorithm: software.
             zeroize(&mut dkey);
             ctx.set_session(None);
             return Ok(());
-        }
-        if dkey.len() > ctx.dev.cfg.max_auth_key_len as usize {
+        };
+        if dkey.len() > dev.cfg.max_auth_key_len as usize {
             pr_info!(
                 "virtio{}: {}: key of {} bytes beyond the device's limit of {}: software\n",
-                ctx.dev.index,
+                dev.index,
                 ctx.spec.driver_name,
                 dkey.len(),
-                ctx.dev.cfg.max_auth_key_len
+                dev.cfg.max_auth_key_len
             );
             zeroize(&mut dkey);
             ctx.set_session(None);
             return Ok(());
         }
-        let res = create_session(&ctx.dev, ctx.spec, ctx.digest_size, &dkey);
+        let res = create_session(dev, ctx.spec, ctx.digest_size, &dkey);
         zeroize(&mut dkey);
         match res {
             Ok(id) => {
@@ -305,7 +313,7 @@ impl Ahash for AhashDriver {
                 Ok(())
             }
             // Lost the device (or the algorithm) meanwhile: software.
-            Err(e) if e == ENODEV || !ctx.dev.serves(ctx.spec.id()) => {
+            Err(e) if e == ENODEV || !dev.serves(ctx.spec.id()) => {
                 ctx.set_session(None);
                 Ok(())
             }
@@ -435,8 +443,8 @@ fn to_device(ctx: &HashTfm, mut req: Req<'_>, prefix: usize, with_src: bool) -> 
     let prefix = prefix.min(BUF_LEN);
     let src_len = if with_src { req.nbytes() } else { 0 };
     let total = prefix.checked_add(src_len).ok_or(EINVAL)?;
-    let queue = match ctx.dev.data_queue(current_cpu()) {
-        Ok(q) if ctx.fits(total) => Some(q),
+    let queue = match ctx.dev.get().map(|d| d.data_queue(current_cpu())) {
+        Some(Ok(q)) if ctx.fits(total) => Some(q),
         _ => None,
     };
     let Some(queue) = queue else {

@@ -64,6 +64,23 @@ static const struct virtio_device_id vcrs_id_table[] = {
 };
 MODULE_DEVICE_TABLE(virtio, vcrs_id_table);
 
+/*
+ * The size policy (module parameter sw_below, also writable at run time in
+ * /sys/module/virtio_crypto_rs/parameters/sw_below): requests with fewer bytes
+ * of data than this run in the transform's software fallback, because for
+ * tiny requests the guest's own code is faster than a round trip to any
+ * device. 0, the default, sends every request the device can take to it.
+ */
+static unsigned int vcrs_sw_below;
+module_param_named(sw_below, vcrs_sw_below, uint, 0644);
+MODULE_PARM_DESC(sw_below,
+		 "requests with fewer data bytes than this run in software (0: off, the default)");
+
+unsigned int vcrs_sw_below_get(void)
+{
+	return READ_ONCE(vcrs_sw_below);
+}
+
 int vcrs_register_virtio_driver(struct virtio_driver *drv, struct module *owner)
 {
 	drv->id_table = vcrs_id_table;
@@ -364,6 +381,11 @@ void vcrs_local_bh_disable(void)
 void vcrs_local_bh_enable(void)
 {
 	local_bh_enable();
+}
+
+bool vcrs_in_task(void)
+{
+	return in_task();
 }
 
 struct workqueue_struct *vcrs_alloc_workqueue(const char *name, bool bh)

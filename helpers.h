@@ -25,6 +25,7 @@ int vcrs_virtio_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 			 struct virtqueue *vqs[], vq_callback_t *callback,
 			 const char *const names[]);
 void vcrs_virtio_del_vqs(struct virtio_device *vdev);
+unsigned int vcrs_sw_below_get(void);
 int vcrs_register_virtio_driver(struct virtio_driver *drv, struct module *owner);
 
 /* scatterlists */
@@ -93,6 +94,7 @@ unsigned long vcrs_msecs_to_jiffies(unsigned int m);
 unsigned int vcrs_raw_smp_processor_id(void);
 void vcrs_local_bh_disable(void);
 void vcrs_local_bh_enable(void);
+bool vcrs_in_task(void);
 struct workqueue_struct *vcrs_alloc_workqueue(const char *name, bool bh);
 void vcrs_msleep(unsigned int ms);
 

@@ -11,11 +11,17 @@
 use crate::abstractions::{
     crypto::{Job, JobBox, Kind, Queued, Request},
     errno,
-    sync::{new_spinlock_irq, Completion, SpinLockIrq},
-    virtio::{Virtqueue, VqToken},
+    sync::{new_spinlock_irq, Completion, IrqSaveBackend, SpinLockIrq},
+    virtio::{Notify, Virtqueue, VqToken},
 };
 use crate::bindings;
-use kernel::{alloc::Flags, prelude::*, sync::Arc};
+use kernel::{
+    alloc::Flags,
+    new_work,
+    prelude::*,
+    sync::{lock::Guard, Arc},
+    workqueue::{impl_has_work, Work, WorkItem},
+};
 
 /// Maps a device status byte to a result.
 pub(crate) fn status_to_result(status: u8) -> Result {
@@ -256,8 +262,72 @@ pub(crate) struct DataQueueInner {
     pub(crate) was_full: bool,
 }
 
-/// A data queue.
-pub(crate) type DataQueue = SpinLockIrq<DataQueueInner>;
+/// A data queue: its state behind a lock, and the work item that completes
+/// what the device returned on it. Each queue completes on its own, so queues
+/// whose interrupts arrive on different CPUs complete in parallel.
+#[pin_data]
+pub(crate) struct DataQueue {
+    #[pin]
+    inner: SpinLockIrq<DataQueueInner>,
+    #[pin]
+    done_work: Work<DataQueue>,
+}
+
+impl_has_work! {
+    impl HasWork<Self> for DataQueue { self.done_work }
+}
+
+impl WorkItem for DataQueue {
+    type Pointer = Arc<DataQueue>;
+
+    fn run(this: Arc<DataQueue>) {
+        this.complete_returned();
+    }
+}
+
+impl DataQueue {
+    pub(crate) fn new(inner: DataQueueInner) -> Result<Arc<Self>> {
+        Arc::pin_init(
+            pin_init!(DataQueue {
+                inner <- new_spinlock_irq!(inner, "virtio_crypto_rs::DataQueue"),
+                done_work <- new_work!("virtio_crypto_rs::DataQueue::done_work"),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    pub(crate) fn lock(&self) -> Guard<'_, DataQueueInner, IrqSaveBackend> {
+        self.inner.lock()
+    }
+
+    /// Completes every job the device returned on this queue (callbacks off
+    /// while it polls), then moves backlogged jobs into the room they left.
+    pub(crate) fn complete_returned(&self) {
+        loop {
+            let item = {
+                let mut g = self.lock();
+                let Some(vq) = g.vq.as_mut() else { break };
+                vq.disable_cb();
+                match vq.get_buf() {
+                    Some(x) => Some(x),
+                    None => {
+                        if vq.enable_cb() {
+                            None
+                        } else {
+                            // More arrived while re-enabling: poll again.
+                            continue;
+                        }
+                    }
+                }
+            };
+            match item {
+                Some((job, len)) => finish(job, len),
+                None => break,
+            }
+        }
+        drain_backlog(self);
+    }
+}
 
 fn descriptors_needed(inner: &DataQueueInner, job: &DataJob) -> u32 {
     if inner.indirect {
@@ -305,27 +375,29 @@ pub(crate) fn submit<K: Kind>(
         };
     }
     job.attach(req.take())?;
-    if let Err((e, job)) = put(g.vq.as_mut(), job) {
-        drop(g);
-        job.into_inner().complete(Err(e));
+    let res = put(g.vq.as_mut(), job);
+    drop(g);
+    match res {
+        Ok(notify) => notify.into_iter().for_each(Notify::send),
+        Err((e, job)) => drop(job.into_inner().complete(Err(e))),
     }
     Ok(Queued::InProgress)
 }
 
-/// Adds `job` to `vq` (`None`: the device is gone) and notifies the device.
-/// A job that could not be added comes back with the error, to be dropped or
-/// completed (which wakes its owner) once the queue's lock is released.
+/// Adds `job` to `vq` (`None`: the device is gone) and returns the device
+/// notification, if the device wants one, to be sent once the queue's lock is
+/// released. A job that could not be added comes back with the error, to be
+/// dropped or completed (which wakes its owner) once the lock is released.
 pub(crate) fn put<T: VqToken>(
     vq: Option<&mut Virtqueue<T>>,
     job: T,
-) -> core::result::Result<(), (Error, T)> {
+) -> core::result::Result<Option<Notify>, (Error, T)> {
     let vq = match vq {
         Some(vq) => vq,
         None => return Err((ENODEV, job)),
     };
     vq.add(job)?;
-    vq.kick();
-    Ok(())
+    Ok(vq.kick_prepare())
 }
 
 /// Moves backlogged jobs to the device while there is room.
@@ -357,20 +429,26 @@ pub(crate) fn drain_backlog(queue: &DataQueue) {
         // Tell the owner before the device can complete it (callbacks run unlocked).
         job.backlog_accepted();
         let mut g = queue.lock();
-        if let Err((e, job)) = put(g.vq.as_mut(), job) {
-            // No room after all (an indirect table could not be allocated): wait for
-            // completions to free descriptors, unless nothing is in flight to free any.
-            let idle = g.vq.as_ref().is_some_and(|vq| vq.num_free() == vq.size());
-            if e == ENOSPC && !idle {
-                if let Err(job) = g.backlog.push_front(job) {
-                    drop(g);
-                    job.into_inner().complete(Err(ENOMEM));
-                }
-                return;
+        let (e, job) = match put(g.vq.as_mut(), job) {
+            Ok(notify) => {
+                drop(g);
+                notify.into_iter().for_each(Notify::send);
+                continue;
             }
-            drop(g);
-            job.into_inner().complete(Err(e));
+            Err(x) => x,
+        };
+        // No room after all (an indirect table could not be allocated): wait for
+        // completions to free descriptors, unless nothing is in flight to free any.
+        let idle = g.vq.as_ref().is_some_and(|vq| vq.num_free() == vq.size());
+        if e == ENOSPC && !idle {
+            if let Err(job) = g.backlog.push_front(job) {
+                drop(g);
+                job.into_inner().complete(Err(ENOMEM));
+            }
+            return;
         }
+        drop(g);
+        job.into_inner().complete(Err(e));
     }
 }
 
@@ -380,8 +458,8 @@ pub(crate) fn execute(queue: &DataQueue, mut job: DataToken, timeout_ms: u32) ->
     let waiter = Waiter::new(GFP_KERNEL)?;
     job.data.waiter = Some(waiter.clone());
     let res = put(queue.lock().vq.as_mut(), job);
-    // A job given back is dropped here, outside the lock.
-    res.map_err(|(e, _)| e)?;
+    // Outside the lock: the notification is sent, or a job given back dropped.
+    res.map_err(|(e, _)| e)?.into_iter().for_each(Notify::send);
     waiter.wait(timeout_ms)
 }
 

@@ -10,7 +10,7 @@
 use crate::abstractions::{
     crypto::{Job, JobBox},
     sync::SpinLockIrq,
-    virtio::Virtqueue,
+    virtio::{Notify, Virtqueue},
     wire,
 };
 use crate::bindings;
@@ -101,8 +101,11 @@ fn submit(
     job.push_in(out_len..scratch_len)?;
     let job = CtrlToken::new(job, flags)?;
     let res = requests::put(dev.ctrl.lock().vq.as_mut(), job);
-    // A job given back is dropped (waking its waiter) here, outside the lock.
-    res.map_err(|(e, _)| e)
+    // Outside the lock: the notification is sent, or a job given back dropped
+    // (waking its waiter).
+    let notify = res.map_err(|(e, _)| e)?;
+    notify.into_iter().for_each(Notify::send);
+    Ok(())
 }
 
 /// Sends a control request (see [`submit`]) and waits for the answer.

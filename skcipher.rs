@@ -17,7 +17,7 @@ use crate::abstractions::{
 use crate::bindings;
 use crate::requests::{self, DataCtx, DataJob, DataToken, DATA_REQ_LEN, STATUS_UNSET};
 use crate::session::{Pair, Service, SessionParams};
-use crate::{AlgId, Manager, VCrypto};
+use crate::{AlgId, DeviceRef, Manager, VCrypto};
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use kernel::{c_str, prelude::*, str::CStr, sync::Arc, sync::Mutex};
 
@@ -150,7 +150,7 @@ pub(crate) static SPECS: [CipherSpec; 7] = [
 
 /// Per-transform context.
 pub(crate) struct TfmCtx {
-    dev: Arc<VCrypto>,
+    dev: DeviceRef,
     spec: &'static CipherSpec,
     /// The generic implementation, keyed by every successful setkey.
     fallback: SoftCipher,
@@ -187,7 +187,7 @@ impl Provider for SkcipherDriver {
     type Ctx = TfmCtx;
 
     fn init_tfm(spec: &'static CipherSpec, mgr: &Arc<Manager>) -> Result<TfmCtx> {
-        let dev = mgr.pick_device(|d| d.serves(spec.id()))?;
+        let dev = mgr.pick_device(|d| d.serves(spec.id()));
         let fallback = SoftCipher::new(spec.generic)?;
         mgr.tfm_get();
         Ok(TfmCtx {
@@ -207,8 +207,8 @@ impl Provider for SkcipherDriver {
 
     fn exit_tfm(ctx: &TfmCtx, mgr: &Arc<Manager>) {
         let old = ctx.keying.lock().take();
-        if let Some(s) = old {
-            s.destroy(&ctx.dev, Service::Cipher);
+        if let (Some(s), Some(dev)) = (old, ctx.dev.get()) {
+            s.destroy(dev, Service::Cipher);
         }
         mgr.tfm_put();
     }
@@ -231,22 +231,23 @@ impl Skcipher for SkcipherDriver {
         ctx.keyed.store(false, Ordering::Release);
         ctx.on_device.store(false, Ordering::Release);
         let old = cur.take();
-        if let Some(s) = old {
-            s.destroy(&ctx.dev, Service::Cipher);
+        if let (Some(s), Some(dev)) = (old, ctx.dev.get()) {
+            s.destroy(dev, Service::Cipher);
         }
         ctx.fallback.setkey(key)?;
         let id = ctx.spec.id();
-        let new = if klen > ctx.dev.cfg.max_cipher_key_len || !ctx.dev.serves(id) {
-            // Beyond the device's key limit, or the device is gone or no longer
-            // offers the algorithm: this key is served in software.
-            None
-        } else {
-            match create_sessions(&ctx.dev, ctx.spec, key) {
-                Ok(s) => Some(s),
-                // Lost the device (or the algorithm) meanwhile: software too.
-                Err(e) if e == ENODEV || !ctx.dev.serves(id) => None,
-                Err(e) => return Err(e),
+        let new = match ctx.dev.serving(id) {
+            // No device, the device is gone or no longer offers the algorithm,
+            // or the key is beyond its limit: this key is served in software.
+            Some(dev) if klen <= dev.cfg.max_cipher_key_len => {
+                match create_sessions(dev, ctx.spec, key) {
+                    Ok(s) => Some(s),
+                    // Lost the device (or the algorithm) meanwhile: software too.
+                    Err(e) if e == ENODEV || !dev.serves(id) => None,
+                    Err(e) => return Err(e),
+                }
             }
+            _ => None,
         };
         if let Some(s) = new {
             ctx.enc.store(s.enc, Ordering::Release);
@@ -337,18 +338,14 @@ fn crypt(ctx: &TfmCtx, req: SkcipherRequest<'_>, encrypt: bool) -> Result<Queued
     if iv.len() != iv_len || iv_len > 16 {
         return Err(EINVAL);
     }
-    // Everything the device reads and writes for this request must fit it; what
-    // does not, and everything once the device is gone, runs in software.
-    let total = (len as u64) * 2 + iv_len as u64 + 1;
-    let queue = if ctx.on_device.load(Ordering::Acquire)
-        && len <= u32::MAX as usize
-        && total <= ctx.dev.max_size()
-        && ctx.dev.serves(spec.id())
-    {
-        ctx.dev.data_queue(current_cpu()).ok()
-    } else {
-        None
-    };
+    // What the device does not take (see `VCrypto::takes`), and everything
+    // once the device is gone, runs in software.
+    let wire = (len <= u32::MAX as usize).then(|| (len as u64) * 2 + iv_len as u64 + 1);
+    let queue = ctx
+        .dev
+        .get()
+        .filter(|d| ctx.on_device.load(Ordering::Acquire) && d.takes(spec.id(), len, wire))
+        .and_then(|d| d.data_queue(current_cpu()).ok());
     let Some(queue) = queue else {
         return req.software(encrypt).map(|()| Queued::Done);
     };

@@ -17,8 +17,9 @@ mod skcipher;
 use abstractions::{
     aead::AeadRegistration,
     ahash::AhashRegistration,
+    params,
     skcipher::SkcipherRegistration,
-    sync::{msleep, new_spinlock_irq, OwnedQueue},
+    sync::{self, msleep, new_spinlock_irq, OwnedQueue},
     virtio::{self, ConfigAccess, Device, VirtqueueSet},
     wire,
 };
@@ -298,6 +299,37 @@ const CHECK_PENDING: u8 = 0;
 const CHECK_PASSED: u8 = 1;
 const CHECK_FAILED: u8 = 2;
 
+/// A transform's device, counted in the device's `tfms` (the load
+/// [`Manager::pick_device`] balances) for as long as the transform holds it;
+/// or no device, for a transform created while no device offers its
+/// algorithm (it stays registered while transforms use it, or its device went
+/// away during registration): such a transform runs in software.
+///
+/// # Invariants
+///
+/// The device's `tfms` counts this handle.
+pub(crate) struct DeviceRef(Option<Arc<VCrypto>>);
+
+impl DeviceRef {
+    /// The device, if any.
+    pub(crate) fn get(&self) -> Option<&VCrypto> {
+        self.0.as_deref()
+    }
+
+    /// The device, if it still serves algorithm `id`.
+    pub(crate) fn serving(&self, id: AlgId) -> Option<&VCrypto> {
+        self.get().filter(|d| d.serves(id))
+    }
+}
+
+impl Drop for DeviceRef {
+    fn drop(&mut self) {
+        if let Some(d) = &self.0 {
+            d.tfms.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+}
+
 /// One virtio crypto device.
 #[pin_data]
 pub(crate) struct VCrypto {
@@ -308,7 +340,7 @@ pub(crate) struct VCrypto {
     hw_ready: AtomicBool,
     removed: AtomicBool,
     manager: Arc<Manager>,
-    dataqs: KVec<Pin<KBox<DataQueue>>>,
+    dataqs: KVec<Arc<DataQueue>>,
     #[pin]
     pub(crate) ctrl: CtrlQueue,
     #[pin]
@@ -321,6 +353,8 @@ pub(crate) struct VCrypto {
     config: Arc<ConfigAccess>,
     /// Probe-time check of each algorithm (`CHECK_*`), by global index.
     checks: [AtomicU8; NUM_ALGS],
+    /// Transforms using this device (see [`DeviceRef`]).
+    tfms: AtomicUsize,
 }
 
 impl_has_work! {
@@ -401,6 +435,16 @@ impl VCrypto {
         }
     }
 
+    /// Whether a request of algorithm `id` goes to this device: the device
+    /// still serves the algorithm, the whole device request (`wire` bytes read
+    /// and written, status included; `None` when a part overflows the wire's
+    /// 32-bit lengths) fits its `max_size`, and the request's `data` bytes are
+    /// not below the size policy's threshold (`sw_below`). The callers run
+    /// what the device does not take in software.
+    pub(crate) fn takes(&self, id: AlgId, data: usize, wire: Option<u64>) -> bool {
+        wire.is_some_and(|w| w <= self.max_size()) && data >= params::sw_below() && self.serves(id)
+    }
+
     /// The data queue for a request submitted on `cpu`.
     pub(crate) fn data_queue(&self, cpu: u32) -> Result<&DataQueue> {
         if self.removed.load(Ordering::Acquire) {
@@ -413,7 +457,8 @@ impl VCrypto {
             .ok_or(ENODEV)
     }
 
-    fn process_completions(&self) {
+    /// Completes the control requests the device answered.
+    fn complete_control(&self) {
         loop {
             let item = {
                 let mut g = self.ctrl.lock();
@@ -424,31 +469,6 @@ impl VCrypto {
                 Some((job, _len)) => session::finish(self, job),
                 None => break,
             }
-        }
-        for q in self.dataqs.iter() {
-            loop {
-                let item = {
-                    let mut g = q.lock();
-                    let Some(vq) = g.vq.as_mut() else { break };
-                    vq.disable_cb();
-                    match vq.get_buf() {
-                        Some(x) => Some(x),
-                        None => {
-                            if vq.enable_cb() {
-                                None
-                            } else {
-                                // More arrived while re-enabling: poll again.
-                                continue;
-                            }
-                        }
-                    }
-                };
-                match item {
-                    Some((job, len)) => requests::finish(job, len),
-                    None => break,
-                }
-            }
-            requests::drain_backlog(q);
         }
     }
 
@@ -503,7 +523,7 @@ impl WorkItem<0> for VCrypto {
     type Pointer = Arc<VCrypto>;
 
     fn run(this: Arc<VCrypto>) {
-        this.process_completions();
+        this.complete_control();
     }
 }
 
@@ -584,11 +604,20 @@ impl Manager {
         )
     }
 
-    /// A ready device satisfying `pred` (the least loaded by transform count
-    /// would be better; the first is enough for one device).
-    pub(crate) fn pick_device(&self, pred: impl Fn(&VCrypto) -> bool) -> Result<Arc<VCrypto>> {
+    /// For a new transform: of the ready devices satisfying `pred`, the one
+    /// with the fewest transforms, so that transforms spread over devices; no
+    /// device if none does (the transform then runs in software).
+    pub(crate) fn pick_device(&self, pred: impl Fn(&VCrypto) -> bool) -> DeviceRef {
         let devs = self.devices.lock();
-        devs.iter().find(|d| pred(d)).cloned().ok_or(ENODEV)
+        let dev = devs
+            .iter()
+            .filter(|d| pred(d))
+            .min_by_key(|d| d.tfms.load(Ordering::Relaxed));
+        if let Some(d) = dev {
+            d.tfms.fetch_add(1, Ordering::Relaxed);
+        }
+        // INVARIANT: counted in `tfms` just above.
+        DeviceRef(dev.cloned())
     }
 
     pub(crate) fn tfm_get(&self) {
@@ -734,18 +763,12 @@ impl virtio::Driver for VirtioCrypto {
                 continue;
             }
             dataqs.push(
-                KBox::pin_init(
-                    new_spinlock_irq!(
-                        DataQueueInner {
-                            vq: Some(q.typed()),
-                            backlog: Fifo::new(),
-                            indirect,
-                            was_full: false,
-                        },
-                        "virtio_crypto_rs::DataQueue"
-                    ),
-                    GFP_KERNEL,
-                )?,
+                DataQueue::new(DataQueueInner {
+                    vq: Some(q.typed()),
+                    backlog: Fifo::new(),
+                    indirect,
+                    was_full: false,
+                })?,
                 GFP_KERNEL,
             )?;
         }
@@ -765,6 +788,7 @@ impl virtio::Driver for VirtioCrypto {
                 config_work <- new_work!("virtio_crypto_rs::VCrypto::config_work"),
                 config,
                 checks: [const { AtomicU8::new(CHECK_PENDING) }; NUM_ALGS],
+                tfms: AtomicUsize::new(0),
             }),
             GFP_KERNEL,
         )?;
@@ -829,9 +853,19 @@ impl virtio::Driver for VirtioCrypto {
         vc.manager.wq.enqueue::<Arc<VCrypto>, 1>(vc.clone());
     }
 
-    fn vq_callback(vc: ArcBorrow<'_, VCrypto>, _queue_index: u32) {
-        let vc: Arc<VCrypto> = vc.into();
-        vc.manager.bh_wq.enqueue::<Arc<VCrypto>, 0>(vc.clone());
+    fn vq_callback(vc: ArcBorrow<'_, VCrypto>, queue_index: u32) {
+        // A data queue completes on its own; the control queue (last) with the device.
+        match vc.dataqs.get(queue_index as usize) {
+            // A software device (vdpa_sim, VDUSE) signals from a task: complete
+            // right here, as the BH work would, rather than wake ksoftirqd for it.
+            Some(q) if sync::in_task() => sync::with_bh_disabled(|| q.complete_returned()),
+            // An interrupt: the BH work runs as the interrupt returns.
+            Some(q) => vc.manager.bh_wq.enqueue::<Arc<DataQueue>, 0>(q.clone()),
+            None => {
+                let vc: Arc<VCrypto> = vc.into();
+                vc.manager.bh_wq.enqueue::<Arc<VCrypto>, 0>(vc.clone());
+            }
+        }
     }
 }
 
@@ -842,6 +876,19 @@ struct VirtioCryptoModule {
 
 impl kernel::Module for VirtioCryptoModule {
     fn init(module: &'static ThisModule) -> Result<Self> {
+        // The driver's own memory per transform and per request (the generic
+        // fallback transform and its request context come on top).
+        pr_info!(
+            "memory: transform context {} B (cipher), {} B (hash/MAC), {} B (AEAD); \
+             request context {} B job slot (cipher), {} B message state (hash/MAC); \
+             a job outside a slot {} B + its scratch and scatterlists\n",
+            core::mem::size_of::<skcipher::TfmCtx>(),
+            core::mem::size_of::<ahash::HashTfm>(),
+            core::mem::size_of::<aead::AeadTfm>(),
+            abstractions::crypto::JOB_SLOT,
+            core::mem::size_of::<ahash::State>(),
+            core::mem::size_of::<requests::DataJob>(),
+        );
         let manager = Manager::new(module)?;
         let driver = virtio::Registration::register(
             c_str!("virtio_crypto_rs"),

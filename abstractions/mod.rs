@@ -10,6 +10,7 @@ pub(crate) mod aead;
 pub(crate) mod ahash;
 pub(crate) mod crypto;
 pub(crate) mod errno;
+pub(crate) mod params;
 pub(crate) mod sg;
 pub(crate) mod skcipher;
 pub(crate) mod soft;

@@ -170,6 +170,25 @@ pub(crate) fn msleep(ms: u32) {
     unsafe { bindings::vcrs_msleep(ms) }
 }
 
+/// Whether the caller runs in task context (not in a hard or soft interrupt,
+/// nor with bottom halves off).
+pub(crate) fn in_task() -> bool {
+    // SAFETY: Reads the preempt count; no precondition.
+    unsafe { bindings::vcrs_in_task() }
+}
+
+/// Runs `f` with bottom halves disabled on this CPU, as code completing crypto
+/// requests expects (the same context as a BH work item).
+pub(crate) fn with_bh_disabled<R>(f: impl FnOnce() -> R) -> R {
+    // SAFETY: Paired with the `local_bh_enable` below, on the same CPU (disabling BHs
+    // disables migration too).
+    unsafe { bindings::vcrs_local_bh_disable() };
+    let r = f();
+    // SAFETY: Paired with the `local_bh_disable` above.
+    unsafe { bindings::vcrs_local_bh_enable() };
+    r
+}
+
 /// Returns the id of the CPU the caller runs on (a hint: the caller may migrate).
 pub(crate) fn current_cpu() -> u32 {
     // SAFETY: Reading the CPU number has no preconditions.

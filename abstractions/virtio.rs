@@ -94,6 +94,7 @@ impl Device {
                 vdev: self.as_raw(),
                 reset: AtomicBool::new(false),
                 live: AtomicUsize::new(n),
+                notifying: AtomicUsize::new(0),
             },
             GFP_KERNEL,
         );
@@ -129,6 +130,8 @@ struct VqShared {
     vdev: *mut bindings::virtio_device,
     reset: AtomicBool,
     live: AtomicUsize,
+    /// [`Notify`] handles not yet sent: the queues outlive them.
+    notifying: AtomicUsize,
 }
 
 // SAFETY: The device pointer is only used for reset, which is thread-safe.
@@ -159,6 +162,13 @@ impl Drop for VirtqueueSet {
             return;
         }
         self.shared.reset_device();
+        // A notification prepared before the last handle went away may still be on
+        // its way to the device (its sender may have been preempted right after
+        // releasing the queue's lock): the queues must outlive it. The set is
+        // torn down in process context (probe failure, remove).
+        while self.shared.notifying.load(Ordering::Acquire) != 0 {
+            super::sync::msleep(1);
+        }
         let live = self.shared.live.load(Ordering::Acquire);
         if live != 0 {
             // A queue handle outlived its device: leak the queues rather than free memory
@@ -259,16 +269,21 @@ impl<T: VqToken> Virtqueue<T> {
         Ok(())
     }
 
-    /// Notifies the device if it asked to be notified. Returns `false` if the
-    /// queue is broken.
-    pub(crate) fn kick(&mut self) -> bool {
+    /// Decides whether the device wants a notification for the buffers added
+    /// so far (event index suppression) and, if so, returns it to be sent once
+    /// the caller has released the queue's lock.
+    pub(crate) fn kick_prepare(&mut self) -> Option<Notify> {
         // SAFETY: `vq` is valid; the caller holds the queue exclusively.
-        unsafe {
-            if bindings::virtqueue_kick_prepare(self.vq.as_ptr()) {
-                return bindings::virtqueue_notify(self.vq.as_ptr());
-            }
+        if !unsafe { bindings::virtqueue_kick_prepare(self.vq.as_ptr()) } {
+            return None;
         }
-        true
+        // Counted while this handle exists, so before the set can be torn down.
+        self.shared.notifying.fetch_add(1, Ordering::AcqRel);
+        // INVARIANT: `notifying` counts the new handle.
+        Some(Notify {
+            vq: self.vq,
+            shared: self.shared.clone(),
+        })
     }
 
     /// Takes back one used buffer: its token and the number of bytes written.
@@ -334,6 +349,39 @@ impl<T: VqToken> Virtqueue<T> {
         // SAFETY: Paired with the `local_bh_disable` above.
         unsafe { bindings::vcrs_local_bh_enable() };
         n
+    }
+}
+
+/// A device notification prepared under a queue's lock by
+/// [`Virtqueue::kick_prepare`], sent when this handle is dropped (or by
+/// [`Notify::send`]), normally after the lock is released: a notification is
+/// a trap to the hypervisor, which under TCG runs the device's work at once,
+/// and other CPUs should not wait for it.
+///
+/// # Invariants
+///
+/// `shared.notifying` counts this handle, so the virtqueue `vq` is not deleted
+/// before it is dropped.
+#[must_use]
+pub(crate) struct Notify {
+    vq: NonNull<bindings::virtqueue>,
+    shared: Arc<VqShared>,
+}
+
+// SAFETY: `virtqueue_notify` may be called from any context without the queue's lock.
+unsafe impl Send for Notify {}
+
+impl Notify {
+    /// Sends the notification.
+    pub(crate) fn send(self) {}
+}
+
+impl Drop for Notify {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant the queue is still valid. Notifying a queue
+        // needs no lock, and a device that was reset or a broken queue ignores it.
+        unsafe { bindings::virtqueue_notify(self.vq.as_ptr()) };
+        self.shared.notifying.fetch_sub(1, Ordering::Release);
     }
 }
 

@@ -387,6 +387,54 @@ check "max_size 65536: a 1000-byte gcm(aes) encryption still reaches the device 
     sh -c "[ $rc = 0 ] && cmp -s /tmp/a.f /tmp/a.gen && [ $(counter aead.requests) -gt $before ]"
 vdpa dev del crypto0
 echo $((1 << 20)) > $SIMPAR/max_size
+# The size policy (sw_below): requests with fewer data bytes run in software,
+# the others on the device; changed at run time through sysfs.
+SWB=/sys/module/virtio_crypto_rs/parameters/sw_below
+vdpa dev add name crypto0 mgmtdev vdpasim_crypto
+echo $(simdev) > /sys/bus/virtio/drivers/virtio_crypto_rs/bind
+wait_selftests virtio_crypto_rs
+check "sw_below is off by default (0)" [ "$(cat $SWB)" = 0 ]
+head -c 128 /dev/urandom > /tmp/m128
+head -c 4096 /dev/urandom > /tmp/m4k
+for m in m128 m4k; do kenc /tmp/key -e -c "cbc(aes-generic)" --iv $iv -i /tmp/$m -o /tmp/$m.gen; done
+kcapi-dgst -c sha256-generic --hex < /tmp/m128 > /tmp/m128.sha
+echo 256 > $SWB
+before=$(counter cipher.alg3.requests); hbefore=$(counter hash.alg4.requests)
+kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/m128 -o /tmp/m128.f
+kcapi-dgst -c virtio_crypto_rs-sha256 --hex < /tmp/m128 > /tmp/m128.dsha
+check "sw_below=256: a 128-byte cbc(aes) encryption runs in software, equal to the generic code (CBC device requests $before -> $(counter cipher.alg3.requests))" \
+    sh -c "cmp -s /tmp/m128.f /tmp/m128.gen && [ $(counter cipher.alg3.requests) = $before ]"
+check "sw_below=256: a 128-byte sha256 digest runs in software, equal to the generic code (SHA-256 device requests $hbefore -> $(counter hash.alg4.requests))" \
+    sh -c "cmp -s /tmp/m128.dsha /tmp/m128.sha && [ $(counter hash.alg4.requests) = $hbefore ]"
+kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/m4k -o /tmp/m4k.f
+check "sw_below=256: a 4096-byte cbc(aes) encryption reaches the device, correct ($before -> $(counter cipher.alg3.requests))" \
+    sh -c "cmp -s /tmp/m4k.f /tmp/m4k.gen && [ $(counter cipher.alg3.requests) -gt $before ]"
+before=$(counter aead.requests)
+aenc
+check "sw_below=256: gcm(aes) over 1000 bytes reaches the device, correct ($before -> $(counter aead.requests))" \
+    sh -c "[ $rc = 0 ] && cmp -s /tmp/a.f /tmp/a.gen && [ $(counter aead.requests) -gt $before ]"
+echo 2000 > $SWB
+before=$(counter aead.requests)
+aenc
+check "sw_below=2000: the same gcm(aes) request runs in software, correct (AEAD requests $before -> $(counter aead.requests))" \
+    sh -c "[ $rc = 0 ] && cmp -s /tmp/a.f /tmp/a.gen && [ $(counter aead.requests) = $before ]"
+echo 0 > $SWB
+before=$(counter cipher.alg3.requests)
+kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/m128 -o /tmp/m128.f
+check "sw_below=0 again: the 128-byte request reaches the device, correct ($before -> $(counter cipher.alg3.requests))" \
+    sh -c "cmp -s /tmp/m128.f /tmp/m128.gen && [ $(counter cipher.alg3.requests) -gt $before ]"
+# Two devices: a new transform goes to the one with fewer transforms, so two
+# transforms alive at once (afalg_speed's two threads) use one device each.
+vdpa dev add name crypto1 mgmtdev vdpasim_crypto
+echo $(ls /sys/bus/vdpa/devices/crypto1/ | grep '^virtio[0-9]' | head -1) > /sys/bus/virtio/drivers/virtio_crypto_rs/bind
+wait_selftests virtio_crypto_rs
+c1() { awk -v n="$1" '$1 == n { print $2 }' $SIMDBG/crypto1/counters; }
+b0=$(counter cipher.alg3.requests); b1=$(c1 cipher.alg3.requests)
+/bin/afalg_speed two RS skcipher $DRV 16 1 2 4096 | sed 's/^/#   /'
+check "two devices, two transforms alive at once: one on each device (CBC requests: crypto0 $b0 -> $(counter cipher.alg3.requests), crypto1 $b1 -> $(c1 cipher.alg3.requests))" \
+    sh -c "[ $(counter cipher.alg3.requests) -gt $((b0 + 10)) ] && [ $(c1 cipher.alg3.requests) -gt $((b1 + 10)) ]"
+vdpa dev del crypto1
+vdpa dev del crypto0
 . /guest/system_sim.sh
 check "rmmod virtio_crypto_rs" rmmod virtio_crypto_rs
 check "autoadd: a device created at module load" sh -c "rmmod vdpa_sim_crypto && insmod $MODDIR/vdpa_sim_crypto.ko autoadd=crypto1 selftest=0 && vdpa dev show crypto1 > /dev/null"

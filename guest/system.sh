@@ -89,6 +89,10 @@ dd if=/tmp/dmdata bs=1M skip=8 count=4 2>/dev/null > /tmp/dmdata.3
 dm_write vplain /tmp/dmdata.3 8
 check "dm-crypt: 4 MiB written with no device (software continuation)" [ $rc = 0 ]
 check "virtio_crypto_rs-cbc-aes stays registered while dm-crypt's transforms live" [ -n "$(crypto_field virtio_crypto_rs-cbc-aes priority)" ]
+# A transform created now (no device offers the algorithm) runs in software.
+kenc /tmp/key -e -c virtio_crypto_rs-cbc-aes --iv $iv -i /tmp/msg -o /tmp/ct.nodev
+check "a new virtio_crypto_rs-cbc-aes transform with no device: created, runs in software, equals the generic code" \
+    cmp -s /tmp/ct.nodev /tmp/ct.gen
 check "dm-crypt: all 12 MiB (before, during, after the unplug) read back equal" dm_verify vplain /tmp/dmdata
 echo "VCRS-MONITOR device_add virtio-crypto-pci,id=vc0,cryptodev=cd0,bus=rp1"
 check "device_add vc0: a device bound to virtio_crypto_rs again" wait_until 60 sh -c "[ -n \"\$(ls /sys/bus/virtio/drivers/virtio_crypto_rs/ | grep '^virtio[0-9]')\" ]"
