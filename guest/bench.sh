@@ -1,17 +1,31 @@
-# Benchmark (scripts/bench.sh parses the "BENCHROW" lines):
-# 1. QEMU's device, tcrypt mode=600 cbc(aes): the C driver (virtio_crypto.ko),
-#    then virtio_crypto_rs, in this one boot on the same device;
-# 2. the device simulator: virtio_crypto_rs next to the kernel's generic
-#    implementation for ctr(aes), xts(aes) (mode=600), sha256 (mode=400),
-#    hmac(sha256) (AF_ALG, as tcrypt cannot key a hash), and gcm(aes) and
-#    rfc4106(gcm(aes)) (mode=215, multibuffer AEAD; the generic figures come
-#    from the same mode once our driver is unloaded).
+# Benchmark (scripts/bench.sh parses the BENCHGROUP and BENCHROW lines), one
+# boot. Every row is measured REPS times, the implementations of a table taking
+# turns, so that drift over the run hits all of them alike:
+# 1. QEMU's device, tcrypt mode=600 cbc(aes), num_mb 1 and 8: the C driver
+#    (virtio_crypto.ko) and virtio_crypto_rs, the device bound to each in turn;
+# 2. the device simulator, the same rows, the same two drivers;
+# 3. the simulator, virtio_crypto_rs next to the kernel's generic code for one
+#    cipher mode (ctr(aes), tcrypt mode=600), one hash (sha256) and one MAC
+#    (hmac(sha256)) through AF_ALG (tcrypt cannot key a hash), and one AEAD
+#    (gcm(aes), tcrypt mode=215 multibuffer);
+# 4. queue scaling: cbc(aes) through AF_ALG from 2 threads on 2 CPUs, with the
+#    simulator offering 1 data queue, then 4.
+# 5. the size policy on QEMU's device (see below).
+# BENCHGROUP GROUP BASE OURS TITLE: a table whose ratio is OURS / BASE;
+# BENCHGROUP GROUP BASE OURS BASE2 TITLE: OURS / max(BASE, BASE2).
+# BENCHROW GROUP IMPL MB OP BYTES OPS_PER_S: one measurement.
+# The kernel command line may choose the parts (vcrs.parts=qemu,policy,sim,
+# services,queues,aead; default all) and the repeats (vcrs.reps=N, default 5).
 . /guest/lib.sh
-SEC=${SEC:-1}
+cmdarg() { sed -n "s/.*vcrs\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+SEC=1
+REPS=$(cmdarg reps); REPS=${REPS:-5}
+PARTS=$(cmdarg parts); PARTS=${PARTS:-all}
+part() { case ",$PARTS," in *,all,* | *,$1,*) return 0 ;; esac; return 1; }
+SIMDBG=/sys/kernel/debug/vdpa_sim_crypto
+SIMPAR=/sys/module/vdpa_sim_crypto/parameters
 
-wait_driver() {
-    wait_driver_passed "$1" || { echo "bench: $1 did not pass its self-tests"; return 1; }
-}
+fail() { echo "bench: $*"; exit 1; }
 
 # tcrypt_rows GROUP IMPL MB TCRYPT-ARGS...: one tcrypt run, as BENCHROW lines.
 tcrypt_rows() {
@@ -21,42 +35,147 @@ tcrypt_rows() {
     insmod $MODDIR/tcrypt.ko "$@" sec=$SEC 2>/dev/null
     dmesg | sed 's/^\[[^]]*\] //' > /tmp/tc.out
     grep -q "testing speed" /tmp/tc.out || { echo "bench: no result for $g $im:"; head -5 /tmp/tc.out; }
-    grep "testing speed" /tmp/tc.out | sed 's/^/# /'
     awk -v g="$g" -v im="$im" -v mb="$mb" -f /guest/tcrypt-rows.awk /tmp/tc.out /tmp/tc.out
 }
 
-# skcipher_rows GROUP IMPL ALG KEYLEN: tcrypt mode=600 with 1 and 8 requests in flight.
-skcipher_rows() {
+# cbc_rows GROUP IMPL: tcrypt mode=600 cbc(aes), 128-bit key, 1 and 8 in flight.
+cbc_rows() {
     local mb
     for mb in 1 8; do
-        tcrypt_rows "$1" "$2" $mb mode=600 alg="$3" klen=$4 num_mb=$mb
+        tcrypt_rows "$1" "$2" $mb mode=600 alg="cbc(aes)" klen=16 num_mb=$mb
     done
 }
 
+# bind_to DRIVER DEVICE ALG-DRIVER: moves DEVICE to virtio driver DRIVER and
+# waits until its cbc(aes) (driver name ALG-DRIVER) passed its self-tests and
+# the other driver's registrations are gone.
+bind_to() {
+    local cur
+    cur=$(basename "$(readlink /sys/bus/virtio/devices/$2/driver)" 2>/dev/null)
+    [ -n "$cur" ] && [ "$cur" != "$1" ] && echo $2 > /sys/bus/virtio/drivers/$cur/unbind
+    [ "$cur" = "$1" ] || echo $2 > /sys/bus/virtio/drivers/$1/bind || return 1
+    wait_driver_passed $3 || return 1
+    [ "$1" = virtio_crypto ] && wait_unregistered virtio_crypto_rs
+    [ "$1" = virtio_crypto_rs ] && wait_until 10 sh -c "! grep -q virtio_crypto_aes_cbc /proc/crypto"
+    return 0
+}
+
+# c_vs_rs GROUP DEVICE: the cbc(aes) rows, REPS times, on each driver in turn.
+c_vs_rs() {
+    local r
+    echo "BENCHGROUP $1 C RS cbc(aes) on $2: the C driver vs virtio_crypto_rs"
+    for r in $(seq $REPS); do
+        bind_to virtio_crypto $2 virtio_crypto_aes_cbc || fail "C driver on $2"
+        cbc_rows "$1" C
+        bind_to virtio_crypto_rs $2 virtio_crypto_rs-cbc-aes || fail "virtio_crypto_rs on $2"
+        cbc_rows "$1" RS
+    done
+}
+
+# The C driver's rsa fails the kernel self-tests on this QEMU (a WARN): that is
+# the C driver's problem, not a reason to drop the measurement.
 insmod $MODDIR/crypto_engine.ko || exit 1
 insmod $MODDIR/virtio_crypto.ko || exit 1
-wait_driver virtio_crypto_aes_cbc || exit 1
-skcipher_rows "cbc(aes)@QEMU" C "cbc(aes)" 16
-rmmod virtio_crypto crypto_engine || exit 1
-
 insmod $MODDIR/virtio_crypto_rs.ko || exit 1
-wait_driver virtio_crypto_rs-cbc-aes || exit 1
-skcipher_rows "cbc(aes)@QEMU" RS "cbc(aes)" 16
+echo 0 > /sys/bus/virtio/drivers_autoprobe
+qdev=$(basename "$(dirname "$(grep -l '^virtio:d00000014v' /sys/bus/virtio/devices/*/modalias | head -1)")")
+part qemu && c_vs_rs "cbc(aes)@QEMU" $qdev
+# The size policy on QEMU's device: ours with sw_below=SW_BELOW next to the
+# device path (sw_below=0) and the software path (cbc(aes-generic)); the ratio
+# is the policy's figure over the better of the two.
+SW_BELOW=$(cmdarg sw_below); SW_BELOW=${SW_BELOW:-1024}
+SWB=/sys/module/virtio_crypto_rs/parameters/sw_below
+part policy && bind_to virtio_crypto_rs $qdev virtio_crypto_rs-cbc-aes &&
+echo "BENCHGROUP policy@QEMU DEV POL SW cbc(aes) on QEMU's device: virtio_crypto_rs with sw_below=$SW_BELOW vs the device path (sw_below=0) and software (cbc(aes-generic))"
+part policy && for r in $(seq $(( (REPS + 1) / 2 ))); do
+    echo 0 > $SWB; cbc_rows policy@QEMU DEV
+    echo $SW_BELOW > $SWB; cbc_rows policy@QEMU POL
+    echo 0 > $SWB
+    for mb in 1 8; do
+        tcrypt_rows policy@QEMU SW $mb mode=600 alg="cbc(aes-generic)" klen=16 num_mb=$mb
+    done
+done
+cur=$(basename "$(readlink /sys/bus/virtio/devices/$qdev/driver)" 2>/dev/null)
+[ -n "$cur" ] && echo $qdev > /sys/bus/virtio/drivers/$cur/unbind
 
 for m in vhost_iotlb vringh iova vdpa_sim virtio_vdpa; do insmod $MODDIR/$m.ko || exit 1; done
 insmod $MODDIR/vdpa_sim_crypto.ko selftest=0 || exit 1
+simdev() { ls /sys/bus/vdpa/devices/crypto0/ | grep '^virtio[0-9]' | head -1; }
+# For the two drivers, the simulator offers AES-CBC alone (all the C driver
+# can use), so that each rebinding re-tests one algorithm, not 31.
+services=$(cat $SIMPAR/services); ciphers=$(cat $SIMPAR/cipher_mask)
+echo 1 > $SIMPAR/services; echo 8 > $SIMPAR/cipher_mask
 vdpa dev add name crypto0 mgmtdev vdpasim_crypto || exit 1
-wait_selftests virtio_crypto_rs || { echo "bench: self-tests on the simulator"; exit 1; }
-skcipher_rows "ctr(aes)@sim" RS "ctr(aes)" 16
-skcipher_rows "ctr(aes)@sim" GEN "ctr(aes-generic)" 16
-skcipher_rows "xts(aes)@sim" RS "xts(aes)" 32
-skcipher_rows "xts(aes)@sim" GEN "xts(ecb(aes-generic))" 32
-tcrypt_rows "sha256@sim" RS 1 mode=400 alg=sha256
-tcrypt_rows "sha256@sim" GEN 1 mode=400 alg=sha256-generic
-/bin/afalg_hash_speed "hmac(sha256)@sim" RS virtio_crypto_rs-hmac-sha256 32 $SEC 16 64 256 1024 4096
-/bin/afalg_hash_speed "hmac(sha256)@sim" GEN "hmac(sha256-generic)" 32 $SEC 16 64 256 1024 4096
-tcrypt_rows "auto@sim" RS 8 mode=215 num_mb=8
+part sim && c_vs_rs "cbc(aes)@sim" $(simdev)
+vdpa dev del crypto0
+rmmod virtio_crypto crypto_engine
+echo $services > $SIMPAR/services; echo $ciphers > $SIMPAR/cipher_mask
+vdpa dev add name crypto0 mgmtdev vdpasim_crypto &&
+    echo $(simdev) > /sys/bus/virtio/drivers/virtio_crypto_rs/bind &&
+    wait_selftests virtio_crypto_rs || fail "self-tests on the simulator"
+
+# Ours vs generic: the generic implementation by its driver name, ours by the
+# name that resolves to it (it has the highest priority).
+part services && {
+echo "BENCHGROUP ctr(aes)@sim GEN RS ctr(aes) on the simulator: generic vs virtio_crypto_rs"
+echo "BENCHGROUP sha256@sim GEN RS sha256 on the simulator (AF_ALG): generic vs virtio_crypto_rs"
+echo "BENCHGROUP hmac(sha256)@sim GEN RS hmac(sha256) on the simulator (AF_ALG, 32-byte key): generic vs virtio_crypto_rs"
+}
+part services && for r in $(seq $REPS); do
+    tcrypt_rows "ctr(aes)@sim" RS 8 mode=600 alg="ctr(aes)" klen=16 num_mb=8
+    tcrypt_rows "ctr(aes)@sim" GEN 8 mode=600 alg="ctr(aes-generic)" klen=16 num_mb=8
+    /bin/afalg_speed "sha256@sim" RS hash virtio_crypto_rs-sha256 0 $SEC 1 16 256 4096
+    /bin/afalg_speed "sha256@sim" GEN hash sha256-generic 0 $SEC 1 16 256 4096
+    /bin/afalg_speed "hmac(sha256)@sim" RS hash virtio_crypto_rs-hmac-sha256 32 $SEC 1 16 256 4096
+    /bin/afalg_speed "hmac(sha256)@sim" GEN hash "hmac(sha256-generic)" 32 $SEC 1 16 256 4096
+done
+
+# Memory: the slab caches after loads of increasing length (transforms
+# closed, caches dropped) must not grow with the number of requests served.
+slab() { sync; echo 3 > /proc/sys/vm/drop_caches; awk '/^Slab:/ { print $2 }' /proc/meminfo; }
+reqs() { awk '$1 ~ /^(cipher|mac)\.requests$/ { n += $2 } END { print n + 0 }' $SIMDBG/crypto0/counters; }
+dmesg | grep -m1 "virtio_crypto_rs: memory:" | sed 's/^\[[^]]*\] /# /'
+m0=$(slab); r0=$(reqs)
+part services && for secs in 2 10; do
+    /bin/afalg_speed mem RS skcipher virtio_crypto_rs-cbc-aes 16 $secs 2 256 > /dev/null
+    /bin/afalg_speed mem RS hash virtio_crypto_rs-hmac-sha256 32 $secs 2 256 > /dev/null
+    echo "BENCHMEM slab $(slab) kB after $(( $(reqs) - r0 )) device requests (before: $m0 kB)"
+done
+
+# Queue scaling: 2 threads, one per CPU, each with its own socket; the
+# simulator offers AES-CBC alone (quick rebinding).
+part queues && echo "BENCHGROUP queues@sim 1q 4q cbc(aes) on the simulator, AF_ALG from 2 CPUs: 1 data queue vs 4"
+echo 1 > $SIMPAR/services; echo 8 > $SIMPAR/cipher_mask
+part queues && for r in $(seq $REPS); do
+    for nq in 1 4; do
+        vdpa dev del crypto0
+        echo $nq > $SIMPAR/nqueues
+        vdpa dev add name crypto0 mgmtdev vdpasim_crypto &&
+            echo $(simdev) > /sys/bus/virtio/drivers/virtio_crypto_rs/bind &&
+            wait_selftests virtio_crypto_rs || fail "simulator with $nq queues"
+        /bin/afalg_speed "queues@sim" ${nq}q skcipher virtio_crypto_rs-cbc-aes 16 $SEC 2 16 256 4096
+    done
+done
+
+echo $services > $SIMPAR/services; echo $ciphers > $SIMPAR/cipher_mask
+vdpa dev del crypto0
+vdpa dev add name crypto0 mgmtdev vdpasim_crypto &&
+    echo $(simdev) > /sys/bus/virtio/drivers/virtio_crypto_rs/bind &&
+    wait_selftests virtio_crypto_rs || fail "self-tests on the simulator"
+
+# AEAD last: tcrypt mode=215 names gcm(aes) itself, so the generic figures come
+# from the same mode once our driver is unloaded. It runs every size with every
+# key size (about 100 s a run), so it is repeated (REPS + 1) / 2 times.
+part aead || { echo "BENCH-DONE"; exit 0; }
+AEAD_REPS=$(( (REPS + 1) / 2 ))
+echo "BENCHGROUP gcm(aes)@sim GEN RS gcm(aes) on the simulator (tcrypt mode=215): generic vs virtio_crypto_rs"
+echo "BENCHGROUP rfc4106(gcm(aes))@sim GEN RS rfc4106(gcm(aes)) on the simulator (tcrypt mode=215): generic vs virtio_crypto_rs"
+for r in $(seq $AEAD_REPS); do
+    tcrypt_rows "auto@sim" RS 8 mode=215 num_mb=8
+done
 vdpa dev del crypto0
 rmmod virtio_crypto_rs || exit 1
-tcrypt_rows "auto@sim" GEN 8 mode=215 num_mb=8
+for r in $(seq $AEAD_REPS); do
+    tcrypt_rows "auto@sim" GEN 8 mode=215 num_mb=8
+done
 echo "BENCH-DONE"

@@ -1,10 +1,9 @@
 #!/bin/bash
-# Benchmark (not part of the tests), one guest boot (see guest/bench.sh):
-# C driver vs virtio_crypto_rs on QEMU's virtio-crypto device (tcrypt mode=600
-# cbc(aes), 128-bit key, num_mb 1 and 8, every tcrypt block size), and
-# virtio_crypto_rs vs the generic implementations on the device simulator
-# (ctr(aes), xts(aes), sha256, hmac(sha256), gcm(aes), rfc4106(gcm(aes))). Prints one table per algorithm
-# and device with both figures (operations per second) and the ratio per row.
+# Benchmark (not part of the tests), one guest boot (see guest/bench.sh for
+# what it measures): the C driver and virtio_crypto_rs side by side on QEMU's
+# device and on the simulator, virtio_crypto_rs next to the generic code for
+# each service, queue scaling and the size policy. Every row is repeated; one
+# table per group prints the medians, their spread and the ratio.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -14,36 +13,57 @@ kdir=$("$here/build-all.sh" "$root/guest/kernel-bench.config" | tail -1)
 log="$root/build/bench-qemu.log"
 # The C driver's rsa fails the kernel self-tests on this QEMU (a WARN): that
 # is the C driver's problem, not a reason to drop the measurement.
-VCRS_ALLOW_WARN=1 "$here/run-guest.sh" "$kdir" "$root/build/initramfs.cpio.gz" bench "$log" 2400 >/dev/null ||
+# PARTS (qemu,policy,sim,services,queues,aead; default all), REPS (default
+# 5) and SW_BELOW (the size policy's threshold, default 1024) choose what runs.
+VCRS_GUEST_ARGS="vcrs.parts=${PARTS:-all} vcrs.reps=${REPS:-5} vcrs.sw_below=${SW_BELOW:-1024}" \
+    VCRS_ALLOW_WARN=1 "$here/run-guest.sh" "$kdir" "$root/build/initramfs.cpio.gz" bench "$log" 3600 >/dev/null ||
     { echo "bench: guest run failed; see $log" >&2; exit 1; }
 grep -q BENCH-DONE "$log" || { echo "bench: incomplete; see $log" >&2; exit 1; }
-# One table per group (algorithm and device): rows in the order they came,
-# one column per implementation, and the ratio virtio_crypto_rs / the other
-# (the C driver on QEMU's device, the generic implementation on the
-# simulator). Repeated rows (tcrypt may run a direction twice) are averaged.
+# One table per BENCHGROUP: rows in the order they first came, the median of
+# each implementation's repeated measurements with its spread ((max - min) /
+# median), and the ratio of the medians OURS / BASE (OURS / max(BASE, BASE2)
+# for a group with a second base, like the size policy's).
+grep -E "^# memory|^BENCHMEM" "$log" | sed 's/^BENCHMEM //; s/^# //'
 awk '
-/^BENCHROW / {
-    g = $2; im = $3; key = g SUBSEP $4 SUBSEP $5 SUBSEP $6
-    sum[key, im] += $7; cnt[key, im]++
-    if (!(key in seen)) { seen[key] = 1; rows[g] = rows[g] SUBSEP key; nrows[g]++ }
-    if (!((g, im) in hasimpl)) { hasimpl[g, im] = 1; if (im != "RS") other[g] = im }
+function median(list,    v, n, i, j, t) {
+    n = split(substr(list, 2), v, " ")
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+    lo = v[1]; hi = v[n]; cnt = n
+    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+}
+function cell(key, im) {
+    med = 0; cnt = 0
+    if (!((key, im) in vals)) return sprintf("%12s %6s", "-", "")
+    med = median(vals[key, im])
+    return sprintf("%12d %5.0f%%", med, med > 0 ? 100 * (hi - lo) / med : 0)
+}
+/^BENCHGROUP / {
+    g = $2; base[g] = $3; ours[g] = $4; t = $0
+    if ($5 ~ /^[A-Z0-9]+$/) { base2[g] = $5; sub(/^BENCHGROUP [^ ]+ [^ ]+ [^ ]+ [^ ]+ /, "", t) }
+    else sub(/^BENCHGROUP [^ ]+ [^ ]+ [^ ]+ /, "", t)
+    title[g] = t
     if (!(g in gseen)) { gseen[g] = 1; groups[++ng] = g }
 }
+/^BENCHROW / {
+    g = $2; key = $4 SUBSEP $5 SUBSEP $6
+    vals[g, key, $3] = vals[g, key, $3] " " $7
+    if (!((g, key) in seen)) { seen[g, key] = 1; rows[g, ++nrows[g]] = key }
+}
 END {
-    name["C"] = "C driver"; name["GEN"] = "generic"
     for (i = 1; i <= ng; i++) {
-        g = groups[i]; o = other[g]
-        split(g, gp, "@")
-        printf "\n%s on %s: %s vs virtio_crypto_rs (operations per second)\n", gp[1],
-            (gp[2] == "QEMU" ? "QEMU'"'"'s device" : "the simulator"), name[o]
-        printf "%-6s %-8s %7s %12s %12s %8s\n", "num_mb", "op", "bytes", name[o], "Rust", "Rust/" o
-        n = split(substr(rows[g], 2), keys, SUBSEP)
-        for (j = 1; j + 3 <= n + 1; j += 4) {
-            key = keys[j] SUBSEP keys[j + 1] SUBSEP keys[j + 2] SUBSEP keys[j + 3]
-            a = cnt[key, o] ? sum[key, o] / cnt[key, o] : 0
-            r = cnt[key, "RS"] ? sum[key, "RS"] / cnt[key, "RS"] : 0
-            printf "%-6s %-8s %7s %12d %12d %8s\n", keys[j + 1], keys[j + 2], keys[j + 3], a, r,
-                (a > 0 ? sprintf("%.2f", r / a) : "n/a")
+        g = groups[i]; b = base[g]; o = ours[g]; b2 = base2[g]
+        printf "\n%s\n(operations per second: median of the repeats and spread)\n", title[g]
+        printf "%-4s %-8s %6s %19s", "mb", "op", "bytes", b
+        if (b2 != "") printf " %19s", b2
+        printf " %19s %11s %4s\n", o, (b2 != "" ? o "/max" : o "/" b), "reps"
+        for (j = 1; j <= nrows[g]; j++) {
+            key = rows[g, j]; split(key, k, SUBSEP)
+            cb = cell(g SUBSEP key, b); best = med; nb = cnt
+            if (b2 != "") { cb2 = cell(g SUBSEP key, b2); if (med > best) best = med }
+            co = cell(g SUBSEP key, o); mo = med
+            printf "%-4s %-8s %6s %s", k[1], k[2], k[3], cb
+            if (b2 != "") printf " %s", cb2
+            printf " %s %11s %4s\n", co, (best > 0 && mo > 0 ? sprintf("%.2f", mo / best) : "n/a"), nb
         }
     }
 }' "$log"

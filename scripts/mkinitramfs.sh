@@ -39,7 +39,7 @@ cp "$kdir/crypto/tcrypt.ko" "$kdir/crypto/crypto_engine.ko" \
    "$kdir/drivers/iommu/iova.ko" "$kdir/drivers/vdpa/vdpa_sim/vdpa_sim.ko" \
    "$kdir/drivers/virtio/virtio_vdpa.ko" \
    "$root/selftests/vdpa_sim_crypto/vdpa_sim_crypto.ko" "$work/lib/modules/"
-for p in afalg_skcipher afalg_modes afalg_hash afalg_aead afalg_hash_speed afalg_fuzz; do cp "$root/selftests/virtio_crypto_rs/$p" "$work/bin/"; done
+for p in afalg_skcipher afalg_modes afalg_hash afalg_aead afalg_speed afalg_fuzz; do cp "$root/selftests/virtio_crypto_rs/$p" "$work/bin/"; done
 cp "$kdir/drivers/block/brd.ko" "$work/lib/modules/"
 
 # The modules modprobe may load by name or alias: our driver, the C driver
