@@ -224,7 +224,7 @@ impl Provider for AeadDriver {
             kernel::new_mutex!(keying, "virtio_crypto_rs::AeadTfm::keying"),
             GFP_KERNEL,
         )?;
-        mgr.tfm_get();
+        mgr.tfm_get(spec.id());
         Ok(AeadTfm {
             dev,
             spec,
@@ -243,7 +243,7 @@ impl Provider for AeadDriver {
         k.key = KVec::new();
         let _ = ctx.rekey(&mut k);
         drop(k);
-        mgr.tfm_put();
+        mgr.tfm_put(ctx.spec.id());
     }
 }
 

@@ -255,7 +255,7 @@ impl Provider for AhashDriver {
             }
             _ => None,
         };
-        mgr.tfm_get();
+        mgr.tfm_get(spec.id());
         Ok(HashTfm {
             on_device: AtomicBool::new(session.is_some()),
             session: AtomicU64::new(session.unwrap_or(0)),
@@ -272,7 +272,7 @@ impl Provider for AhashDriver {
 
     fn exit_tfm(ctx: &HashTfm, mgr: &Arc<Manager>) {
         ctx.set_session(None);
-        mgr.tfm_put();
+        mgr.tfm_put(ctx.spec.id());
     }
 }
 

@@ -300,6 +300,12 @@ impl DataQueue {
         self.inner.lock()
     }
 
+    /// Whether no job is on the device or waiting in the backlog for it.
+    pub(crate) fn idle(&self) -> bool {
+        let g = self.lock();
+        g.backlog.is_empty() && g.vq.as_ref().map_or(true, |vq| vq.num_free() == vq.size())
+    }
+
     /// Completes every job the device returned on this queue (callbacks off
     /// while it polls), then moves backlogged jobs into the room they left.
     pub(crate) fn complete_returned(&self) {

@@ -189,7 +189,7 @@ impl Provider for SkcipherDriver {
     fn init_tfm(spec: &'static CipherSpec, mgr: &Arc<Manager>) -> Result<TfmCtx> {
         let dev = mgr.pick_device(|d| d.serves(spec.id()));
         let fallback = SoftCipher::new(spec.generic)?;
-        mgr.tfm_get();
+        mgr.tfm_get(spec.id());
         Ok(TfmCtx {
             dev,
             spec,
@@ -210,7 +210,7 @@ impl Provider for SkcipherDriver {
         if let (Some(s), Some(dev)) = (old, ctx.dev.get()) {
             s.destroy(dev, Service::Cipher);
         }
-        mgr.tfm_put();
+        mgr.tfm_put(ctx.spec.id());
     }
 }
 

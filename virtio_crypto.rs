@@ -295,6 +295,19 @@ impl Registered {
 }
 
 /// Outcome of an algorithm's probe-time check on one device.
+// `AlgState::orphaned` has a bit per algorithm.
+const _: () = assert!(NUM_ALGS <= 64);
+
+/// How long the refresh work waits, in steps, for an orphaned algorithm's
+/// last reference once its transforms are gone (10 s).
+const ORPHAN_POLLS: u32 = 500;
+const ORPHAN_POLL_MS: u32 = 20;
+
+/// How long a device being removed gets to finish the requests it has (the
+/// crypto engine gives its queue 2 s in `crypto_engine_stop` too).
+const DRAIN_MS: u32 = 2000;
+const DRAIN_STEP_MS: u32 = 5;
+
 const CHECK_PENDING: u8 = 0;
 const CHECK_PASSED: u8 = 1;
 const CHECK_FAILED: u8 = 2;
@@ -381,6 +394,17 @@ impl VCrypto {
     /// The config space with the current offer (algorithms, `max_size`).
     fn config(&self) -> Config {
         self.offer.apply(&self.cfg)
+    }
+
+    /// Whether nothing is on the device's queues or waiting for them.
+    fn idle(&self) -> bool {
+        self.dataqs.iter().all(|q| q.idle())
+            && self
+                .ctrl
+                .lock()
+                .vq
+                .as_ref()
+                .map_or(true, |vq| vq.num_free() == vq.size())
     }
 
     /// The largest request the device takes now.
@@ -514,7 +538,7 @@ impl VCrypto {
             }
         }
         if was != ready || changed {
-            let _ = self.manager.refresh();
+            self.manager.refresh_all();
         }
     }
 }
@@ -544,8 +568,8 @@ pub(crate) struct Manager {
     /// Serialises registration changes; never taken by transform init.
     #[pin]
     algs: Mutex<AlgState>,
-    /// Live transforms of our algorithms.
-    tfms: AtomicUsize,
+    /// Live transforms of each of our algorithms (by global index).
+    tfms: [AtomicUsize; NUM_ALGS],
     /// An algorithm no device offers stayed registered because it was in use.
     orphans: AtomicBool,
     /// Config-change and deferred-refresh work (process context).
@@ -564,20 +588,24 @@ impl WorkItem for Manager {
     type Pointer = Arc<Manager>;
 
     fn run(this: Arc<Manager>) {
-        // The transform that released an orphaned algorithm drops its reference on
-        // it only after its exit callback returned: retry for a while.
-        for _ in 0..50 {
-            if !this.refresh() {
+        // The last transform of an orphaned algorithm drops its reference on it
+        // only after its exit callback returned: poll until it has. A transform
+        // created meanwhile re-queues this work when it exits.
+        for _ in 0..ORPHAN_POLLS {
+            if this.refresh() == 0 {
                 return;
             }
-            msleep(20);
+            msleep(ORPHAN_POLL_MS);
         }
+        pr_warn!("an algorithm no device offers is still referenced without a transform\n");
     }
 }
 
 struct AlgState {
     /// Registrations by global algorithm index.
     regs: KVec<Option<Registered>>,
+    /// Algorithms logged as orphaned (bit per global index).
+    orphaned: u64,
     shut_down: bool,
 }
 
@@ -593,8 +621,8 @@ impl Manager {
             pin_init!(Self {
                 module,
                 devices <- new_mutex!(KVec::new(), "virtio_crypto_rs::Manager::devices"),
-                algs <- new_mutex!(AlgState { regs, shut_down: false }, "virtio_crypto_rs::Manager::algs"),
-                tfms: AtomicUsize::new(0),
+                algs <- new_mutex!(AlgState { regs, orphaned: 0, shut_down: false }, "virtio_crypto_rs::Manager::algs"),
+                tfms: [const { AtomicUsize::new(0) }; NUM_ALGS],
                 orphans: AtomicBool::new(false),
                 wq,
                 bh_wq,
@@ -620,12 +648,30 @@ impl Manager {
         DeviceRef(dev.cloned())
     }
 
-    pub(crate) fn tfm_get(&self) {
-        self.tfms.fetch_add(1, Ordering::AcqRel);
+    /// A transform of algorithm `id` was created.
+    pub(crate) fn tfm_get(&self, id: AlgId) {
+        if let Some(i) = Alg::index_of(id) {
+            self.tfms[i].fetch_add(1, Ordering::SeqCst);
+        }
     }
 
-    pub(crate) fn tfm_put(self: &Arc<Self>) {
-        if self.tfms.fetch_sub(1, Ordering::AcqRel) == 1 && self.orphans.load(Ordering::Acquire) {
+    /// A transform of algorithm `id` is exiting.
+    pub(crate) fn tfm_put(self: &Arc<Self>, id: AlgId) {
+        let Some(i) = Alg::index_of(id) else {
+            return;
+        };
+        // SeqCst pairs with `refresh`: either this sees the orphan, or `refresh`
+        // sees no transform left and counts the algorithm as about to go.
+        if self.tfms[i].fetch_sub(1, Ordering::SeqCst) == 1 && self.orphans.load(Ordering::SeqCst) {
+            self.wq.enqueue::<Arc<Manager>, 0>(self.clone());
+        }
+    }
+
+    /// [`Manager::refresh`], and when an orphaned algorithm's last transform
+    /// is already exiting (no `tfm_put` is left to notice), the refresh work
+    /// polls until the algorithm can go.
+    pub(crate) fn refresh_all(self: &Arc<Self>) {
+        if self.refresh() > 0 {
             self.wq.enqueue::<Arc<Manager>, 0>(self.clone());
         }
     }
@@ -650,12 +696,13 @@ impl Manager {
 
     /// Registers every algorithm some ready device offers (and passed its
     /// check on that device) and unregisters the others (when no transform
-    /// uses them). Returns whether an algorithm that no device offers had to
-    /// stay registered because it is in use.
-    fn refresh(self: &Arc<Self>) -> bool {
+    /// uses them). Returns how many algorithms no device offers stayed
+    /// registered, referenced, while none of their transforms is left: their
+    /// last transform is exiting and drops its reference soon.
+    fn refresh(self: &Arc<Self>) -> usize {
         let mut algs = self.algs.lock();
         if algs.shut_down {
-            return false;
+            return 0;
         }
         // Checks sleep: run them on a snapshot, without the device list locked.
         let mut devs = KVec::new();
@@ -667,7 +714,7 @@ impl Manager {
         for d in devs.iter() {
             d.run_checks();
         }
-        let mut orphans = false;
+        let mut orphans = KVec::new();
         for (i, alg) in Alg::all() {
             let offered = devs.iter().any(|d| d.serves_nth(i));
             let name = alg.driver_name();
@@ -681,19 +728,28 @@ impl Manager {
                 },
                 (Some(r), false) if r.refcount() > 1 => {
                     // Unregistering an algorithm in use is not allowed; its transforms now
-                    // fail with ENODEV and it goes away at the next refresh or unload.
-                    pr_info!("{}: no device left, still in use\n", name);
-                    orphans = true;
+                    // run in software and it goes once the last of them is gone.
+                    if algs.orphaned & (1 << i) == 0 {
+                        pr_info!("{}: no device left, still in use\n", name);
+                        algs.orphaned |= 1 << i;
+                    }
+                    // Cannot fail in practice (NUM_ALGS entries at most); on failure
+                    // this orphan is not polled for, and goes at the next refresh.
+                    let _ = orphans.push(i, GFP_KERNEL);
                 }
                 (Some(_), false) => {
                     algs.regs[i] = None;
+                    algs.orphaned &= !(1 << i);
                     pr_info!("unregistered {}\n", name);
                 }
                 _ => {}
             }
         }
-        self.orphans.store(orphans, Ordering::Release);
+        self.orphans.store(!orphans.is_empty(), Ordering::SeqCst);
         orphans
+            .iter()
+            .filter(|&&i| self.tfms[i].load(Ordering::SeqCst) == 0)
+            .count()
     }
 
     /// Unregisters everything (module unload: no transform can exist).
@@ -807,18 +863,38 @@ impl virtio::Driver for VirtioCrypto {
         }
         if vc.cfg.hw_ready() {
             vc.hw_ready.store(true, Ordering::Release);
-            let _ = vc.manager.refresh();
+            vc.manager.refresh_all();
         } else {
             pr_info!("virtio{}: waiting for HW_READY\n", dev.index());
         }
     }
 
+    fn quiesce(vc: ArcBorrow<'_, VCrypto>) {
+        pr_info!("virtio{}: removing\n", vc.index);
+        // New requests run in software from here on. Those the device has (and
+        // the backlog behind them) finish there while it still works: an
+        // in-place request lost with the device could not be redone.
+        vc.removed.store(true, Ordering::Release);
+        let mut waited = 0;
+        while !vc.idle() {
+            if waited >= DRAIN_MS {
+                pr_warn!(
+                    "virtio{}: requests still on the device after {} ms: giving them up\n",
+                    vc.index,
+                    waited
+                );
+                return;
+            }
+            msleep(DRAIN_STEP_MS);
+            waited += DRAIN_STEP_MS;
+        }
+    }
+
     fn remove(dev: &Device, vc: Arc<VCrypto>) {
-        pr_info!("virtio{}: removing\n", dev.index());
         vc.removed.store(true, Ordering::Release);
         vc.hw_ready.store(false, Ordering::Release);
         vc.manager.remove_device(&vc);
-        let _ = vc.manager.refresh();
+        vc.manager.refresh_all();
         // The device was reset by the abstraction: fail everything still queued.
         let mut failed = 0;
         for q in vc.dataqs.iter() {

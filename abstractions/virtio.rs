@@ -451,6 +451,10 @@ pub(crate) trait Driver: Sized + 'static {
     fn probe(dev: &Device, ctx: &Self::Context, config: Arc<ConfigAccess>) -> Result<Self::Data>;
     /// Called once the data is stored and the device is marked ready.
     fn ready(dev: &Device, data: <Self::Data as ForeignOwnable>::Borrowed<'_>);
+    /// The device is being removed but still works (it is reset right after):
+    /// the driver stops handing it work and lets what it already handed over
+    /// finish, within a bound of its choosing. Callbacks still run.
+    fn quiesce(data: <Self::Data as ForeignOwnable>::Borrowed<'_>);
     /// Removes the device. The device was already reset; the driver must drop
     /// every [`Virtqueue`] and the [`VirtqueueSet`] it owns.
     fn remove(dev: &Device, data: Self::Data);
@@ -596,7 +600,14 @@ impl<T: Driver> Registration<T> {
     unsafe extern "C" fn remove_cb(vdev: *mut bindings::virtio_device) {
         // SAFETY: The bus calls remove with a valid device bound to our driver.
         let dev = unsafe { Device::from_raw(vdev) };
-        // Stop the device first: afterwards it touches no buffer and raises no callback.
+        // SAFETY: The device is valid; `priv_` is only replaced below, by this call.
+        let p = unsafe { (*vdev).priv_ };
+        if !p.is_null() {
+            // SAFETY: `p` is the `Bound` from `probe_cb`, owned by the device until
+            // taken below; its data stays valid until then.
+            T::quiesce(unsafe { T::Data::borrow((*p.cast::<Bound>()).data) });
+        }
+        // Then stop the device: afterwards it touches no buffer and raises no callback.
         // SAFETY: The device is valid.
         unsafe { bindings::virtio_reset_device(vdev) };
         // SAFETY: `priv_` holds the `Bound` from `probe_cb`.
