@@ -401,7 +401,7 @@ fn crypt(ctx: &AeadTfm, req: AeadReq<'_>, encrypt: bool) -> Result<Queued> {
     job.push_src_at(req.request(), 0, dev_aad)?;
     job.push_dst_at(req.request(), aad, out)?;
     job.push_in(scratch_len - 1..scratch_len)?;
-    requests::submit(queue, job, req.into_request(encrypt))
+    requests::submit(&queue, job, req.into_request(encrypt))
 }
 
 /// The bytes a request of these lengths puts on the wire (read and written,
@@ -494,5 +494,5 @@ fn check_one(
 ) -> Result {
     let (ivl, aadl, inl, out) = (iv.len(), aad.len(), input.len(), expected.len());
     let hdr = header(spec, sid, encrypt, ivl, aadl, inl, out)?;
-    requests::known_answer(dev.data_queue(0)?, &[&hdr, iv, input, aad], expected)
+    requests::known_answer(&*dev.data_queue(0)?, &[&hdr, iv, input, aad], expected)
 }

@@ -478,7 +478,7 @@ fn to_device(ctx: &HashTfm, mut req: Req<'_>, prefix: usize, with_src: bool) -> 
     job.push_src(req.request(), src_len)?;
     job.push_in(dig_at..dig_at + digest)?;
     job.push_in(scratch_len - 1..scratch_len)?;
-    requests::submit(queue, job, req.into_request())
+    requests::submit(&queue, job, req.into_request())
 }
 
 /// The data request header digesting `len` bytes on session `sid`.
@@ -538,8 +538,9 @@ pub(crate) fn check(dev: &VCrypto, spec: &HashSpec) -> Result {
     soft.digest(&msg, &mut want)?;
 
     let sid = create_session(dev, spec, digest, key)?;
-    let res = header(spec, sid, MSG_LEN, digest)
-        .and_then(|hdr| requests::known_answer(dev.data_queue(0)?, &[&hdr, &msg], &want[..digest]));
+    let res = header(spec, sid, MSG_LEN, digest).and_then(|hdr| {
+        requests::known_answer(&*dev.data_queue(0)?, &[&hdr, &msg], &want[..digest])
+    });
     session::destroy_logged(dev, spec.service, sid);
     res
 }

@@ -388,7 +388,7 @@ fn crypt(ctx: &TfmCtx, req: SkcipherRequest<'_>, encrypt: bool) -> Result<Queued
     job.push_src(req.request(), len)?;
     job.push_dst(req.request(), len)?;
     job.push_in(scratch_len - 1..scratch_len)?;
-    requests::submit(queue, job, req.into_request(encrypt))
+    requests::submit(&queue, job, req.into_request(encrypt))
 }
 
 /// Length of the known-answer message: partial blocks where the mode has them.
@@ -467,5 +467,5 @@ fn check_one(
     expected: &[u8],
 ) -> Result {
     let hdr = header(spec, sid, encrypt, input.len())?;
-    requests::known_answer(dev.data_queue(0)?, &[&hdr, iv, input], expected)
+    requests::known_answer(&*dev.data_queue(0)?, &[&hdr, iv, input], expected)
 }

@@ -343,6 +343,26 @@ impl Drop for DeviceRef {
     }
 }
 
+/// A data queue taken for one submission (see [`VCrypto::data_queue`]).
+pub(crate) struct QueueRef<'a> {
+    dev: &'a VCrypto,
+    queue: &'a DataQueue,
+}
+
+impl core::ops::Deref for QueueRef<'_> {
+    type Target = DataQueue;
+
+    fn deref(&self) -> &DataQueue {
+        self.queue
+    }
+}
+
+impl Drop for QueueRef<'_> {
+    fn drop(&mut self) {
+        self.dev.submitting.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// One virtio crypto device.
 #[pin_data]
 pub(crate) struct VCrypto {
@@ -352,6 +372,9 @@ pub(crate) struct VCrypto {
     offer: Offer,
     hw_ready: AtomicBool,
     removed: AtomicBool,
+    /// Submissions between [`VCrypto::data_queue`] and the end of their
+    /// [`QueueRef`]: a removal waits for them before it checks the queues idle.
+    submitting: AtomicUsize,
     manager: Arc<Manager>,
     dataqs: KVec<Arc<DataQueue>>,
     #[pin]
@@ -469,16 +492,29 @@ impl VCrypto {
         wire.is_some_and(|w| w <= self.max_size()) && data >= params::sw_below() && self.serves(id)
     }
 
-    /// The data queue for a request submitted on `cpu`.
-    pub(crate) fn data_queue(&self, cpu: u32) -> Result<&DataQueue> {
-        if self.removed.load(Ordering::Acquire) {
-            return Err(ENODEV);
-        }
+    /// The data queue for a request submitted on `cpu`, held until the
+    /// request is on it (or given up); `ENODEV` once the device is being
+    /// removed.
+    pub(crate) fn data_queue(&self, cpu: u32) -> Result<QueueRef<'_>> {
+        // SeqCst pairs with `quiesce`: either this sees the removal, or the
+        // removal sees this submission and waits for it.
+        self.submitting.fetch_add(1, Ordering::SeqCst);
         let n = self.dataqs.len();
-        self.dataqs
-            .get(cpu as usize % n.max(1))
-            .map(|q| &**q)
-            .ok_or(ENODEV)
+        match self.dataqs.get(cpu as usize % n.max(1)) {
+            Some(queue) if !self.removed.load(Ordering::SeqCst) => {
+                Ok(QueueRef { dev: self, queue })
+            }
+            _ => {
+                self.submitting.fetch_sub(1, Ordering::SeqCst);
+                Err(ENODEV)
+            }
+        }
+    }
+
+    /// Whether submissions are under way or anything is on the device's
+    /// queues or waiting for them.
+    fn busy(&self) -> bool {
+        self.submitting.load(Ordering::SeqCst) > 0 || !self.idle()
     }
 
     /// Completes the control requests the device answered.
@@ -836,6 +872,7 @@ impl virtio::Driver for VirtioCrypto {
                 cfg,
                 hw_ready: AtomicBool::new(false),
                 removed: AtomicBool::new(false),
+                submitting: AtomicUsize::new(0),
                 manager: mgr.clone(),
                 dataqs,
                 ctrl <- new_spinlock_irq!(CtrlQueueInner { vq: ctrl_vq }, "virtio_crypto_rs::CtrlQueue"),
@@ -874,9 +911,9 @@ impl virtio::Driver for VirtioCrypto {
         // New requests run in software from here on. Those the device has (and
         // the backlog behind them) finish there while it still works: an
         // in-place request lost with the device could not be redone.
-        vc.removed.store(true, Ordering::Release);
+        vc.removed.store(true, Ordering::SeqCst);
         let mut waited = 0;
-        while !vc.idle() {
+        while vc.busy() {
             if waited >= DRAIN_MS {
                 pr_warn!(
                     "virtio{}: requests still on the device after {} ms: giving them up\n",
