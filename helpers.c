@@ -65,21 +65,35 @@ static const struct virtio_device_id vcrs_id_table[] = {
 MODULE_DEVICE_TABLE(virtio, vcrs_id_table);
 
 /*
- * The size policy (module parameter sw_below, also writable at run time in
- * /sys/module/virtio_crypto_rs/parameters/sw_below): requests with fewer bytes
- * of data than this run in the transform's software fallback, because for
- * tiny requests the guest's own code is faster than a round trip to any
- * device. 0, the default, sends every request the device can take to it.
+ * An unsigned module parameter, 0644 (also writable at run time in
+ * /sys/module/virtio_crypto_rs/parameters/), and its getter for Rust (the
+ * kernel crate of 6.12 has no module parameters).
  */
-static unsigned int vcrs_sw_below;
-module_param_named(sw_below, vcrs_sw_below, uint, 0644);
-MODULE_PARM_DESC(sw_below,
-		 "requests with fewer data bytes than this run in software (0: off, the default)");
+#define VCRS_UINT_PARAM(name, desc)				\
+	static unsigned int vcrs_##name;			\
+	module_param_named(name, vcrs_##name, uint, 0644);	\
+	MODULE_PARM_DESC(name, desc);				\
+	unsigned int vcrs_##name##_get(void)			\
+	{							\
+		return READ_ONCE(vcrs_##name);			\
+	}
 
-unsigned int vcrs_sw_below_get(void)
-{
-	return READ_ONCE(vcrs_sw_below);
-}
+/*
+ * The size policy: requests with fewer bytes of data than this run in the
+ * transform's software fallback, because for tiny requests the guest's own
+ * code is faster than a round trip to any device. 0, the default, sends every
+ * request the device can take to it.
+ */
+VCRS_UINT_PARAM(sw_below,
+		"requests with fewer data bytes than this run in software (0: off, the default)")
+
+/*
+ * The transport floor: when set, every device bound afterwards measures its
+ * floor right after its checks, for this many milliseconds at each depth,
+ * and logs it (see Documentation/architecture.rst). 0, the default, is off.
+ */
+VCRS_UINT_PARAM(floor_ms,
+		"measure each device's round-trip floor at bind for this many ms per depth (0: off, the default)")
 
 int vcrs_register_virtio_driver(struct virtio_driver *drv, struct module *owner)
 {

@@ -26,6 +26,7 @@ int vcrs_virtio_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 			 const char *const names[]);
 void vcrs_virtio_del_vqs(struct virtio_device *vdev);
 unsigned int vcrs_sw_below_get(void);
+unsigned int vcrs_floor_ms_get(void);
 int vcrs_register_virtio_driver(struct virtio_driver *drv, struct module *owner);
 
 /* scatterlists */

@@ -20,6 +20,7 @@ use kernel::{
     new_work,
     prelude::*,
     sync::{lock::Guard, Arc},
+    time::{ktime_ms_delta, Ktime},
     workqueue::{impl_has_work, Work, WorkItem},
 };
 
@@ -458,15 +459,54 @@ pub(crate) fn drain_backlog(queue: &DataQueue) {
     }
 }
 
-/// Puts a driver-internal job (no crypto request) on `queue` and waits for
-/// its outcome (see [`Waiter::wait`]).
-pub(crate) fn execute(queue: &DataQueue, mut job: DataToken, timeout_ms: u32) -> Result<u64> {
+/// Puts a driver-internal job (no crypto request) on `queue`; its outcome
+/// comes through the returned waiter.
+fn post(queue: &DataQueue, mut job: DataToken) -> Result<Arc<Waiter>> {
     let waiter = Waiter::new(GFP_KERNEL)?;
     job.data.waiter = Some(waiter.clone());
     let res = put(queue.lock().vq.as_mut(), job);
     // Outside the lock: the notification is sent, or a job given back dropped.
     res.map_err(|(e, _)| e)?.into_iter().for_each(Notify::send);
-    waiter.wait(timeout_ms)
+    Ok(waiter)
+}
+
+/// Puts a driver-internal job (no crypto request) on `queue` and waits for
+/// its outcome (see [`Waiter::wait`]).
+pub(crate) fn execute(queue: &DataQueue, job: DataToken, timeout_ms: u32) -> Result<u64> {
+    post(queue, job)?.wait(timeout_ms)
+}
+
+/// Keeps `depth` driver-internal jobs made by `build` on `queue` for `ms`
+/// milliseconds, each replaced as soon as it finished, then lets the last
+/// ones finish. Returns how many finished and in how many nanoseconds; the
+/// first job that fails ends it with its error.
+pub(crate) fn round_trips(
+    queue: &DataQueue,
+    build: impl Fn() -> Result<DataToken>,
+    depth: usize,
+    ms: u32,
+) -> Result<(u64, i64)> {
+    let start = Ktime::ktime_get();
+    let mut jobs = KVec::with_capacity(depth, GFP_KERNEL)?;
+    for _ in 0..depth {
+        jobs.push(post(queue, build()?)?, GFP_KERNEL)?;
+    }
+    let mut done = 0u64;
+    let mut i = 0;
+    loop {
+        jobs[i].wait(CHECK_TIMEOUT_MS)?;
+        done += 1;
+        if ktime_ms_delta(Ktime::ktime_get(), start) >= i64::from(ms) {
+            break;
+        }
+        jobs[i] = post(queue, build()?)?;
+        i = (i + 1) % depth;
+    }
+    for k in 1..depth {
+        jobs[(i + k) % depth].wait(CHECK_TIMEOUT_MS)?;
+        done += 1;
+    }
+    Ok((done, (Ktime::ktime_get() - start).to_ns()))
 }
 
 /// Finishes a job the device gave back, having written `used` bytes.
@@ -516,6 +556,16 @@ pub(crate) const CHECK_TIMEOUT_MS: u32 = 5000;
 /// write exactly `expected`, then a status. Returns the device's status as an
 /// error, or `EBADMSG` when its output differs.
 pub(crate) fn known_answer(queue: &DataQueue, readable: &[&[u8]], expected: &[u8]) -> Result {
+    execute(
+        queue,
+        known_answer_job(readable, expected)?,
+        CHECK_TIMEOUT_MS,
+    )
+    .map(|_| ())
+}
+
+/// The job of [`known_answer`].
+pub(crate) fn known_answer_job(readable: &[&[u8]], expected: &[u8]) -> Result<DataToken> {
     let out = expected.len();
     // Scratch: [expected][readable parts...][output][status].
     let out_at = out + readable.iter().map(|p| p.len()).sum::<usize>();
@@ -532,5 +582,5 @@ pub(crate) fn known_answer(queue: &DataQueue, readable: &[&[u8]], expected: &[u8
     job.scratch_mut()[scratch_len - 1] = STATUS_UNSET;
     job.push_in(out_at..out_at + out)?;
     job.push_in(scratch_len - 1..scratch_len)?;
-    execute(queue, JobBox::new(job, GFP_KERNEL)?, CHECK_TIMEOUT_MS).map(|_| ())
+    JobBox::new(job, GFP_KERNEL)
 }

@@ -399,58 +399,77 @@ fn check_len(spec: &CipherSpec) -> usize {
     }
 }
 
+/// A known answer for `spec` on `dev`: a key of the smallest size the device
+/// takes, an IV, a message and its encryption by the generic implementation.
+struct Vector {
+    key: KVec<u8>,
+    iv: [u8; 16],
+    plain: KVec<u8>,
+    cipher: KVec<u8>,
+}
+
+impl Vector {
+    /// The vector with a `len`-byte message.
+    fn new(dev: &VCrypto, spec: &CipherSpec, len: usize) -> Result<Self> {
+        let klen = spec
+            .key_sizes
+            .iter()
+            .copied()
+            .filter(|k| *k <= dev.cfg.max_cipher_key_len)
+            .min()
+            .ok_or(errno::eopnotsupp())? as usize;
+        let mut key = KVec::from_elem(0u8, klen, GFP_KERNEL)?;
+        for (i, b) in key.iter_mut().enumerate() {
+            *b = (i as u8).wrapping_mul(29).wrapping_add(7);
+        }
+        let mut iv = [0u8; 16];
+        for (i, b) in iv.iter_mut().enumerate() {
+            *b = 0xf0 | i as u8;
+        }
+        let mut plain = KVec::from_elem(0u8, len, GFP_KERNEL)?;
+        for (i, b) in plain.iter_mut().enumerate() {
+            *b = (i as u8).wrapping_mul(13).wrapping_add(1);
+        }
+        let soft = SoftCipher::new(spec.generic)?;
+        soft.setkey(&key)?;
+        let mut cipher = KVec::from_elem(0u8, len, GFP_KERNEL)?;
+        cipher.copy_from_slice(&plain);
+        let mut siv = iv;
+        soft.crypt(true, &mut siv[..spec.iv_size as usize], &mut cipher)?;
+        Ok(Self {
+            key,
+            iv,
+            plain,
+            cipher,
+        })
+    }
+}
+
 /// Checks that `dev` really serves `spec`: one encryption and one decryption
 /// of a fixed message must equal the generic implementation's.
 pub(crate) fn check(dev: &VCrypto, spec: &CipherSpec) -> Result {
-    let klen = spec
-        .key_sizes
-        .iter()
-        .copied()
-        .filter(|k| *k <= dev.cfg.max_cipher_key_len)
-        .min()
-        .ok_or(errno::eopnotsupp())? as usize;
-    let mut key = [0u8; 64];
-    for (i, b) in key.iter_mut().enumerate() {
-        *b = (i as u8).wrapping_mul(29).wrapping_add(7);
-    }
-    let key = &key[..klen];
-    let iv_len = spec.iv_size as usize;
-    let mut iv = [0u8; 16];
-    for (i, b) in iv.iter_mut().enumerate() {
-        *b = 0xf0 | i as u8;
-    }
-    let len = check_len(spec);
-    let mut plain = KVec::from_elem(0u8, len, GFP_KERNEL)?;
-    for (i, b) in plain.iter_mut().enumerate() {
-        *b = (i as u8).wrapping_mul(13).wrapping_add(1);
-    }
-    let soft = SoftCipher::new(spec.generic)?;
-    soft.setkey(key)?;
-    let mut cipher = KVec::from_elem(0u8, len, GFP_KERNEL)?;
-    cipher.copy_from_slice(&plain);
-    let mut siv = iv;
-    soft.crypt(true, &mut siv[..iv_len], &mut cipher)?;
+    let v = Vector::new(dev, spec, check_len(spec))?;
+    let iv = &v.iv[..spec.iv_size as usize];
+    let sessions = create_sessions(dev, spec, &v.key)?;
+    let res = check_one(dev, spec, sessions.enc, true, iv, &v.plain, &v.cipher)
+        .and_then(|()| check_one(dev, spec, sessions.dec, false, iv, &v.cipher, &v.plain));
+    sessions.destroy(dev, Service::Cipher);
+    res
+}
 
-    let sessions = create_sessions(dev, spec, key)?;
-    let res = check_one(
-        dev,
-        spec,
-        sessions.enc,
-        true,
-        &iv[..iv_len],
-        &plain,
-        &cipher,
-    )
-    .and_then(|()| {
-        check_one(
-            dev,
-            spec,
-            sessions.dec,
-            false,
-            &iv[..iv_len],
-            &cipher,
-            &plain,
-        )
+/// The device's floor for `spec`: one-block encryptions, each checked against
+/// the generic result, `depth` of them on the device at any time for `ms`
+/// milliseconds, through the driver's own queue path alone (no crypto API
+/// request, no scatterlist of a caller). Returns how many finished and in how
+/// many nanoseconds.
+pub(crate) fn floor(dev: &VCrypto, spec: &CipherSpec, depth: usize, ms: u32) -> Result<(u64, i64)> {
+    let v = Vector::new(dev, spec, spec.cipher_block as usize)?;
+    let iv = &v.iv[..spec.iv_size as usize];
+    let sessions = create_sessions(dev, spec, &v.key)?;
+    let res = header(spec, sessions.enc, true, v.plain.len()).and_then(|hdr| {
+        let queue = dev.data_queue(0)?;
+        let job = || requests::known_answer_job(&[&hdr, iv, &v.plain], &v.cipher);
+        requests::round_trips(&queue, job, depth, ms)
     });
     sessions.destroy(dev, Service::Cipher);
     res

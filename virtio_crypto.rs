@@ -419,6 +419,34 @@ impl VCrypto {
         self.offer.apply(&self.cfg)
     }
 
+    /// Measures and logs the device's floor (see [`skcipher::floor`]) for
+    /// cbc(aes), 1 and 8 requests at a time, `ms` milliseconds each.
+    fn log_floor(&self, ms: u32) {
+        let Some(spec) = skcipher::SPECS
+            .iter()
+            .find(|s| s.algo == bindings::VIRTIO_CRYPTO_CIPHER_AES_CBC && self.serves(s.id()))
+        else {
+            pr_info!(
+                "virtio{}: floor: no cbc(aes) to measure it with\n",
+                self.index
+            );
+            return;
+        };
+        for depth in [1, 8] {
+            match skcipher::floor(self, spec, depth, ms) {
+                Ok((n, ns)) => pr_info!(
+                    "virtio{}: floor: {} one-block cbc(aes) requests, {} at a time, in {} us: {} per second\n",
+                    self.index,
+                    n,
+                    depth,
+                    ns / 1000,
+                    (n as i64 * 1_000_000_000) / ns.max(1)
+                ),
+                Err(e) => pr_info!("virtio{}: floor: depth {}: {:?}\n", self.index, depth, e),
+            }
+        }
+    }
+
     /// Whether nothing is on the device's queues or waiting for them.
     fn idle(&self) -> bool {
         self.dataqs.iter().all(|q| q.idle())
@@ -901,6 +929,10 @@ impl virtio::Driver for VirtioCrypto {
         if vc.cfg.hw_ready() {
             vc.hw_ready.store(true, Ordering::Release);
             vc.manager.refresh_all();
+            let ms = params::floor_ms();
+            if ms > 0 {
+                vc.log_floor(ms);
+            }
         } else {
             pr_info!("virtio{}: waiting for HW_READY\n", dev.index());
         }

@@ -11,3 +11,10 @@ pub(crate) fn sw_below() -> usize {
     // SAFETY: Reads an integer the parameter code writes; no precondition.
     unsafe { bindings::vcrs_sw_below_get() as usize }
 }
+
+/// Milliseconds per depth of the floor measurement a device runs when bound
+/// (0: none).
+pub(crate) fn floor_ms() -> u32 {
+    // SAFETY: Reads an integer the parameter code writes; no precondition.
+    unsafe { bindings::vcrs_floor_ms_get() }
+}

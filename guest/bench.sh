@@ -10,7 +10,10 @@
 #    (gcm(aes), tcrypt mode=215 multibuffer);
 # 4. queue scaling: cbc(aes) through AF_ALG from 2 threads on 2 CPUs, with the
 #    simulator offering 1 data queue, then 4.
-# 5. the size policy on QEMU's device (see below).
+# 5. the size policy on QEMU's device (see below);
+# 6. with 1 and 2: the device's floor, which virtio_crypto_rs measures when
+#    bound (module parameter floor_ms): one-block cbc(aes) requests, 1 and 8
+#    at a time, on the driver's bare queue path, next to tcrypt's 16-byte rows.
 # BENCHGROUP GROUP BASE OURS TITLE: a table whose ratio is OURS / BASE;
 # BENCHGROUP GROUP BASE OURS BASE2 TITLE: OURS / max(BASE, BASE2).
 # BENCHROW GROUP IMPL MB OP BYTES OPS_PER_S: one measurement.
@@ -20,6 +23,7 @@
 cmdarg() { sed -n "s/.*vcrs\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 SEC=1
 REPS=$(cmdarg reps); REPS=${REPS:-5}
+FLOOR_MS=$(cmdarg floor_ms); FLOOR_MS=${FLOOR_MS:-1000}
 PARTS=$(cmdarg parts); PARTS=${PARTS:-all}
 part() { case ",$PARTS," in *,all,* | *,$1,*) return 0 ;; esac; return 1; }
 SIMDBG=/sys/kernel/debug/vdpa_sim_crypto
@@ -60,16 +64,30 @@ bind_to() {
     return 0
 }
 
-# c_vs_rs GROUP DEVICE: the cbc(aes) rows, REPS times, on each driver in turn.
+# floor_rows GROUP: the floor virtio_crypto_rs measured when it was bound
+# (module parameter floor_ms), as BENCHROW lines of implementation FLOOR.
+floor_rows() {
+    dmesg | sed -n 's/.*floor: [0-9]* one-block cbc(aes) requests, \([0-9]*\) at a time, in [0-9]* us: \([0-9]*\) per second.*/\1 \2/p' |
+        while read -r depth rate; do echo "BENCHROW $1 FLOOR $depth enc/128 16 $rate"; done
+}
+
+# c_vs_rs GROUP DEVICE: the cbc(aes) rows, REPS times, on each driver in turn;
+# and ours at 16 bytes next to the device's floor.
 c_vs_rs() {
     local r
     echo "BENCHGROUP $1 C RS cbc(aes) on $2: the C driver vs virtio_crypto_rs"
+    echo "BENCHGROUP floor:$1 FLOOR RS cbc(aes) on $2, 16 bytes: the floor (one-block requests on virtio_crypto_rs's bare queue path) vs virtio_crypto_rs through tcrypt"
+    echo $FLOOR_MS > /sys/module/virtio_crypto_rs/parameters/floor_ms
     for r in $(seq $REPS); do
         bind_to virtio_crypto $2 virtio_crypto_aes_cbc || fail "C driver on $2"
         cbc_rows "$1" C
+        dmesg -c > /dev/null
         bind_to virtio_crypto_rs $2 virtio_crypto_rs-cbc-aes || fail "virtio_crypto_rs on $2"
-        cbc_rows "$1" RS
+        floor_rows "floor:$1"
+        cbc_rows "$1" RS | tee /tmp/rs.rows
+        awk -v g="floor:$1" '$6 == 16 { $2 = g; print }' /tmp/rs.rows
     done
+    echo 0 > /sys/module/virtio_crypto_rs/parameters/floor_ms
 }
 
 # The C driver's rsa fails the kernel self-tests on this QEMU (a WARN): that is

@@ -425,9 +425,19 @@ check "sw_below=0 again: the 128-byte request reaches the device, correct ($befo
     sh -c "cmp -s /tmp/m128.f /tmp/m128.gen && [ $(counter cipher.alg3.requests) -gt $before ]"
 # Two devices: a new transform goes to the one with fewer transforms, so two
 # transforms alive at once (afalg_speed's two threads) use one device each.
+# The second device also measures its floor when bound (floor_ms, off by default).
+FLOORMS=/sys/module/virtio_crypto_rs/parameters/floor_ms
+check "floor_ms is off by default (0)" [ "$(cat $FLOORMS)" = 0 ]
+echo 300 > $FLOORMS; dmesg -c > /dev/null
 vdpa dev add name crypto1 mgmtdev vdpasim_crypto
 echo $(ls /sys/bus/vdpa/devices/crypto1/ | grep '^virtio[0-9]' | head -1) > /sys/bus/virtio/drivers/virtio_crypto_rs/bind
 wait_selftests virtio_crypto_rs
+echo 0 > $FLOORMS
+dmesg | grep "floor:" | sed 's/^/#   /'
+for depth in 1 8; do
+    check "floor_ms=300: the device bound measured its floor, $depth request(s) at a time (checked answers, a rate logged)" \
+        sh -c "dmesg | grep -qE 'floor: [1-9][0-9]* one-block cbc\(aes\) requests, $depth at a time, in [0-9]+ us: [1-9][0-9]* per second'"
+done
 c1() { awk -v n="$1" '$1 == n { print $2 }' $SIMDBG/crypto1/counters; }
 b0=$(counter cipher.alg3.requests); b1=$(c1 cipher.alg3.requests)
 /bin/afalg_speed two RS skcipher $DRV 16 1 2 4096 | sed 's/^/#   /'
