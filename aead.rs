@@ -211,7 +211,7 @@ impl Provider for AeadDriver {
     type Ctx = AeadTfm;
 
     fn init_tfm(spec: &'static AeadSpec, mgr: &Arc<Manager>) -> Result<AeadTfm> {
-        let dev = mgr.pick_device(|d| d.serves(spec.id()));
+        let dev = mgr.pick_device(spec.id());
         let fallback = SoftAead::new(spec.generic)?;
         let keying = Keying {
             key: KVec::new(),
@@ -224,7 +224,6 @@ impl Provider for AeadDriver {
             kernel::new_mutex!(keying, "virtio_crypto_rs::AeadTfm::keying"),
             GFP_KERNEL,
         )?;
-        mgr.tfm_get(spec.id());
         Ok(AeadTfm {
             dev,
             spec,
@@ -237,13 +236,12 @@ impl Provider for AeadDriver {
         })
     }
 
-    fn exit_tfm(ctx: &AeadTfm, mgr: &Arc<Manager>) {
+    fn exit_tfm(ctx: &AeadTfm) {
         let mut k = ctx.keying.lock();
         zeroize(&mut k.key);
         k.key = KVec::new();
         let _ = ctx.rekey(&mut k);
         drop(k);
-        mgr.tfm_put(ctx.spec.id());
     }
 }
 

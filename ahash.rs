@@ -240,7 +240,7 @@ impl Provider for AhashDriver {
     type Ctx = HashTfm;
 
     fn init_tfm(spec: &'static HashSpec, mgr: &Arc<Manager>) -> Result<HashTfm> {
-        let dev = mgr.pick_device(|d| d.serves(spec.id()));
+        let dev = mgr.pick_device(spec.id());
         let fallback = SoftHash::new(spec.generic)?;
         let digest_size = fallback.digest_size();
         // A hash's session is made here, a MAC's at setkey. Without a device
@@ -255,7 +255,6 @@ impl Provider for AhashDriver {
             }
             _ => None,
         };
-        mgr.tfm_get(spec.id());
         Ok(HashTfm {
             on_device: AtomicBool::new(session.is_some()),
             session: AtomicU64::new(session.unwrap_or(0)),
@@ -270,9 +269,8 @@ impl Provider for AhashDriver {
         })
     }
 
-    fn exit_tfm(ctx: &HashTfm, mgr: &Arc<Manager>) {
+    fn exit_tfm(ctx: &HashTfm) {
         ctx.set_session(None);
-        mgr.tfm_put(ctx.spec.id());
     }
 }
 

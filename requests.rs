@@ -191,6 +191,10 @@ impl<T> Fifo<T> {
         self.len == 0
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
     /// Appends `v`; gives it back if memory for a larger ring is unavailable.
     pub(crate) fn push_back(&mut self, v: T) -> core::result::Result<(), T> {
         if self.len == self.slots.len() {
@@ -344,6 +348,14 @@ fn descriptors_needed(inner: &DataQueueInner, job: &DataJob) -> u32 {
     }
 }
 
+/// How many jobs the backlog may hold for a request without `MAY_BACKLOG`
+/// to wait there too (answered `EINPROGRESS`, like any accepted request)
+/// rather than fail with `ENOSPC`. The crypto engine queues such requests
+/// for the C driver the same way (10 of them). Without it, every ESP packet
+/// (whose requests carry no `MAY_BACKLOG`) that meets a ring filled by a
+/// dm-crypt volume would be dropped.
+const OVERFLOW: usize = 64;
+
 /// Hands `job`, built for `req`, to the device through `queue`.
 pub(crate) fn submit<K: Kind>(
     queue: &DataQueue,
@@ -366,14 +378,19 @@ pub(crate) fn submit<K: Kind>(
     if !room {
         if !g.was_full {
             g.was_full = true;
-            pr_info!("data queue full: backlogging MAY_BACKLOG requests, ENOSPC for others\n");
+            pr_info!(
+                "data queue full: backlogging requests (without MAY_BACKLOG: up to {} waiting, then ENOSPC)\n",
+                OVERFLOW
+            );
         }
-        if !req.may_backlog() {
+        let may_backlog = req.may_backlog();
+        if !may_backlog && g.backlog.len() >= OVERFLOW {
             return Err(ENOSPC);
         }
         job.attach(req.take())?;
         return match g.backlog.push_back(job) {
-            Ok(()) => Ok(Queued::Backlogged),
+            Ok(()) if may_backlog => Ok(Queued::Backlogged),
+            Ok(()) => Ok(Queued::InProgress),
             Err(job) => {
                 drop(g);
                 job.into_inner().complete(Err(ENOMEM));

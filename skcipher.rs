@@ -187,9 +187,8 @@ impl Provider for SkcipherDriver {
     type Ctx = TfmCtx;
 
     fn init_tfm(spec: &'static CipherSpec, mgr: &Arc<Manager>) -> Result<TfmCtx> {
-        let dev = mgr.pick_device(|d| d.serves(spec.id()));
+        let dev = mgr.pick_device(spec.id());
         let fallback = SoftCipher::new(spec.generic)?;
-        mgr.tfm_get(spec.id());
         Ok(TfmCtx {
             dev,
             spec,
@@ -205,12 +204,11 @@ impl Provider for SkcipherDriver {
         })
     }
 
-    fn exit_tfm(ctx: &TfmCtx, mgr: &Arc<Manager>) {
+    fn exit_tfm(ctx: &TfmCtx) {
         let old = ctx.keying.lock().take();
         if let (Some(s), Some(dev)) = (old, ctx.dev.get()) {
             s.destroy(dev, Service::Cipher);
         }
-        mgr.tfm_put(ctx.spec.id());
     }
 }
 

@@ -320,13 +320,18 @@ const CHECK_FAILED: u8 = 2;
 ///
 /// # Invariants
 ///
-/// The device's `tfms` counts this handle.
-pub(crate) struct DeviceRef(Option<Arc<VCrypto>>);
+/// The device's `tfms` counts this handle, and so does the manager's count of
+/// the transforms of algorithm `alg`.
+pub(crate) struct DeviceRef {
+    dev: Option<Arc<VCrypto>>,
+    mgr: Arc<Manager>,
+    alg: Option<usize>,
+}
 
 impl DeviceRef {
     /// The device, if any.
     pub(crate) fn get(&self) -> Option<&VCrypto> {
-        self.0.as_deref()
+        self.dev.as_deref()
     }
 
     /// The device, if it still serves algorithm `id`.
@@ -337,8 +342,11 @@ impl DeviceRef {
 
 impl Drop for DeviceRef {
     fn drop(&mut self) {
-        if let Some(d) = &self.0 {
+        if let Some(d) = &self.dev {
             d.tfms.fetch_sub(1, Ordering::Relaxed);
+        }
+        if let Some(i) = self.alg {
+            self.mgr.tfm_put(i);
         }
     }
 }
@@ -661,7 +669,11 @@ impl WorkItem for Manager {
             }
             msleep(ORPHAN_POLL_MS);
         }
-        pr_warn!("an algorithm no device offers is still referenced without a transform\n");
+        pr_info!(
+            "an algorithm no device offers is still referenced, with none of its transforms \
+             left (by a template instance built on it?): it stays registered until a device \
+             offers it again\n"
+        );
     }
 }
 
@@ -696,34 +708,34 @@ impl Manager {
         )
     }
 
-    /// For a new transform: of the ready devices satisfying `pred`, the one
-    /// with the fewest transforms, so that transforms spread over devices; no
-    /// device if none does (the transform then runs in software).
-    pub(crate) fn pick_device(&self, pred: impl Fn(&VCrypto) -> bool) -> DeviceRef {
+    /// For a new transform of algorithm `id`: of the ready devices serving
+    /// it, the one with the fewest transforms, so that transforms spread over
+    /// devices; no device if none does (the transform then runs in software).
+    /// The handle counts the transform until it is dropped, also when the
+    /// transform's creation fails after this.
+    pub(crate) fn pick_device(self: &Arc<Self>, id: AlgId) -> DeviceRef {
+        let alg = Alg::index_of(id);
+        if let Some(i) = alg {
+            self.tfms[i].fetch_add(1, Ordering::SeqCst);
+        }
         let devs = self.devices.lock();
         let dev = devs
             .iter()
-            .filter(|d| pred(d))
+            .filter(|d| d.serves(id))
             .min_by_key(|d| d.tfms.load(Ordering::Relaxed));
         if let Some(d) = dev {
             d.tfms.fetch_add(1, Ordering::Relaxed);
         }
-        // INVARIANT: counted in `tfms` just above.
-        DeviceRef(dev.cloned())
-    }
-
-    /// A transform of algorithm `id` was created.
-    pub(crate) fn tfm_get(&self, id: AlgId) {
-        if let Some(i) = Alg::index_of(id) {
-            self.tfms[i].fetch_add(1, Ordering::SeqCst);
+        // INVARIANT: counted in the device's `tfms` and in ours just above.
+        DeviceRef {
+            dev: dev.cloned(),
+            mgr: self.clone(),
+            alg,
         }
     }
 
-    /// A transform of algorithm `id` is exiting.
-    pub(crate) fn tfm_put(self: &Arc<Self>, id: AlgId) {
-        let Some(i) = Alg::index_of(id) else {
-            return;
-        };
+    /// A transform of the algorithm with global index `i` is gone.
+    fn tfm_put(self: &Arc<Self>, i: usize) {
         // SeqCst pairs with `refresh`: either this sees the orphan, or `refresh`
         // sees no transform left and counts the algorithm as about to go.
         if self.tfms[i].fetch_sub(1, Ordering::SeqCst) == 1 && self.orphans.load(Ordering::SeqCst) {
@@ -782,6 +794,10 @@ impl Manager {
         for (i, alg) in Alg::all() {
             let offered = devs.iter().any(|d| d.serves_nth(i));
             let name = alg.driver_name();
+            if offered {
+                // Offered again: a later loss is logged again.
+                algs.orphaned &= !(1 << i);
+            }
             match (&algs.regs[i], offered) {
                 (None, true) => match alg.register(self) {
                     Ok(r) => {
@@ -803,7 +819,6 @@ impl Manager {
                 }
                 (Some(_), false) => {
                     algs.regs[i] = None;
-                    algs.orphaned &= !(1 << i);
                     pr_info!("unregistered {}\n", name);
                 }
                 _ => {}

@@ -361,6 +361,14 @@ impl AnyPending {
         }
     }
 
+    fn may_backlog(&self) -> bool {
+        match self {
+            AnyPending::Skcipher(p) => p.may_backlog(),
+            AnyPending::Ahash(p) => p.may_backlog(),
+            AnyPending::Aead(p) => p.may_backlog(),
+        }
+    }
+
     fn signal(&self, err: i32) {
         match self {
             AnyPending::Skcipher(p) => p.signal(err),
@@ -641,9 +649,10 @@ impl<D> Job<D> {
         self.req.as_mut().and_then(K::view)
     }
 
-    /// Tells the owner of a backlogged request that it now reached the device.
+    /// Tells the owner of a backlogged request that it now reached the device
+    /// (only a `MAY_BACKLOG` request was told `EBUSY`, and waits for this).
     pub(crate) fn backlog_accepted(&self) {
-        if let Some(r) = &self.req {
+        if let Some(r) = self.req.as_ref().filter(|r| r.may_backlog()) {
             r.signal(errno::einprogress().to_errno());
         }
     }
@@ -796,7 +805,7 @@ pub(crate) trait Provider: Sized + 'static {
     /// Creates the context of a new transform.
     fn init_tfm(spec: &'static Self::Spec, shared: &Arc<Self::Shared>) -> Result<Self::Ctx>;
     /// Called when the transform is freed, before its context is dropped.
-    fn exit_tfm(_ctx: &Self::Ctx, _shared: &Arc<Self::Shared>) {}
+    fn exit_tfm(_ctx: &Self::Ctx) {}
 }
 
 /// A registered algorithm of type `A` implemented by `T`; unregistered on drop.
@@ -926,8 +935,7 @@ impl<A: AlgType, T: Provider> Registration<A, T> {
     /// `init_ctx` and not ended yet.
     pub(super) unsafe fn exit_ctx(tfm: *mut A::Tfm) {
         // SAFETY: As the caller guarantees.
-        let (reg, ctx) = unsafe { (Self::from_tfm(tfm), Self::ctx(tfm)) };
-        T::exit_tfm(ctx, &reg.shared);
+        T::exit_tfm(unsafe { Self::ctx(tfm) });
         // SAFETY: The context holds an initialised `T::Ctx` that is not used after this.
         unsafe { core::ptr::drop_in_place(A::tfm_ctx(tfm).cast::<T::Ctx>()) };
     }
