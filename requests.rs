@@ -308,7 +308,7 @@ impl DataQueue {
     /// Whether no job is on the device or waiting in the backlog for it.
     pub(crate) fn idle(&self) -> bool {
         let g = self.lock();
-        g.backlog.is_empty() && g.vq.as_ref().map_or(true, |vq| vq.num_free() == vq.size())
+        g.backlog.is_empty() && g.vq.as_ref().map_or(true, |vq| vq.idle())
     }
 
     /// Completes every job the device returned on this queue (callbacks off
@@ -463,7 +463,7 @@ pub(crate) fn drain_backlog(queue: &DataQueue) {
         };
         // No room after all (an indirect table could not be allocated): wait for
         // completions to free descriptors, unless nothing is in flight to free any.
-        let idle = g.vq.as_ref().is_some_and(|vq| vq.num_free() == vq.size());
+        let idle = g.vq.as_ref().is_some_and(|vq| vq.idle());
         if e == ENOSPC && !idle {
             if let Err(job) = g.backlog.push_front(job) {
                 drop(g);

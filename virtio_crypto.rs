@@ -19,7 +19,7 @@ use abstractions::{
     ahash::AhashRegistration,
     params,
     skcipher::SkcipherRegistration,
-    sync::{self, msleep, new_spinlock_irq, OwnedQueue},
+    sync::{self, new_spinlock_irq, OwnedQueue},
     virtio::{self, ConfigAccess, Device, VirtqueueSet},
     wire,
 };
@@ -294,13 +294,12 @@ impl Registered {
     }
 }
 
-/// Outcome of an algorithm's probe-time check on one device.
-// `AlgState::orphaned` has a bit per algorithm.
+// `AlgState::orphaned` and `refresh`'s orphan set have a bit per algorithm.
 const _: () = assert!(NUM_ALGS <= 64);
 
-/// How long the refresh work waits, in steps, for an orphaned algorithm's
-/// last reference once its transforms are gone (10 s).
-const ORPHAN_POLLS: u32 = 500;
+/// How long the refresh work waits for an orphaned algorithm's last
+/// reference once its transforms are gone, and how often it looks.
+const ORPHAN_WAIT_MS: u32 = 10_000;
 const ORPHAN_POLL_MS: u32 = 20;
 
 /// How long a device being removed gets to finish the requests it has (the
@@ -308,6 +307,7 @@ const ORPHAN_POLL_MS: u32 = 20;
 const DRAIN_MS: u32 = 2000;
 const DRAIN_STEP_MS: u32 = 5;
 
+/// Outcome of an algorithm's probe-time check on one device.
 const CHECK_PENDING: u8 = 0;
 const CHECK_PASSED: u8 = 1;
 const CHECK_FAILED: u8 = 2;
@@ -458,12 +458,7 @@ impl VCrypto {
     /// Whether nothing is on the device's queues or waiting for them.
     fn idle(&self) -> bool {
         self.dataqs.iter().all(|q| q.idle())
-            && self
-                .ctrl
-                .lock()
-                .vq
-                .as_ref()
-                .map_or(true, |vq| vq.num_free() == vq.size())
+            && self.ctrl.lock().vq.as_ref().map_or(true, |vq| vq.idle())
     }
 
     /// The largest request the device takes now.
@@ -663,11 +658,8 @@ impl WorkItem for Manager {
         // The last transform of an orphaned algorithm drops its reference on it
         // only after its exit callback returned: poll until it has. A transform
         // created meanwhile re-queues this work when it exits.
-        for _ in 0..ORPHAN_POLLS {
-            if this.refresh() == 0 {
-                return;
-            }
-            msleep(ORPHAN_POLL_MS);
+        if sync::poll_until(ORPHAN_WAIT_MS, ORPHAN_POLL_MS, || this.refresh() == 0) {
+            return;
         }
         pr_info!(
             "an algorithm no device offers is still referenced, with none of its transforms \
@@ -790,7 +782,7 @@ impl Manager {
         for d in devs.iter() {
             d.run_checks();
         }
-        let mut orphans = KVec::new();
+        let mut orphans = 0u64;
         for (i, alg) in Alg::all() {
             let offered = devs.iter().any(|d| d.serves_nth(i));
             let name = alg.driver_name();
@@ -813,9 +805,7 @@ impl Manager {
                         pr_info!("{}: no device left, still in use\n", name);
                         algs.orphaned |= 1 << i;
                     }
-                    // Cannot fail in practice (NUM_ALGS entries at most); on failure
-                    // this orphan is not polled for, and goes at the next refresh.
-                    let _ = orphans.push(i, GFP_KERNEL);
+                    orphans |= 1 << i;
                 }
                 (Some(_), false) => {
                     algs.regs[i] = None;
@@ -824,10 +814,9 @@ impl Manager {
                 _ => {}
             }
         }
-        self.orphans.store(!orphans.is_empty(), Ordering::SeqCst);
-        orphans
-            .iter()
-            .filter(|&&i| self.tfms[i].load(Ordering::SeqCst) == 0)
+        self.orphans.store(orphans != 0, Ordering::SeqCst);
+        (0..NUM_ALGS)
+            .filter(|&i| orphans & (1 << i) != 0 && self.tfms[i].load(Ordering::SeqCst) == 0)
             .count()
     }
 
@@ -959,23 +948,17 @@ impl virtio::Driver for VirtioCrypto {
         // the backlog behind them) finish there while it still works: an
         // in-place request lost with the device could not be redone.
         vc.removed.store(true, Ordering::SeqCst);
-        let mut waited = 0;
-        while vc.busy() {
-            if waited >= DRAIN_MS {
-                pr_warn!(
-                    "virtio{}: requests still on the device after {} ms: giving them up\n",
-                    vc.index,
-                    waited
-                );
-                return;
-            }
-            msleep(DRAIN_STEP_MS);
-            waited += DRAIN_STEP_MS;
+        if !sync::poll_until(DRAIN_MS, DRAIN_STEP_MS, || !vc.busy()) {
+            pr_warn!(
+                "virtio{}: requests still on the device after {} ms: giving them up\n",
+                vc.index,
+                DRAIN_MS
+            );
         }
     }
 
     fn remove(dev: &Device, vc: Arc<VCrypto>) {
-        vc.removed.store(true, Ordering::Release);
+        // `quiesce` marked the device removed.
         vc.hw_ready.store(false, Ordering::Release);
         vc.manager.remove_device(&vc);
         vc.manager.refresh_all();

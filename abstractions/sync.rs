@@ -170,6 +170,20 @@ pub(crate) fn msleep(ms: u32) {
     unsafe { bindings::vcrs_msleep(ms) }
 }
 
+/// Checks `cond` every `step_ms` milliseconds, sleeping in between, for up to
+/// `total_ms` (process context only). Returns whether it came true.
+pub(crate) fn poll_until(total_ms: u32, step_ms: u32, mut cond: impl FnMut() -> bool) -> bool {
+    let mut waited = 0;
+    while !cond() {
+        if waited >= total_ms {
+            return false;
+        }
+        msleep(step_ms);
+        waited += step_ms;
+    }
+    true
+}
+
 /// Whether the caller runs in task context (not in a hard or soft interrupt,
 /// nor with bottom halves off).
 pub(crate) fn in_task() -> bool {

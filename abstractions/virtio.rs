@@ -322,6 +322,11 @@ impl<T: VqToken> Virtqueue<T> {
         // SAFETY: `vq` is valid; a racy read of a plain integer, used as a hint.
         unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*self.vq.as_ptr()).num_free)) }
     }
+
+    /// Whether the device holds none of the ring's descriptors.
+    pub(crate) fn idle(&self) -> bool {
+        self.num_free() == self.size()
+    }
 }
 
 impl<T: VqToken> Virtqueue<T> {

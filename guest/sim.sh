@@ -41,8 +41,8 @@ check "vdpa management device vdpasim_crypto present" sh -c "vdpa mgmtdev show |
 # Drivers bind only where told to: QEMU's device stays unbound from here on.
 echo 0 > /sys/bus/virtio/drivers_autoprobe
 simdev() { ls /sys/bus/vdpa/devices/crypto0/ | grep '^virtio[0-9]' | head -1; }
-# counter NAME: a value from the simulator device crypto0's counters.
-counter() { awk -v n="$1" '$1 == n { print $2 }' $SIMDBG/crypto0/counters; }
+# counter NAME [DEVICE]: a value from a simulator device's counters (crypto0 by default).
+counter() { awk -v n="$1" '$1 == n { print $2 }' $SIMDBG/${2:-crypto0}/counters; }
 # counter_is NAME VALUE: whether that counter has that value.
 counter_is() { [ "$(counter "$1")" = "$2" ]; }
 
@@ -438,11 +438,10 @@ for depth in 1 8; do
     check "floor_ms=300: the device bound measured its floor, $depth request(s) at a time (checked answers, a rate logged)" \
         sh -c "dmesg | grep -qE 'floor: [1-9][0-9]* one-block cbc\(aes\) requests, $depth at a time, in [0-9]+ us: [1-9][0-9]* per second'"
 done
-c1() { awk -v n="$1" '$1 == n { print $2 }' $SIMDBG/crypto1/counters; }
-b0=$(counter cipher.alg3.requests); b1=$(c1 cipher.alg3.requests)
+b0=$(counter cipher.alg3.requests); b1=$(counter cipher.alg3.requests crypto1)
 /bin/afalg_speed two RS skcipher $DRV 16 1 2 4096 | sed 's/^/#   /'
-check "two devices, two transforms alive at once: one on each device (CBC requests: crypto0 $b0 -> $(counter cipher.alg3.requests), crypto1 $b1 -> $(c1 cipher.alg3.requests))" \
-    sh -c "[ $(counter cipher.alg3.requests) -gt $((b0 + 10)) ] && [ $(c1 cipher.alg3.requests) -gt $((b1 + 10)) ]"
+check "two devices, two transforms alive at once: one on each device (CBC requests: crypto0 $b0 -> $(counter cipher.alg3.requests), crypto1 $b1 -> $(counter cipher.alg3.requests crypto1))" \
+    sh -c "[ $(counter cipher.alg3.requests) -gt $((b0 + 10)) ] && [ $(counter cipher.alg3.requests crypto1) -gt $((b1 + 10)) ]"
 vdpa dev del crypto1
 vdpa dev del crypto0
 . /guest/system_sim.sh

@@ -193,9 +193,10 @@ check "fail-nth: every step of every service ran to its end" sh -c "[ \$(grep -c
 # in software once the device may have written to it, completes on the device.
 echo 1500 > $SIMDBG/crypto0/delay_ms
 held=$(counter held); rm -f /tmp/rc.drain
+held_more() { [ "$(counter held)" -gt $held ]; }
 ( kenc /tmp/k16 -e -c virtio_crypto_rs-gcm-aes --iv 000102030405060708090a0b --aad 00112233 --taglen 16 \
       -i /tmp/m64k -o /tmp/e.drain; echo $? > /tmp/rc.drain ) &
-wait_until 20 sh -c "[ \$(awk '\$1 == \"held\" { print \$2 }' $SIMDBG/crypto0/counters) -gt $held ]"
+wait_until 20 held_more
 dmesg -c > /dev/null
 check "an in-place gcm(aes) request is on the device (its completion delayed 1.5 s)" [ ! -f /tmp/rc.drain ]
 check "vdpa dev del crypto0 meanwhile" vdpa dev del crypto0
