@@ -46,6 +46,7 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/workqueue.h>
+#include <linux/rwsem.h>
 #include <linux/hex.h>
 #include <linux/unaligned.h>
 #include <linux/prandom.h>
@@ -294,11 +295,23 @@ struct sim_state {
 	bool rev1;		/* VIRTIO_CRYPTO_F_REVISION_1 negotiated */
 	struct sim_session *sessions;
 	struct sim_faults faults;
+	/*
+	 * The counters: the data queues' workers run in parallel, so each
+	 * increment is made under cnt_lock (sim_count()).
+	 */
+	spinlock_t cnt_lock;
 	struct sim_counters cnt;
 	int lie_svc;		/* an algorithm advertised but not served (lie_* parameters) */
 	u32 lie_algo;
 	u32 lie_mode;
 };
+
+#define sim_count(st, field)			\
+	do {					\
+		spin_lock(&(st)->cnt_lock);	\
+		(st)->cnt.field++;		\
+		spin_unlock(&(st)->cnt_lock);	\
+	} while (0)
 
 #define SIM_LIE_NOTSUPP 1
 #define SIM_LIE_WRONG 2
@@ -308,7 +321,7 @@ static bool sim_lies(struct sim_state *st, enum sim_service svc, u32 id, u32 mod
 {
 	if (st->lie_svc != (int)svc || st->lie_algo != id || st->lie_mode != mode)
 		return false;
-	st->cnt.lies++;
+	sim_count(st, lies);
 	return true;
 }
 
@@ -334,6 +347,27 @@ struct sim_held {
 	bool forever;		/* released only by a reset */
 };
 
+/* A virtqueue's worker: one per queue, so that queues are served in parallel. */
+struct sim_queue {
+	struct work_struct work;
+	struct vdpasim_crypto *c;
+	unsigned int idx;
+};
+
+/*
+ * Locking: each queue has its own work item (a work item never runs twice at
+ * once), on an unbound workqueue, so different data queues are served on
+ * different CPUs at the same time, as a multi-queue device would. vdpa_sim's
+ * own single worker only queues them (sim_work()).
+ * - qlock: the data queues' workers hold it for reading. Everything that
+ *   changes the queues or the sessions under them holds it for writing:
+ *   vdpa_sim's operations that change a queue or the status (wrapped below),
+ *   the control queue's worker (sessions are created and destroyed there),
+ *   the release of withheld completions (it completes on any queue) and the
+ *   interrupt storm.
+ * - lock: the withheld list and NEEDS_RESET, which data workers change in
+ *   parallel.
+ */
 struct vdpasim_crypto {
 	struct vdpasim vdpasim;
 	struct sim_state st;
@@ -343,10 +377,14 @@ struct vdpasim_crypto {
 	const struct vdpa_config_ops *sim_ops;
 	struct vdpa_callback config_cb;
 	struct mutex cb_lock;	/* config_cb, held while calling it */
-	struct list_head held;	/* under vdpasim.mutex */
-	unsigned int nbatch;
+	struct rw_semaphore qlock;
+	spinlock_t lock;
+	struct list_head held;	/* under lock, or qlock held for writing */
+	unsigned int nbatch;	/* under lock, or qlock held for writing */
 	unsigned long batch_deadline;
 	struct delayed_work release_work;
+	struct workqueue_struct *wq;
+	struct sim_queue q[SIM_MAX_QUEUES + 1];
 	struct dentry *dbg;
 };
 
@@ -550,7 +588,7 @@ static u8 sim_create_session(struct sim_state *st, const struct virtio_crypto_op
 	}
 	st->sessions[slot] = s;
 	st->sessions_live++;
-	st->cnt.session_create[svc]++;
+	sim_count(st, session_create[svc]);
 	return VIRTIO_CRYPTO_OK;
 }
 
@@ -560,7 +598,7 @@ static u8 sim_destroy_session(struct sim_state *st, enum sim_service svc, u64 id
 		return VIRTIO_CRYPTO_INVSESS;
 	sim_session_free(&st->sessions[id]);
 	st->sessions_live--;
-	st->cnt.session_destroy++;
+	sim_count(st, session_destroy);
 	return VIRTIO_CRYPTO_OK;
 }
 
@@ -666,7 +704,7 @@ static bool sim_handle_ctrl(struct sim_state *st, struct sim_io *io)
 	if (!create) {
 		if (atomic_dec_if_positive(&st->faults.ctrl_count) >= 0) {
 			status = st->faults.ctrl_status;
-			st->cnt.injected++;
+			sim_count(st, injected);
 		} else {
 			status = sim_destroy_session(st, svc,
 						     le64_to_cpu(req.u.destroy_session.session_id));
@@ -682,7 +720,7 @@ static bool sim_handle_ctrl(struct sim_state *st, struct sim_io *io)
 	slot = sim_free_slot(st);
 	if (atomic_dec_if_positive(&st->faults.ctrl_count) >= 0) {
 		status = st->faults.ctrl_status;
-		st->cnt.injected++;
+		sim_count(st, injected);
 	} else if (keylen > limit) {
 		status = VIRTIO_CRYPTO_ERR;
 	} else if (slot < 0) {
@@ -700,7 +738,7 @@ static bool sim_handle_ctrl(struct sim_state *st, struct sim_io *io)
 			return false;
 	}
 	if (status != VIRTIO_CRYPTO_OK)
-		st->cnt.errors++;
+		sim_count(st, errors);
 	input.session_id = cpu_to_le64(status == VIRTIO_CRYPTO_OK ? slot : 0);
 	input.status = cpu_to_le32(status);
 	/* QEMU writes the session input at the start of the writable part. */
@@ -708,7 +746,7 @@ static bool sim_handle_ctrl(struct sim_state *st, struct sim_io *io)
 
 status_only:
 	if (status != VIRTIO_CRYPTO_OK)
-		st->cnt.errors++;
+		sim_count(st, errors);
 	return sim_push_status(io, status);
 }
 
@@ -975,10 +1013,10 @@ static bool sim_handle_data(struct sim_state *st, struct sim_io *io)
 		status = VIRTIO_CRYPTO_NOTSUPP;
 		goto out;
 	}
-	st->cnt.service_requests[svc]++;
+	sim_count(st, service_requests[svc]);
 	if (atomic_dec_if_positive(&st->faults.data_count) >= 0) {
 		status = st->faults.data_status;
-		st->cnt.injected++;
+		sim_count(st, injected);
 		goto out;
 	}
 	s = sim_data_session(st, id, svc, encrypt);
@@ -987,7 +1025,7 @@ static bool sim_handle_data(struct sim_state *st, struct sim_io *io)
 		goto out;
 	}
 	if (s->alg->id < 64)
-		st->cnt.alg_requests[svc][s->alg->id]++;
+		sim_count(st, alg_requests[svc][s->alg->id]);
 	switch (svc) {
 	case SIM_CIPHER:
 		err = sim_data_cipher(st, io, &req, s, &status);
@@ -1013,7 +1051,7 @@ static bool sim_handle_data(struct sim_state *st, struct sim_io *io)
 		return false;
 out:
 	if (status != VIRTIO_CRYPTO_OK)
-		st->cnt.errors++;
+		sim_count(st, errors);
 	return sim_push_status(io, status);
 }
 
@@ -1047,21 +1085,23 @@ static void sim_hold(struct vdpasim_crypto *c, unsigned int qidx, u32 len, bool 
 	h->generation = vdpasim->generation;
 	h->forever = forever;
 	h->due = jiffies + msecs_to_jiffies(delay_ms);
+	spin_lock(&c->lock);
 	if (!forever && batch) {
 		h->batch = true;
 		if (!c->nbatch++)
 			c->batch_deadline = jiffies + msecs_to_jiffies(20);
 	}
 	list_add_tail(&h->link, &c->held);
+	spin_unlock(&c->lock);
 	if (forever)
-		c->st.cnt.hung++;
+		sim_count(&c->st, hung);
 	else
-		c->st.cnt.held++;
+		sim_count(&c->st, held);
 }
 
 /*
  * Takes a withheld request off the list, completing it unless a reset came
- * in between (its ring is gone then). Called with vdpasim.mutex held.
+ * in between (its ring is gone then). Called with qlock held for writing.
  */
 static void sim_retire(struct vdpasim_crypto *c, struct sim_held *h, bool *touched)
 {
@@ -1087,7 +1127,7 @@ static void sim_drop_held(struct vdpasim_crypto *c)
 	c->nbatch = 0;
 }
 
-/* Completes withheld requests that are due; called with vdpasim.mutex held. */
+/* Completes withheld requests that are due; called with qlock held for writing. */
 static void sim_release_locked(struct vdpasim_crypto *c, bool *pending)
 {
 	struct vdpasim *vdpasim = &c->vdpasim;
@@ -1105,7 +1145,7 @@ static void sim_release_locked(struct vdpasim_crypto *c, bool *pending)
 			if (h->batch)
 				sim_retire(c, h, touched);
 		if (c->nbatch > 1)
-			c->st.cnt.reordered++;
+			sim_count(&c->st, reordered);
 		c->nbatch = 0;
 	}
 	list_for_each_entry_safe(h, tmp, &c->held, link) {
@@ -1131,9 +1171,9 @@ static void sim_release_work(struct work_struct *work)
 						release_work);
 	bool pending;
 
-	mutex_lock(&c->vdpasim.mutex);
+	down_write(&c->qlock);
 	sim_release_locked(c, &pending);
-	mutex_unlock(&c->vdpasim.mutex);
+	up_write(&c->qlock);
 	if (pending)
 		schedule_delayed_work(&c->release_work, msecs_to_jiffies(5));
 }
@@ -1152,8 +1192,7 @@ static bool sim_handle_req(struct vdpasim_crypto *c, unsigned int qidx)
 	ret = vringh_getdesc_iotlb(&vq->vring, &vq->out_iov, &vq->in_iov, &vq->head, GFP_ATOMIC);
 	if (ret != 1)
 		return false;
-	c->st.cnt.requests[qidx]++;
-	c->st.rev1 = vdpasim->features & BIT_ULL(SIM_F_REVISION_1);
+	sim_count(&c->st, requests[qidx]);
 	if (atomic_dec_if_positive(ctrl ? &c->st.faults.hang_ctrl : &c->st.faults.hang_data) >= 0) {
 		sim_hold(c, qidx, 0, true, 0, false);
 		return true;
@@ -1165,7 +1204,7 @@ static bool sim_handle_req(struct vdpasim_crypto *c, unsigned int qidx)
 
 		for (k = 0; k < vq->in_iov.used; k++)
 			in += vq->in_iov.iov[k].iov_len;
-		c->st.cnt.no_status++;
+		sim_count(&c->st, no_status);
 		vringh_complete_iotlb(&vq->vring, vq->head, in);
 		return true;
 	}
@@ -1175,15 +1214,17 @@ static bool sim_handle_req(struct vdpasim_crypto *c, unsigned int qidx)
 		ok = ctrl ? sim_handle_ctrl(&c->st, &io) : sim_handle_data(&c->st, &io);
 	if (ok && !ctrl && io.written && atomic_dec_if_positive(&c->st.faults.short_len) >= 0) {
 		/* The status was written, the used length does not cover it. */
-		c->st.cnt.short_len++;
+		sim_count(&c->st, short_len);
 		io.written--;
 	}
 	if (!ok) {
 		/* Like QEMU's virtio_error(): the device needs a reset. */
 		dev_warn(&vdpasim->vdpa.dev, "malformed request on queue %u: device needs reset\n",
 			 qidx);
-		c->st.cnt.malformed++;
-		vdpasim->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
+		sim_count(&c->st, malformed);
+		spin_lock(&c->lock);
+		WRITE_ONCE(vdpasim->status, vdpasim->status | VIRTIO_CONFIG_S_NEEDS_RESET);
+		spin_unlock(&c->lock);
 		vringh_complete_iotlb(&vq->vring, vq->head, 0);
 		return false;
 	}
@@ -1198,37 +1239,52 @@ static bool sim_handle_req(struct vdpasim_crypto *c, unsigned int qidx)
 	return true;
 }
 
+/*
+ * Serves one queue: up to 16 requests, then it queues itself again, so that
+ * a writer of qlock (a reset) is not kept waiting by a busy queue.
+ */
+static void sim_queue_work(struct work_struct *work)
+{
+	struct sim_queue *q = container_of(work, struct sim_queue, work);
+	struct vdpasim_crypto *c = q->c;
+	struct vdpasim *vdpasim = &c->vdpasim;
+	struct vdpasim_virtqueue *vq = &vdpasim->vqs[q->idx];
+	bool ctrl = q->idx == c->nqueues, more = false;
+	int reqs = 0;
+
+	if (ctrl)
+		down_write(&c->qlock);
+	else
+		down_read(&c->qlock);
+	if (!(vdpasim->status & VIRTIO_CONFIG_S_DRIVER_OK) || !vdpasim->running || !vq->ready)
+		goto out;
+	while (!(READ_ONCE(vdpasim->status) & VIRTIO_CONFIG_S_NEEDS_RESET) &&
+	       sim_handle_req(c, q->idx)) {
+		sim_notify(vq);
+		if (++reqs >= 16) {
+			more = true;
+			break;
+		}
+	}
+	/* Notify also for a request completed as malformed. */
+	sim_notify(vq);
+out:
+	if (ctrl)
+		up_write(&c->qlock);
+	else
+		up_read(&c->qlock);
+	if (more)
+		queue_work(c->wq, work);
+}
+
+/* vdpa_sim's worker (a kick it took, a resume): hands over to the queues'. */
 static void sim_work(struct vdpasim *vdpasim)
 {
 	struct vdpasim_crypto *c = sim_to_crypto(vdpasim);
-	bool reschedule = false;
-	int i;
+	unsigned int i;
 
-	mutex_lock(&vdpasim->mutex);
-	if (!(vdpasim->status & VIRTIO_CONFIG_S_DRIVER_OK) || !vdpasim->running)
-		goto out;
-	if (vdpasim->status & VIRTIO_CONFIG_S_NEEDS_RESET)
-		goto out;
-	for (i = 0; i <= c->nqueues; i++) {
-		struct vdpasim_virtqueue *vq = &vdpasim->vqs[i];
-		int reqs = 0;
-
-		if (!vq->ready)
-			continue;
-		while (sim_handle_req(c, i)) {
-			sim_notify(vq);
-			if (++reqs > 16) {
-				reschedule = true;
-				break;
-			}
-		}
-		/* Notify also for a request completed as malformed. */
-		sim_notify(vq);
-	}
-out:
-	mutex_unlock(&vdpasim->mutex);
-	if (reschedule)
-		vdpasim_schedule_work(vdpasim);
+	for (i = 0; i <= c->nqueues; i++)
+		queue_work(c->wq, &c->q[i].work);
 }
 
 static void sim_get_config(struct vdpasim *vdpasim, void *config)
@@ -1266,10 +1322,65 @@ static struct vdpasim_crypto *vdpa_to_crypto(struct vdpa_device *vdpa)
 static void sim_kick_vq(struct vdpa_device *vdpa, u16 idx)
 {
 	struct vdpasim_crypto *c = vdpa_to_crypto(vdpa);
+	struct vdpasim *vdpasim = &c->vdpasim;
 
-	if (idx <= c->nqueues)
-		atomic64_inc(&c->st.cnt.kicks[idx]);
-	c->sim_ops->kick_vq(vdpa, idx);
+	if (idx > c->nqueues)
+		return;
+	atomic64_inc(&c->st.cnt.kicks[idx]);
+	/* The queue's worker checks the state again, under qlock. */
+	if (READ_ONCE(vdpasim->running) && READ_ONCE(vdpasim->vqs[idx].ready))
+		queue_work(c->wq, &c->q[idx].work);
+	else
+		c->sim_ops->kick_vq(vdpa, idx); /* a suspended device remembers it */
+}
+
+/*
+ * vdpa_sim's operations that change a queue or the status, run with qlock
+ * held for writing so that no queue worker runs under them.
+ */
+#define SIM_LOCKED_OP(op, type, params, args)				\
+static type sim_##op params						\
+{									\
+	struct vdpasim_crypto *c = vdpa_to_crypto(vdpa);		\
+	type ret;							\
+									\
+	down_write(&c->qlock);						\
+	ret = c->sim_ops->op args;					\
+	up_write(&c->qlock);						\
+	return ret;							\
+}
+#define SIM_LOCKED_VOID_OP(op, params, args)				\
+static void sim_##op params						\
+{									\
+	struct vdpasim_crypto *c = vdpa_to_crypto(vdpa);		\
+									\
+	down_write(&c->qlock);						\
+	c->sim_ops->op args;						\
+	up_write(&c->qlock);						\
+}
+
+SIM_LOCKED_OP(set_vq_address, int, (struct vdpa_device *vdpa, u16 idx, u64 desc, u64 drv, u64 dev),
+	      (vdpa, idx, desc, drv, dev))
+SIM_LOCKED_VOID_OP(set_vq_num, (struct vdpa_device *vdpa, u16 idx, u32 num), (vdpa, idx, num))
+SIM_LOCKED_VOID_OP(set_vq_ready, (struct vdpa_device *vdpa, u16 idx, bool ready),
+		   (vdpa, idx, ready))
+SIM_LOCKED_OP(set_vq_state, int,
+	      (struct vdpa_device *vdpa, u16 idx, const struct vdpa_vq_state *state),
+	      (vdpa, idx, state))
+SIM_LOCKED_OP(suspend, int, (struct vdpa_device *vdpa), (vdpa))
+SIM_LOCKED_OP(resume, int, (struct vdpa_device *vdpa), (vdpa))
+SIM_LOCKED_OP(set_group_asid, int, (struct vdpa_device *vdpa, unsigned int group, unsigned int asid),
+	      (vdpa, group, asid))
+
+/* The request layout is fixed when the driver sets FEATURES_OK. */
+static void sim_set_status(struct vdpa_device *vdpa, u8 status)
+{
+	struct vdpasim_crypto *c = vdpa_to_crypto(vdpa);
+
+	down_write(&c->qlock);
+	c->sim_ops->set_status(vdpa, status);
+	c->st.rev1 = c->vdpasim.features & BIT_ULL(SIM_F_REVISION_1);
+	up_write(&c->qlock);
 }
 
 static void sim_set_config_cb(struct vdpa_device *vdpa, struct vdpa_callback *cb)
@@ -1305,33 +1416,37 @@ static void sim_reset_state(struct vdpasim_crypto *c)
 	mutex_lock(&c->cb_lock);
 	c->config_cb = (struct vdpa_callback){};
 	mutex_unlock(&c->cb_lock);
-	mutex_lock(&c->vdpasim.mutex);
 	for (i = 0; i < c->st.max_sessions; i++) {
 		if (c->st.sessions[i].used) {
 			sim_session_free(&c->st.sessions[i]);
-			c->st.cnt.session_reset++;
+			sim_count(&c->st, session_reset);
 		}
 	}
 	c->st.sessions_live = 0;
 	sim_drop_held(c);
-	mutex_unlock(&c->vdpasim.mutex);
 }
 
 static int sim_reset(struct vdpa_device *vdpa)
 {
 	struct vdpasim_crypto *c = vdpa_to_crypto(vdpa);
-	int ret = c->sim_ops->reset(vdpa);
+	int ret;
 
+	down_write(&c->qlock);
+	ret = c->sim_ops->reset(vdpa);
 	sim_reset_state(c);
+	up_write(&c->qlock);
 	return ret;
 }
 
 static int sim_compat_reset(struct vdpa_device *vdpa, u32 flags)
 {
 	struct vdpasim_crypto *c = vdpa_to_crypto(vdpa);
-	int ret = c->sim_ops->compat_reset(vdpa, flags);
+	int ret;
 
+	down_write(&c->qlock);
+	ret = c->sim_ops->compat_reset(vdpa, flags);
 	sim_reset_state(c);
+	up_write(&c->qlock);
 	return ret;
 }
 
@@ -1352,6 +1467,8 @@ static void sim_free(struct vdpasim *vdpasim)
 {
 	struct vdpasim_crypto *c = sim_to_crypto(vdpasim);
 
+	if (c->wq)
+		destroy_workqueue(c->wq);
 	cancel_delayed_work_sync(&c->release_work);
 	sim_drop_held(c);
 	sim_state_free(&c->st);
@@ -1456,7 +1573,7 @@ static int sim_irq_storm_set(void *data, u64 val)
 	if (val > 10000000)
 		return -EINVAL;
 	for (i = 0; i < val; i++) {
-		mutex_lock(&c->vdpasim.mutex);
+		down_write(&c->qlock);
 		for (q = 0; q < c->nqueues; q++) {
 			struct vdpasim_virtqueue *vq = &c->vdpasim.vqs[q];
 
@@ -1467,7 +1584,7 @@ static int sim_irq_storm_set(void *data, u64 val)
 			local_bh_enable();
 			atomic64_inc(&c->st.cnt.storm_irqs);
 		}
-		mutex_unlock(&c->vdpasim.mutex);
+		up_write(&c->qlock);
 		if (!(i % 1024))
 			cond_resched();
 	}
@@ -1492,10 +1609,8 @@ static int sim_cfg_##name##_set(void *data, u64 val)				\
 {										\
 	struct vdpasim_crypto *c = data;					\
 										\
-	mutex_lock(&c->vdpasim.mutex);						\
 	WRITE_ONCE(c->st.field, val);						\
-	c->st.cnt.config_changes++;						\
-	mutex_unlock(&c->vdpasim.mutex);					\
+	sim_count(&c->st, config_changes);					\
 	sim_config_changed(c);							\
 	return 0;								\
 }										\
@@ -1558,6 +1673,7 @@ static int sim_state_alloc(struct sim_state *st, u32 nsessions)
 {
 	if (!nsessions)
 		return -EINVAL;
+	spin_lock_init(&st->cnt_lock);
 	st->max_sessions = nsessions;
 	st->sessions = kvcalloc(nsessions, sizeof(*st->sessions), GFP_KERNEL);
 	return st->sessions ? 0 : -ENOMEM;
@@ -1602,6 +1718,7 @@ static int sim_dev_create(struct vdpa_mgmt_dev *mdev, const char *name,
 	unsigned int nq = nqueues;
 	struct vdpasim_crypto *c;
 	struct vdpasim *simdev;
+	unsigned int i;
 	int ret;
 
 	if (nq < 1 || nq > SIM_MAX_QUEUES)
@@ -1628,15 +1745,38 @@ static int sim_dev_create(struct vdpa_mgmt_dev *mdev, const char *name,
 	INIT_LIST_HEAD(&c->held);
 	INIT_DELAYED_WORK(&c->release_work, sim_release_work);
 	mutex_init(&c->cb_lock);
+	init_rwsem(&c->qlock);
+	spin_lock_init(&c->lock);
+	for (i = 0; i <= nq; i++) {
+		c->q[i].c = c;
+		c->q[i].idx = i;
+		INIT_WORK(&c->q[i].work, sim_queue_work);
+	}
 	c->sim_ops = simdev->vdpa.config;
 	c->ops = *c->sim_ops;
 	c->ops.kick_vq = sim_kick_vq;
 	c->ops.set_config_cb = sim_set_config_cb;
+	c->ops.set_vq_address = sim_set_vq_address;
+	c->ops.set_vq_num = sim_set_vq_num;
+	c->ops.set_vq_ready = sim_set_vq_ready;
+	c->ops.set_vq_state = sim_set_vq_state;
+	c->ops.set_status = sim_set_status;
+	if (c->ops.suspend)
+		c->ops.suspend = sim_suspend;
+	if (c->ops.resume)
+		c->ops.resume = sim_resume;
+	if (c->ops.set_group_asid)
+		c->ops.set_group_asid = sim_set_group_asid;
 	if (c->ops.reset)
 		c->ops.reset = sim_reset;
 	if (c->ops.compat_reset)
 		c->ops.compat_reset = sim_compat_reset;
 	simdev->vdpa.config = &c->ops;
+	c->wq = alloc_workqueue("vdpa_sim_crypto/%s", WQ_UNBOUND, 0, name);
+	if (!c->wq) {
+		ret = -ENOMEM;
+		goto put_dev;
+	}
 	ret = sim_state_init(&c->st);
 	if (ret)
 		goto put_dev;
