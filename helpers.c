@@ -236,6 +236,11 @@ void *vcrs_skcipher_request_ctx(struct skcipher_request *req)
 	return skcipher_request_ctx(req);
 }
 
+void *vcrs_aead_request_ctx(struct aead_request *req)
+{
+	return aead_request_ctx(req);
+}
+
 void vcrs_crypto_skcipher_set_reqsize(struct crypto_skcipher *tfm, unsigned int reqsize)
 {
 	crypto_skcipher_set_reqsize(tfm, reqsize);

@@ -82,6 +82,7 @@ unsigned int vcrs_crypto_skcipher_reqsize(struct crypto_skcipher *tfm);
 int vcrs_skcipher_sw_crypt(struct skcipher_request *req, unsigned int off,
 			   struct crypto_skcipher *sw, bool encrypt, bool atomic);
 void *vcrs_skcipher_request_ctx(struct skcipher_request *req);
+void *vcrs_aead_request_ctx(struct aead_request *req);
 void vcrs_crypto_free_skcipher(struct crypto_skcipher *tfm);
 int vcrs_skcipher_crypt_sync(struct crypto_skcipher *tfm, bool encrypt, u8 *iv,
 			     u8 *buf, unsigned int len);

@@ -161,9 +161,10 @@ pub(crate) type DataJob = Job<DataCtx>;
 /// An owned job on a data queue (the virtqueue's token).
 pub(crate) type DataToken = JobBox<DataCtx>;
 
-// A cipher request's job fits its request's job slot with 20 entries (its own 3,
-// and 17 for its source and destination: dm-crypt's have one each) and its scratch
-// bytes (header, IV, status): such requests allocate nothing.
+// A cipher or AEAD request's job fits its request's job slot with 20 entries (its
+// own 3 or 5, and the rest for its source and destination: dm-crypt's have one
+// each, ESP's a few) and its scratch bytes (header, IV, status): such requests
+// allocate nothing.
 const _: () = assert!(
     core::mem::size_of::<DataJob>()
         + crate::abstractions::sg::borrowed_bytes(20, DATA_REQ_LEN + 16 + 1)

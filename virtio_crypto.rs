@@ -1023,7 +1023,7 @@ impl kernel::Module for VirtioCryptoModule {
         // fallback transform and its request context come on top).
         pr_info!(
             "memory: transform context {} B (cipher), {} B (hash/MAC), {} B (AEAD); \
-             request context {} B job slot (cipher), {} B message state (hash/MAC); \
+             request context {} B job slot (every service), + {} B message state (hash/MAC); \
              a job outside a slot {} B + its scratch and scatterlists\n",
             core::mem::size_of::<skcipher::TfmCtx>(),
             core::mem::size_of::<ahash::HashTfm>(),

@@ -3,14 +3,16 @@
 //! aead algorithms implemented by a Rust type: registration, request access,
 //! and a software continuation built into every request.
 //!
-//! The request context (`reqsize`) holds one `struct aead_request` of the
-//! transform's software implementation ([`Aead::fallback`]) and its own
-//! context, so a request the device cannot serve runs on the generic code
-//! with the same lists, lengths and IV, synchronously.
+//! The request context (`reqsize`) holds a job slot for the job that carries
+//! the request to the device ([`JOB_SLOT`] bytes: a request allocates nothing
+//! in the common case), then one `struct aead_request` of the transform's
+//! software implementation ([`Aead::fallback`]) and its own context, so a
+//! request the device cannot serve runs on the generic code with the same
+//! lists, lengths and IV, synchronously.
 
 use crate::abstractions::crypto::{
     dispatch, AlgNames, AlgType, AnyPending, Kind, Pending, Provider, Queued, Registration,
-    SoftKind, SoftReq,
+    SoftKind, SoftReq, JOB_SLOT,
 };
 use crate::abstractions::soft::SoftAead;
 use crate::bindings;
@@ -46,10 +48,17 @@ unsafe impl Kind for AeadKind {
             _ => None,
         }
     }
+
+    fn job_slot(raw: *mut Self::Raw) -> Option<NonNull<u8>> {
+        // SAFETY: `raw` is a valid request of one of our transforms, whose context starts
+        // with `JOB_SLOT` bytes for its job (`init_cb`).
+        NonNull::new(unsafe { bindings::vcrs_aead_request_ctx(raw) }.cast())
+    }
 }
 
 // SAFETY: These are the crypto API's aead functions for these types.
 unsafe impl AlgType for AeadKind {
+    const HAS_JOB_SLOT: bool = true;
     type Alg = bindings::aead_alg;
     type Tfm = bindings::crypto_aead;
 
@@ -140,7 +149,8 @@ pub(crate) type AeadReq<'a> = SoftReq<'a, AeadKind>;
 // the given offset of its context, masking `MAY_SLEEP` when atomic.
 unsafe impl SoftKind for AeadKind {
     type Soft = bindings::crypto_aead;
-    const SUB_AT: u32 = 0;
+    // The subrequest follows the job slot.
+    const SUB_AT: u32 = JOB_SLOT as u32;
     const SW_CRYPT: unsafe extern "C" fn(
         *mut Self::Raw,
         u32,
@@ -213,9 +223,9 @@ impl<T: Aead> Registration<AeadKind, T> {
         };
         let fb = T::fallback(ctx).raw();
         // SAFETY: `fb` is a live transform; `tfm` is being initialised. The context holds
-        // a subrequest of `fb` (`vcrs_aead_sw_crypt`).
+        // the job slot, then a subrequest of `fb` (`vcrs_aead_sw_crypt`).
         unsafe {
-            let reqsize = core::mem::size_of::<bindings::aead_request>() as u32
+            let reqsize = (JOB_SLOT + core::mem::size_of::<bindings::aead_request>()) as u32
                 + bindings::vcrs_crypto_aead_reqsize(fb);
             bindings::vcrs_crypto_aead_set_reqsize(tfm, reqsize);
         }

@@ -4,18 +4,22 @@
 //! and a software continuation built into every request.
 //!
 //! The request context (`reqsize` bytes the crypto API allocates with each
-//! request) holds the driver's per-request state `T::State` followed by a
-//! `struct shash_desc` of the transform's software implementation
-//! ([`Ahash::fallback`]). Neither owns memory elsewhere: the crypto API may
-//! drop a request at any point of a stream (and the self-tests overwrite the
-//! context between `export` and `import`), so nothing could be freed later.
+//! request) holds a job slot for the job that carries the request to the
+//! device ([`JOB_SLOT`] bytes: a request allocates nothing in the common
+//! case), the driver's per-request state `T::State`, then a `struct
+//! shash_desc` of the transform's software implementation
+//! ([`Ahash::fallback`]). None of them owns memory elsewhere: the crypto API
+//! may drop a request at any point of a stream (and the self-tests overwrite
+//! the context between `export` and `import`), so nothing could be freed
+//! later; a job lives in the slot only while its request is on the device.
 
 use crate::abstractions::crypto::{
-    dispatch, AlgNames, AlgType, AnyPending, Kind, Pending, Provider, Queued, Registration, Request,
+    dispatch, AlgNames, AlgType, AnyPending, Kind, Pending, Provider, Queued, Registration,
+    Request, JOB_SLOT,
 };
 use crate::abstractions::{soft::SoftHash, wire::Pod};
 use crate::bindings;
-use core::marker::PhantomData;
+use core::{marker::PhantomData, ptr::NonNull};
 use kernel::{prelude::*, sync::Arc, ThisModule};
 
 /// The ahash request kind.
@@ -46,6 +50,12 @@ unsafe impl Kind for AhashKind {
             AnyPending::Ahash(p) => Some(p),
             _ => None,
         }
+    }
+
+    fn job_slot(raw: *mut Self::Raw) -> Option<NonNull<u8>> {
+        // SAFETY: `raw` is a valid request of one of our transforms, whose context starts
+        // with `JOB_SLOT` bytes for its job (`init_tfm_cb`).
+        NonNull::new(unsafe { bindings::vcrs_ahash_request_ctx(raw) }.cast())
     }
 }
 
@@ -118,9 +128,13 @@ unsafe impl<const N: usize> Pod for MsgState<N> {}
 /// stack or in a socket buffer; the generic hashes need at most 216 bytes).
 const MAX_STATE_SIZE: usize = 512;
 
+/// Offset of the per-request state in the request context: after the job
+/// slot (a multiple of 8).
+const STATE_AT: usize = JOB_SLOT;
+
 /// Offset of the `shash_desc` in the request context.
 const fn desc_offset<S>() -> usize {
-    (core::mem::size_of::<S>() + 7) & !7
+    STATE_AT + ((core::mem::size_of::<S>() + 7) & !7)
 }
 
 /// Size of the request context of an algorithm with per-request state `S`
@@ -142,13 +156,19 @@ impl<'a, T: Ahash> AhashReq<'a, T> {
         unsafe { bindings::vcrs_ahash_request_ctx(self.req.raw()).cast() }
     }
 
+    fn state_ptr(&self) -> *mut T::State {
+        // SAFETY: `init_tfm_cb` sized the context for a `T::State` at `STATE_AT`.
+        unsafe { self.ctx_ptr().add(STATE_AT) }.cast()
+    }
+
     /// The driver's per-request state (whatever bytes it holds: `T::State` is
     /// plain data, valid for any bit pattern).
     pub(crate) fn state(&mut self) -> &mut T::State {
-        // SAFETY: `init_tfm_cb` sized the context for a `T::State` at its 8-byte aligned
-        // start (alignment checked in `new`); every bit pattern is a valid `T::State`
-        // (`Pod`), and `&mut self` is the only access to the request.
-        unsafe { &mut *self.ctx_ptr().cast::<T::State>() }
+        // SAFETY: `init_tfm_cb` sized the context for a `T::State` at `STATE_AT`, 8-byte
+        // aligned (alignment checked in `new`); every bit pattern is a valid `T::State`
+        // (`Pod`), and `&mut self` is the only access to the request. The job slot
+        // before it is not the state's.
+        unsafe { &mut *self.state_ptr() }
     }
 
     /// The state and the software implementation together (they are disjoint
@@ -157,7 +177,7 @@ impl<'a, T: Ahash> AhashReq<'a, T> {
         let sw = self.sw_raw();
         // SAFETY: As in `state`; the state ends before `desc_offset`, where `sw`'s
         // descriptor begins, so the two borrows do not overlap.
-        let st = unsafe { &mut *self.ctx_ptr().cast::<T::State>() };
+        let st = unsafe { &mut *self.state_ptr() };
         (st, sw)
     }
 
@@ -269,6 +289,7 @@ impl Sw<'_> {
 
 // SAFETY: These are the crypto API's ahash functions for these types.
 unsafe impl AlgType for AhashKind {
+    const HAS_JOB_SLOT: bool = true;
     type Alg = bindings::ahash_alg;
     type Tfm = bindings::crypto_ahash;
 
