@@ -17,14 +17,14 @@ use crate::abstractions::{
     crypto::{AlgNames, Provider, Queued},
     errno,
     soft::SoftAead,
-    sync::{current_cpu, zeroize},
+    sync::zeroize,
     wire,
 };
 use crate::bindings;
 use crate::requests::{self, DataCtx, DataJob, DataToken, DATA_REQ_LEN, STATUS_UNSET};
-use crate::session::{Pair, Service, SessionParams};
+use crate::session::{Pair, Scoped, Service, SessionParams};
 use crate::skcipher::PRIORITY;
-use crate::{AlgId, DeviceRef, Manager, VCrypto};
+use crate::{policy, AlgId, DeviceRef, Manager, VCrypto};
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use kernel::{c_str, prelude::*, str::CStr, sync::Arc, sync::Mutex};
 
@@ -326,6 +326,10 @@ fn wipe_output(job: &mut DataJob) {
 fn crypt(ctx: &AeadTfm, req: AeadReq<'_>, encrypt: bool) -> Result<Queued> {
     let spec = ctx.spec;
     let (aad, len, tag) = (req.assoclen(), req.cryptlen(), req.authsize());
+    if ctx.dev.below_policy(aad.saturating_add(len)) {
+        // The generic code checks the rest as it would for anyone.
+        return req.software(encrypt).map(|()| Queued::Done);
+    }
     let iv = req.iv();
     // Output length; a decryption shorter than its tag is the generic code's case.
     let out = if encrypt {
@@ -342,22 +346,13 @@ fn crypt(ctx: &AeadTfm, req: AeadReq<'_>, encrypt: bool) -> Result<Queued> {
     let dev_iv = spec.salt + iv.len();
     let iv_ok = iv.len() == spec.iv_size as usize && (!spec.ccm_iv || (1..=7).contains(&iv[0]));
     let queue = match (out, dev_aad) {
-        (Some(out), Some(dev_aad))
-            if ctx.on_device.load(Ordering::Acquire)
-                && iv_ok
-                && ctx.dev.get().is_some_and(|d| {
-                    d.takes(
-                        spec.id(),
-                        dev_aad.saturating_add(len),
-                        wire_len(dev_iv, dev_aad, len, out),
-                    )
-                }) =>
-        {
-            ctx.dev
-                .get()
-                .and_then(|d| d.data_queue(current_cpu()).ok())
-                .map(|q| (q, out, dev_aad))
-        }
+        (Some(out), Some(dev_aad)) if ctx.on_device.load(Ordering::Acquire) && iv_ok => ctx
+            .dev
+            .queue(
+                dev_aad.saturating_add(len),
+                wire_len(dev_iv, dev_aad, len, out),
+            )
+            .map(|q| (q, out, dev_aad)),
         _ => None,
     };
     let Some((queue, out, dev_aad)) = queue else {
@@ -413,69 +408,169 @@ fn wire_len(iv: usize, aad: usize, len: usize, out: usize) -> Option<u64> {
         .try_fold(0u64, |t, n| t.checked_add(*n as u64))
 }
 
+/// A known answer for `spec` on `dev`: a key of the size of the check, an IV,
+/// `aad` bytes of AAD and a `text`-byte message, and its encryption by the
+/// generic implementation (with the longest tag).
+struct Vector {
+    key: [u8; 32],
+    iv: [u8; 16],
+    aad: usize,
+    plain: KVec<u8>,
+    /// `[AAD][ciphertext][tag]`.
+    sealed: KVec<u8>,
+    /// The generic implementation, keyed with `key`.
+    soft: SoftAead,
+}
+
+impl Vector {
+    fn new(dev: &VCrypto, spec: &AeadSpec, aad: usize, text: usize) -> Result<Self> {
+        let tag = spec.max_auth as usize;
+        if spec.check_key > dev.cfg.max_cipher_key_len as usize {
+            return Err(errno::eopnotsupp());
+        }
+        let mut key = [0u8; 32];
+        for (i, b) in key.iter_mut().enumerate() {
+            *b = (i as u8).wrapping_mul(23).wrapping_add(9);
+        }
+        let mut iv = [0u8; 16];
+        for (i, b) in iv.iter_mut().enumerate() {
+            *b = (i as u8).wrapping_mul(5).wrapping_add(1);
+        }
+        if spec.ccm_iv {
+            // L = 4: a 4-byte length field, an 11-byte nonce.
+            iv[0] = 3;
+            iv[12..].fill(0);
+        }
+        // [AAD][plaintext][tag] for the generic code, in place.
+        let mut sealed = KVec::from_elem(0u8, aad + text + tag, GFP_KERNEL)?;
+        for (i, b) in sealed.iter_mut().enumerate().take(aad + text) {
+            *b = (i as u8).wrapping_mul(11).wrapping_add(2);
+        }
+        let mut plain = KVec::from_elem(0u8, text, GFP_KERNEL)?;
+        plain.copy_from_slice(&sealed[aad..aad + text]);
+        let soft = SoftAead::new(spec.generic)?;
+        soft.setkey(&key[..spec.check_key])?;
+        soft.setauthsize(spec.max_auth)?;
+        let mut siv = iv;
+        soft.crypt(
+            true,
+            &mut siv[..spec.iv_size as usize],
+            &mut sealed,
+            aad,
+            text,
+            1,
+        )?;
+        Ok(Self {
+            key,
+            iv,
+            aad,
+            plain,
+            sealed,
+            soft,
+        })
+    }
+}
+
+/// The plain form of an ESP algorithm: ESP only rearranges key, nonce and
+/// AAD in the driver, the device algorithm is the one of the plain form.
+fn plain_form(spec: &AeadSpec) -> Result<&'static AeadSpec> {
+    SPECS
+        .iter()
+        .find(|p| p.algo == spec.algo && p.salt == 0)
+        .ok_or(EINVAL)
+}
+
 /// Checks that `dev` really serves `spec`: an encryption and a decryption of
 /// a fixed message with AAD must equal the generic implementation's, and a
 /// decryption with a corrupted tag must be refused with BADMSG.
 pub(crate) fn check(dev: &VCrypto, spec: &AeadSpec) -> Result {
     if spec.salt > 0 {
-        // ESP only rearranges key, nonce and AAD in the driver: the device
-        // algorithm is the one of the plain form, checked as such.
-        let plain = SPECS
-            .iter()
-            .find(|p| p.algo == spec.algo && p.salt == 0)
-            .ok_or(EINVAL)?;
-        return check(dev, plain);
+        return check(dev, plain_form(spec)?);
     }
     const AAD: usize = 20;
     const TEXT: usize = 37;
-    let tag = spec.max_auth as usize;
-    if spec.check_key > dev.cfg.max_cipher_key_len as usize {
-        return Err(errno::eopnotsupp());
-    }
-    let mut key = [0u8; 32];
-    for (i, b) in key.iter_mut().enumerate() {
-        *b = (i as u8).wrapping_mul(23).wrapping_add(9);
-    }
-    let key = &key[..spec.check_key];
-    let mut iv = [0u8; 16];
-    for (i, b) in iv.iter_mut().enumerate() {
-        *b = (i as u8).wrapping_mul(5).wrapping_add(1);
-    }
-    if spec.ccm_iv {
-        // L = 4: a 4-byte length field, an 11-byte nonce.
-        iv[0] = 3;
-        iv[12..].fill(0);
-    }
-    let iv = &iv[..spec.iv_size as usize];
-    // [AAD][plaintext][tag] for the generic code, in place.
-    let mut buf = KVec::from_elem(0u8, AAD + TEXT + tag, GFP_KERNEL)?;
-    for (i, b) in buf.iter_mut().enumerate().take(AAD + TEXT) {
-        *b = (i as u8).wrapping_mul(11).wrapping_add(2);
-    }
-    let mut plain = KVec::from_elem(0u8, TEXT, GFP_KERNEL)?;
-    plain.copy_from_slice(&buf[AAD..AAD + TEXT]);
-    let soft = SoftAead::new(spec.generic)?;
-    soft.setkey(key)?;
-    soft.setauthsize(spec.max_auth)?;
-    let mut siv = [0u8; 16];
-    siv[..iv.len()].copy_from_slice(iv);
-    soft.crypt(true, &mut siv[..iv.len()], &mut buf, AAD, TEXT)?;
-    let (aad, sealed) = buf.split_at_mut(AAD);
+    let mut v = Vector::new(dev, spec, AAD, TEXT)?;
+    let key = &v.key[..spec.check_key];
+    let iv = &v.iv[..spec.iv_size as usize];
+    let (aad, sealed) = v.sealed.split_at_mut(AAD);
+    let plain = &v.plain;
 
     let s = create_sessions(dev, spec, key, spec.max_auth)?;
-    let res = check_one(dev, spec, s.enc, true, iv, aad, &plain, sealed)
-        .and_then(|()| check_one(dev, spec, s.dec, false, iv, aad, sealed, &plain))
-        .and_then(|()| {
-            sealed[TEXT] ^= 1;
-            match check_one(dev, spec, s.dec, false, iv, aad, sealed, &plain) {
-                Err(e) if e == errno::ebadmsg() => Ok(()),
-                // A device that accepts a wrong tag is not an AEAD.
-                Ok(()) => Err(errno::ebadmsg()),
-                Err(e) => Err(e),
-            }
-        });
-    s.destroy(dev, Service::Aead);
-    res
+    let _owned = Scoped::pair(dev, Service::Aead, s);
+    check_one(dev, spec, s.enc, true, iv, aad, plain, sealed)?;
+    check_one(dev, spec, s.dec, false, iv, aad, sealed, plain)?;
+    sealed[TEXT] ^= 1;
+    match check_one(dev, spec, s.dec, false, iv, aad, sealed, plain) {
+        Err(e) if e == errno::ebadmsg() => Ok(()),
+        // A device that accepts a wrong tag is not an AEAD.
+        Ok(()) => Err(errno::ebadmsg()),
+        Err(e) => Err(e),
+    }
+}
+
+/// An encryption of `len` bytes (16 of them AAD) with `spec` on `dev` and in
+/// software, for the size policy's measurement; its sessions go with it.
+pub(crate) struct Sample<'a> {
+    spec: &'static AeadSpec,
+    v: Vector,
+    hdr: [u8; DATA_REQ_LEN],
+    _sessions: Scoped<'a>,
+    /// The software runs' buffer.
+    buf: KVec<u8>,
+}
+
+/// The [`Sample`] of `spec` (of its plain form for ESP) on `dev`.
+pub(crate) fn sample<'a>(
+    dev: &'a VCrypto,
+    spec: &'static AeadSpec,
+    len: usize,
+) -> Result<Sample<'a>> {
+    let spec = if spec.salt > 0 {
+        plain_form(spec)?
+    } else {
+        spec
+    };
+    const AAD: usize = 16;
+    let text = len.checked_sub(AAD).ok_or(EINVAL)?;
+    let v = Vector::new(dev, spec, AAD, text)?;
+    let mut buf = KVec::new();
+    buf.extend_from_slice(&v.sealed, GFP_KERNEL)?;
+    let pair = create_sessions(dev, spec, &v.key[..spec.check_key], spec.max_auth)?;
+    let sessions = Scoped::pair(dev, Service::Aead, pair);
+    let out = text + spec.max_auth as usize;
+    Ok(Sample {
+        spec,
+        hdr: header(
+            spec,
+            sessions.enc,
+            true,
+            spec.iv_size as usize,
+            AAD,
+            text,
+            out,
+        )?,
+        v,
+        _sessions: sessions,
+        buf,
+    })
+}
+
+impl policy::Sample for Sample<'_> {
+    fn job(&self, checked: bool) -> Result<DataToken> {
+        let v = &self.v;
+        let iv = &v.iv[..self.spec.iv_size as usize];
+        let (aad, sealed) = v.sealed.split_at(v.aad);
+        requests::sample_job(&[&self.hdr, iv, &v.plain, aad], sealed, checked)
+    }
+
+    fn software(&mut self, reps: u32) -> Result {
+        let mut iv = self.v.iv;
+        let iv = &mut iv[..self.spec.iv_size as usize];
+        let text = self.v.plain.len();
+        self.v
+            .soft
+            .crypt(true, iv, &mut self.buf, self.v.aad, text, reps)
+    }
 }
 
 /// Runs one known-answer request: `input` (with `aad`) must become `expected`.

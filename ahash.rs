@@ -17,14 +17,14 @@ use crate::abstractions::{
     ahash::{request_ctx_size, Ahash, AhashKind, AhashParams, AhashReq, MsgState},
     crypto::{AlgNames, Provider, Queued},
     soft::SoftHash,
-    sync::{current_cpu, zeroize},
+    sync::zeroize,
     wire,
 };
 use crate::bindings;
 use crate::requests::{self, DataCtx, DataJob, DataToken, DATA_REQ_LEN, STATUS_UNSET};
-use crate::session::{self, Service, SessionParams};
+use crate::session::{self, Scoped, Service, SessionParams};
 use crate::skcipher::PRIORITY;
-use crate::{AlgId, DeviceRef, Manager, VCrypto};
+use crate::{policy, AlgId, DeviceRef, Manager, QueueRef, VCrypto};
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use kernel::{c_str, prelude::*, str::CStr, sync::Arc, sync::Mutex};
 
@@ -188,14 +188,14 @@ impl HashTfm {
         }
     }
 
-    /// Whether a message of `len` bytes can go to the device.
-    fn fits(&self, len: usize) -> bool {
+    /// The data queue for a message of `len` bytes, if it goes to the device
+    /// (see [`DeviceRef::queue`]).
+    fn queue(&self, len: usize) -> Option<QueueRef<'_>> {
         let wire = (len <= u32::MAX as usize).then(|| len as u64 + self.digest_size as u64 + 1);
-        self.on_device.load(Ordering::Acquire)
-            && self
-                .dev
-                .get()
-                .is_some_and(|d| d.takes(self.spec.id(), len, wire))
+        match self.on_device.load(Ordering::Acquire) {
+            true => self.dev.queue(len, wire),
+            false => None,
+        }
     }
 }
 
@@ -441,11 +441,7 @@ fn to_device(ctx: &HashTfm, mut req: Req<'_>, prefix: usize, with_src: bool) -> 
     let prefix = prefix.min(BUF_LEN);
     let src_len = if with_src { req.nbytes() } else { 0 };
     let total = prefix.checked_add(src_len).ok_or(EINVAL)?;
-    let queue = match ctx.dev.get().map(|d| d.data_queue(current_cpu())) {
-        Some(Ok(q)) if ctx.fits(total) => Some(q),
-        _ => None,
-    };
-    let Some(queue) = queue else {
+    let Some(queue) = ctx.queue(total) else {
         // Not for the device (too long, no session, device gone): software.
         to_soft(&mut req)?;
         let mut sw = req.sw();
@@ -511,9 +507,21 @@ fn done_digest(job: &mut DataJob) -> Result {
     Ok(())
 }
 
-/// Checks that `dev` really serves `spec`: the digest of a fixed message (and
-/// key) must equal the generic implementation's.
-pub(crate) fn check(dev: &VCrypto, spec: &HashSpec) -> Result {
+/// A digest of a `len`-byte message with `spec` on `dev` and in software
+/// (the known-answer check, and the size policy's measurement); its session
+/// goes with it.
+pub(crate) struct Sample<'a> {
+    hdr: [u8; DATA_REQ_LEN],
+    msg: KVec<u8>,
+    /// The generic implementation's digest.
+    want: [u8; bindings::HASH_MAX_DIGESTSIZE as usize],
+    digest: usize,
+    soft: SoftHash,
+    _session: Scoped<'a>,
+}
+
+/// The [`Sample`] of `spec` on `dev`: a fixed message and key.
+pub(crate) fn sample<'a>(dev: &'a VCrypto, spec: &'a HashSpec, len: usize) -> Result<Sample<'a>> {
     let soft = SoftHash::new(spec.generic)?;
     let digest = soft.digest_size();
     let mut key = [0u8; 32];
@@ -527,18 +535,40 @@ pub(crate) fn check(dev: &VCrypto, spec: &HashSpec) -> Result {
         }
         soft.setkey(key)?;
     }
-    const MSG_LEN: usize = 70;
-    let mut msg = [0u8; MSG_LEN];
+    let mut msg = KVec::from_elem(0u8, len, GFP_KERNEL)?;
     for (i, b) in msg.iter_mut().enumerate() {
         *b = (i as u8).wrapping_mul(7).wrapping_add(5);
     }
     let mut want = [0u8; bindings::HASH_MAX_DIGESTSIZE as usize];
     soft.digest(&msg, &mut want)?;
+    let session = Scoped::one(dev, spec.service, create_session(dev, spec, digest, key)?);
+    Ok(Sample {
+        hdr: header(spec, session.enc, len, digest)?,
+        msg,
+        want,
+        digest,
+        soft,
+        _session: session,
+    })
+}
 
-    let sid = create_session(dev, spec, digest, key)?;
-    let res = header(spec, sid, MSG_LEN, digest).and_then(|hdr| {
-        requests::known_answer(&*dev.data_queue(0)?, &[&hdr, &msg], &want[..digest])
-    });
-    session::destroy_logged(dev, spec.service, sid);
-    res
+impl policy::Sample for Sample<'_> {
+    fn job(&self, checked: bool) -> Result<DataToken> {
+        requests::sample_job(&[&self.hdr, &self.msg], &self.want[..self.digest], checked)
+    }
+
+    fn software(&mut self, reps: u32) -> Result {
+        let mut out = [0u8; bindings::HASH_MAX_DIGESTSIZE as usize];
+        for _ in 0..reps {
+            self.soft.digest(&self.msg, &mut out)?;
+        }
+        Ok(())
+    }
+}
+
+/// Checks that `dev` really serves `spec`: the digest of a fixed message (and
+/// key) must equal the generic implementation's.
+pub(crate) fn check(dev: &VCrypto, spec: &HashSpec) -> Result {
+    let s = sample(dev, spec, 70)?;
+    requests::check_job(&*dev.data_queue(0)?, policy::Sample::job(&s, true)?)
 }

@@ -82,10 +82,43 @@ MODULE_DEVICE_TABLE(virtio, vcrs_id_table);
  * The size policy: requests with fewer bytes of data than this run in the
  * transform's software fallback, because for tiny requests the guest's own
  * code is faster than a round trip to any device. 0, the default, sends every
- * request the device can take to it.
+ * request the device can take to it. "auto" (stored as VCRS_SW_AUTO) lets
+ * each device measure both paths per algorithm and pick the crossovers.
  */
-VCRS_UINT_PARAM(sw_below,
-		"requests with fewer data bytes than this run in software (0: off, the default)")
+#define VCRS_SW_AUTO UINT_MAX
+/* Read by Rust directly, for every request (no call on that path). */
+unsigned int vcrs_sw_below;
+
+static int vcrs_sw_below_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+
+	if (sysfs_streq(val, "auto")) {
+		WRITE_ONCE(vcrs_sw_below, VCRS_SW_AUTO);
+		return 0;
+	}
+	if (kstrtouint(val, 0, &v) || v == VCRS_SW_AUTO)
+		return -EINVAL;
+	WRITE_ONCE(vcrs_sw_below, v);
+	return 0;
+}
+
+static int vcrs_sw_below_show(char *buf, const struct kernel_param *kp)
+{
+	unsigned int v = READ_ONCE(vcrs_sw_below);
+
+	if (v == VCRS_SW_AUTO)
+		return scnprintf(buf, PAGE_SIZE, "auto\n");
+	return scnprintf(buf, PAGE_SIZE, "%u\n", v);
+}
+
+static const struct kernel_param_ops vcrs_sw_below_ops = {
+	.set = vcrs_sw_below_set,
+	.get = vcrs_sw_below_show,
+};
+module_param_cb(sw_below, &vcrs_sw_below_ops, NULL, 0644);
+MODULE_PARM_DESC(sw_below,
+		 "requests with fewer data bytes than this run in software (0: off, the default; auto: measured per device and algorithm)");
 
 /*
  * The transport floor: when set, every device bound afterwards measures its
@@ -126,6 +159,11 @@ void vcrs_sg_unmark_end(struct scatterlist *sg)
 void vcrs_memzero_explicit(void *s, size_t count)
 {
 	memzero_explicit(s, count);
+}
+
+unsigned long vcrs_jiffies(void)
+{
+	return READ_ONCE(jiffies);
 }
 
 unsigned long vcrs_spin_lock_irqsave(spinlock_t *lock)
@@ -274,24 +312,28 @@ void vcrs_crypto_free_skcipher(struct crypto_skcipher *tfm)
 }
 
 /*
- * One synchronous en/decryption of len bytes of buf in place, with a
- * synchronous software transform (allocated with CRYPTO_ALG_ASYNC masked
- * out). The request macros of the skcipher API cannot be used from Rust.
+ * reps synchronous en/decryptions of len bytes of buf in place, one after the
+ * other with one request (each continuing from the IV the last one left),
+ * with a synchronous software transform (allocated with CRYPTO_ALG_ASYNC
+ * masked out). The request macros of the skcipher API cannot be used from
+ * Rust.
  */
 int vcrs_skcipher_crypt_sync(struct crypto_skcipher *tfm, bool encrypt, u8 *iv,
-			     u8 *buf, unsigned int len)
+			     u8 *buf, unsigned int len, unsigned int reps)
 {
 	struct skcipher_request *req;
 	struct scatterlist sg;
-	int err;
+	int err = 0;
 
 	req = skcipher_request_alloc(tfm, GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;
 	sg_init_one(&sg, buf, len);
 	skcipher_request_set_callback(req, 0, NULL, NULL);
-	skcipher_request_set_crypt(req, &sg, &sg, len, iv);
-	err = encrypt ? crypto_skcipher_encrypt(req) : crypto_skcipher_decrypt(req);
+	while (!err && reps--) {
+		skcipher_request_set_crypt(req, &sg, &sg, len, iv);
+		err = encrypt ? crypto_skcipher_encrypt(req) : crypto_skcipher_decrypt(req);
+	}
 	skcipher_request_free(req);
 	return err;
 }
@@ -355,24 +397,28 @@ void vcrs_crypto_free_aead(struct crypto_aead *tfm)
 	crypto_free_aead(tfm);
 }
 
-/* One synchronous AEAD operation in place on buf: assoclen bytes of AAD, then
- * cryptlen bytes of text (with the tag for decryption; encryption appends it). */
+/* reps synchronous AEAD operations in place on buf, one after the other with
+ * one request: assoclen bytes of AAD, then cryptlen bytes of text (with the
+ * tag for decryption; encryption appends it, so that a repeated encryption
+ * encrypts the last one's output again). */
 int vcrs_aead_crypt_sync(struct crypto_aead *tfm, bool encrypt, u8 *iv, u8 *buf,
-			 unsigned int assoclen, unsigned int cryptlen)
+			 unsigned int assoclen, unsigned int cryptlen, unsigned int reps)
 {
 	unsigned int len = assoclen + cryptlen + (encrypt ? crypto_aead_authsize(tfm) : 0);
 	struct aead_request *req;
 	struct scatterlist sg;
-	int err;
+	int err = 0;
 
 	req = aead_request_alloc(tfm, GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;
 	sg_init_one(&sg, buf, len);
 	aead_request_set_callback(req, 0, NULL, NULL);
-	aead_request_set_crypt(req, &sg, &sg, cryptlen, iv);
-	aead_request_set_ad(req, assoclen);
-	err = encrypt ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
+	while (!err && reps--) {
+		aead_request_set_crypt(req, &sg, &sg, cryptlen, iv);
+		aead_request_set_ad(req, assoclen);
+		err = encrypt ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
+	}
 	aead_request_free(req);
 	return err;
 }

@@ -25,7 +25,8 @@ int vcrs_virtio_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 			 struct virtqueue *vqs[], vq_callback_t *callback,
 			 const char *const names[]);
 void vcrs_virtio_del_vqs(struct virtio_device *vdev);
-unsigned int vcrs_sw_below_get(void);
+/* The size policy: a byte count, or UINT_MAX for auto (helpers.c). */
+extern unsigned int vcrs_sw_below;
 unsigned int vcrs_floor_ms_get(void);
 int vcrs_register_virtio_driver(struct virtio_driver *drv, struct module *owner);
 
@@ -36,6 +37,7 @@ struct page *vcrs_sg_page(struct scatterlist *sg);
 void vcrs_sg_mark_end(struct scatterlist *sg);
 void vcrs_sg_unmark_end(struct scatterlist *sg);
 void vcrs_memzero_explicit(void *s, size_t count);
+unsigned long vcrs_jiffies(void);
 
 /* spinlock with interrupts saved */
 unsigned long vcrs_spin_lock_irqsave(spinlock_t *lock);
@@ -85,10 +87,10 @@ void *vcrs_skcipher_request_ctx(struct skcipher_request *req);
 void *vcrs_aead_request_ctx(struct aead_request *req);
 void vcrs_crypto_free_skcipher(struct crypto_skcipher *tfm);
 int vcrs_skcipher_crypt_sync(struct crypto_skcipher *tfm, bool encrypt, u8 *iv,
-			     u8 *buf, unsigned int len);
+			     u8 *buf, unsigned int len, unsigned int reps);
 void vcrs_crypto_free_aead(struct crypto_aead *tfm);
 int vcrs_aead_crypt_sync(struct crypto_aead *tfm, bool encrypt, u8 *iv, u8 *buf,
-			 unsigned int assoclen, unsigned int cryptlen);
+			 unsigned int assoclen, unsigned int cryptlen, unsigned int reps);
 
 /* misc */
 void vcrs_init_completion(struct completion *x);

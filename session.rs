@@ -366,3 +366,44 @@ impl Pair {
         }
     }
 }
+
+/// Sessions the driver created for its own use (a known-answer check, the
+/// size policy's measurement), destroyed when this is dropped.
+pub(crate) struct Scoped<'a> {
+    dev: &'a VCrypto,
+    service: Service,
+    /// The session, or the encryption session of a pair ...
+    pub(crate) enc: u64,
+    /// ... and the decryption session of a pair.
+    pub(crate) dec: Option<u64>,
+}
+
+impl<'a> Scoped<'a> {
+    /// Owns the sessions of `pair`.
+    pub(crate) fn pair(dev: &'a VCrypto, service: Service, pair: Pair) -> Self {
+        Self {
+            dev,
+            service,
+            enc: pair.enc,
+            dec: Some(pair.dec),
+        }
+    }
+
+    /// Owns session `id`.
+    pub(crate) fn one(dev: &'a VCrypto, service: Service, id: u64) -> Self {
+        Self {
+            dev,
+            service,
+            enc: id,
+            dec: None,
+        }
+    }
+}
+
+impl Drop for Scoped<'_> {
+    fn drop(&mut self) {
+        for id in Iterator::chain(core::iter::once(self.enc), self.dec) {
+            destroy_logged(self.dev, self.service, id);
+        }
+    }
+}

@@ -11,13 +11,12 @@ use crate::abstractions::{
     errno,
     skcipher::{KeyCheck, Skcipher, SkcipherKind, SkcipherParams, SkcipherRequest, SkcipherTfm},
     soft::SoftCipher,
-    sync::current_cpu,
     wire,
 };
 use crate::bindings;
 use crate::requests::{self, DataCtx, DataJob, DataToken, DATA_REQ_LEN, STATUS_UNSET};
-use crate::session::{Pair, Service, SessionParams};
-use crate::{AlgId, DeviceRef, Manager, VCrypto};
+use crate::session::{Pair, Scoped, Service, SessionParams};
+use crate::{policy, AlgId, DeviceRef, Manager, VCrypto};
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use kernel::{c_str, prelude::*, str::CStr, sync::Arc, sync::Mutex};
 
@@ -325,6 +324,10 @@ fn done_saved_iv(job: &mut DataJob) -> Result {
 fn crypt(ctx: &TfmCtx, req: SkcipherRequest<'_>, encrypt: bool) -> Result<Queued> {
     let spec = ctx.spec;
     let len = req.cryptlen();
+    if ctx.dev.below_policy(len) {
+        // The generic code checks key, length and IV as it would for anyone.
+        return req.software(encrypt).map(|()| Queued::Done);
+    }
     if !ctx.keyed.load(Ordering::Acquire) {
         return Err(errno::enokey());
     }
@@ -339,11 +342,10 @@ fn crypt(ctx: &TfmCtx, req: SkcipherRequest<'_>, encrypt: bool) -> Result<Queued
     // What the device does not take (see `VCrypto::takes`), and everything
     // once the device is gone, runs in software.
     let wire = (len <= u32::MAX as usize).then(|| (len as u64) * 2 + iv_len as u64 + 1);
-    let queue = ctx
-        .dev
-        .get()
-        .filter(|d| ctx.on_device.load(Ordering::Acquire) && d.takes(spec.id(), len, wire))
-        .and_then(|d| d.data_queue(current_cpu()).ok());
+    let queue = match ctx.on_device.load(Ordering::Acquire) {
+        true => ctx.dev.queue(len, wire),
+        false => None,
+    };
     let Some(queue) = queue else {
         return req.software(encrypt).map(|()| Queued::Done);
     };
@@ -404,6 +406,8 @@ struct Vector {
     iv: [u8; 16],
     plain: KVec<u8>,
     cipher: KVec<u8>,
+    /// The generic implementation, keyed with `key`.
+    soft: SoftCipher,
 }
 
 impl Vector {
@@ -433,13 +437,55 @@ impl Vector {
         let mut cipher = KVec::from_elem(0u8, len, GFP_KERNEL)?;
         cipher.copy_from_slice(&plain);
         let mut siv = iv;
-        soft.crypt(true, &mut siv[..spec.iv_size as usize], &mut cipher)?;
+        soft.crypt(true, &mut siv[..spec.iv_size as usize], &mut cipher, 1)?;
         Ok(Self {
             key,
             iv,
             plain,
             cipher,
+            soft,
         })
+    }
+}
+
+/// A `len`-byte encryption of `spec` on `dev` and in software, for the size
+/// policy's measurement and the floor; its sessions go with it.
+pub(crate) struct Sample<'a> {
+    spec: &'a CipherSpec,
+    v: Vector,
+    hdr: [u8; DATA_REQ_LEN],
+    _sessions: Scoped<'a>,
+    /// The software runs' buffer and IV.
+    buf: KVec<u8>,
+    iv: [u8; 16],
+}
+
+/// The [`Sample`] of `spec` on `dev` with a `len`-byte message.
+pub(crate) fn sample<'a>(dev: &'a VCrypto, spec: &'a CipherSpec, len: usize) -> Result<Sample<'a>> {
+    let v = Vector::new(dev, spec, len)?;
+    let mut buf = KVec::new();
+    buf.extend_from_slice(&v.plain, GFP_KERNEL)?;
+    let iv = v.iv;
+    let sessions = Scoped::pair(dev, Service::Cipher, create_sessions(dev, spec, &v.key)?);
+    Ok(Sample {
+        spec,
+        hdr: header(spec, sessions.enc, true, len)?,
+        v,
+        _sessions: sessions,
+        buf,
+        iv,
+    })
+}
+
+impl policy::Sample for Sample<'_> {
+    fn job(&self, checked: bool) -> Result<DataToken> {
+        let iv = &self.v.iv[..self.spec.iv_size as usize];
+        requests::sample_job(&[&self.hdr, iv, &self.v.plain], &self.v.cipher, checked)
+    }
+
+    fn software(&mut self, reps: u32) -> Result {
+        let iv = &mut self.iv[..self.spec.iv_size as usize];
+        self.v.soft.crypt(true, iv, &mut self.buf, reps)
     }
 }
 
@@ -448,11 +494,10 @@ impl Vector {
 pub(crate) fn check(dev: &VCrypto, spec: &CipherSpec) -> Result {
     let v = Vector::new(dev, spec, check_len(spec))?;
     let iv = &v.iv[..spec.iv_size as usize];
-    let sessions = create_sessions(dev, spec, &v.key)?;
-    let res = check_one(dev, spec, sessions.enc, true, iv, &v.plain, &v.cipher)
-        .and_then(|()| check_one(dev, spec, sessions.dec, false, iv, &v.cipher, &v.plain));
-    sessions.destroy(dev, Service::Cipher);
-    res
+    let s = create_sessions(dev, spec, &v.key)?;
+    let _owned = Scoped::pair(dev, Service::Cipher, s);
+    check_one(dev, spec, s.enc, true, iv, &v.plain, &v.cipher)?;
+    check_one(dev, spec, s.dec, false, iv, &v.cipher, &v.plain)
 }
 
 /// The device's floor for `spec`: one-block encryptions, each checked against
@@ -461,16 +506,9 @@ pub(crate) fn check(dev: &VCrypto, spec: &CipherSpec) -> Result {
 /// request, no scatterlist of a caller). Returns how many finished and in how
 /// many nanoseconds.
 pub(crate) fn floor(dev: &VCrypto, spec: &CipherSpec, depth: usize, ms: u32) -> Result<(u64, i64)> {
-    let v = Vector::new(dev, spec, spec.cipher_block as usize)?;
-    let iv = &v.iv[..spec.iv_size as usize];
-    let sessions = create_sessions(dev, spec, &v.key)?;
-    let res = header(spec, sessions.enc, true, v.plain.len()).and_then(|hdr| {
-        let queue = dev.data_queue(0)?;
-        let job = || requests::known_answer_job(&[&hdr, iv, &v.plain], &v.cipher);
-        requests::round_trips(&queue, job, depth, ms)
-    });
-    sessions.destroy(dev, Service::Cipher);
-    res
+    let s = sample(dev, spec, spec.cipher_block as usize)?;
+    let queue = dev.data_queue(0)?;
+    requests::round_trips(&queue, || policy::Sample::job(&s, true), depth, ms)
 }
 
 /// Runs one known-answer request: `input` must become `expected`.

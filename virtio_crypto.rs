@@ -6,10 +6,14 @@
 //! control queue, and offers the device's algorithms to the kernel crypto API
 //! while at least one ready device advertises them.
 
+// `pin_init!` of `VCrypto` expands one level per field.
+#![recursion_limit = "256"]
+
 mod abstractions;
 mod aead;
 mod ahash;
 mod bindings;
+mod policy;
 mod requests;
 mod session;
 mod skcipher;
@@ -17,7 +21,7 @@ mod skcipher;
 use abstractions::{
     aead::AeadRegistration,
     ahash::AhashRegistration,
-    params,
+    params::{self, SizePolicy},
     skcipher::SkcipherRegistration,
     sync::{self, new_spinlock_irq, OwnedQueue},
     virtio::{self, ConfigAccess, Device, VirtqueueSet},
@@ -244,6 +248,15 @@ impl Alg {
         }
     }
 
+    /// The size policy's measurement on `dev` (see `policy.rs`).
+    fn measure(self, dev: &VCrypto) -> Result<policy::Measured> {
+        match self {
+            Alg::Skcipher(s) => policy::measure(dev, |len| skcipher::sample(dev, s, len)),
+            Alg::Ahash(h) => policy::measure(dev, |len| ahash::sample(dev, h, len)),
+            Alg::Aead(a) => policy::measure(dev, |len| aead::sample(dev, a, len)),
+        }
+    }
+
     /// The probe-time known-answer check on `dev`.
     fn check(self, dev: &VCrypto) -> Result {
         match self {
@@ -338,6 +351,51 @@ impl DeviceRef {
     pub(crate) fn serving(&self, id: AlgId) -> Option<&VCrypto> {
         self.get().filter(|d| d.serves(id))
     }
+
+    /// Whether the size policy sends a request with `data` bytes of data to
+    /// software whatever else holds: the first and cheapest test of a
+    /// request (the generic implementation makes the others).
+    pub(crate) fn below_policy(&self, data: usize) -> bool {
+        match params::size_policy() {
+            SizePolicy::Off => false,
+            SizePolicy::Below(n) => data < n,
+            SizePolicy::Auto => match (&self.dev, self.alg) {
+                (Some(dev), Some(i)) => dev.crossovers[i].below(data),
+                _ => false,
+            },
+        }
+    }
+
+    /// The data queue for a request of the transform's algorithm with `data`
+    /// bytes of data (`wire` bytes read and written by the device, status
+    /// included; `None` when a part overflows the wire's 32-bit lengths), if
+    /// it goes to the device: the device still serves the algorithm, the
+    /// request fits its `max_size`, and the size policy sends it there. The
+    /// callers run what the device does not take in software.
+    pub(crate) fn queue(&self, data: usize, wire: Option<u64>) -> Option<QueueRef<'_>> {
+        let (dev, i) = (self.dev.as_ref()?, self.alg?);
+        if !wire.is_some_and(|w| w <= dev.max_size()) {
+            return None;
+        }
+        // The policy first: the cheapest way to software.
+        let cpu = match params::size_policy() {
+            SizePolicy::Off => sync::current_cpu(),
+            SizePolicy::Below(n) if data < n => return None,
+            SizePolicy::Below(_) => sync::current_cpu(),
+            SizePolicy::Auto => {
+                let cpu = sync::current_cpu();
+                let q = dev.dataqs.get(cpu as usize % dev.dataqs.len().max(1))?;
+                if dev.auto_ready() && !dev.crossovers[i].takes(data, &q.load) {
+                    return None;
+                }
+                cpu
+            }
+        };
+        if !dev.serves_nth(i) {
+            return None;
+        }
+        dev.data_queue(cpu).ok()
+    }
 }
 
 impl Drop for DeviceRef {
@@ -399,12 +457,24 @@ pub(crate) struct VCrypto {
     checks: [AtomicU8; NUM_ALGS],
     /// Transforms using this device (see [`DeviceRef`]).
     tfms: AtomicUsize,
+    /// The size policy's crossovers of each algorithm, by global index ...
+    crossovers: [policy::Crossover; NUM_ALGS],
+    /// ... and whether they are measured (`AUTO_*`).
+    auto: AtomicU8,
+    #[pin]
+    policy_work: Work<VCrypto, 2>,
 }
 
 impl_has_work! {
     impl HasWork<Self, 0> for VCrypto { self.done_work }
     impl HasWork<Self, 1> for VCrypto { self.config_work }
+    impl HasWork<Self, 2> for VCrypto { self.policy_work }
 }
+
+/// State of a device's size-policy measurement.
+const AUTO_NONE: u8 = 0;
+const AUTO_RUNNING: u8 = 1;
+const AUTO_DONE: u8 = 2;
 
 impl VCrypto {
     fn usable(&self) -> bool {
@@ -513,14 +583,80 @@ impl VCrypto {
         }
     }
 
-    /// Whether a request of algorithm `id` goes to this device: the device
-    /// still serves the algorithm, the whole device request (`wire` bytes read
-    /// and written, status included; `None` when a part overflows the wire's
-    /// 32-bit lengths) fits its `max_size`, and the request's `data` bytes are
-    /// not below the size policy's threshold (`sw_below`). The callers run
-    /// what the device does not take in software.
-    pub(crate) fn takes(&self, id: AlgId, data: usize, wire: Option<u64>) -> bool {
-        wire.is_some_and(|w| w <= self.max_size()) && data >= params::sw_below() && self.serves(id)
+    /// Whether the size policy's crossovers are measured; the first time
+    /// they are wanted, starts their measurement (in the policy work).
+    fn auto_ready(self: &Arc<Self>) -> bool {
+        match self.auto.load(Ordering::Acquire) {
+            AUTO_DONE => true,
+            AUTO_RUNNING => false,
+            _ => {
+                self.start_measurement();
+                false
+            }
+        }
+    }
+
+    /// Queues the size policy's measurement unless it ran or runs.
+    fn start_measurement(self: &Arc<Self>) {
+        if self
+            .auto
+            .compare_exchange(AUTO_NONE, AUTO_RUNNING, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+        {
+            self.manager.wq.enqueue::<Arc<VCrypto>, 2>(self.clone());
+        }
+    }
+
+    /// Measures every algorithm the device serves for the size policy and
+    /// logs what it found (policy work).
+    fn measure_all(&self) {
+        let (mut measured, mut not) = (0, 0);
+        for (i, alg) in Alg::all() {
+            if !self.serves_nth(i) {
+                continue;
+            }
+            match alg.measure(self) {
+                Ok(m) => {
+                    measured += 1;
+                    self.crossovers[i].set(&m);
+                    let at = |x: u32| if x == policy::NEVER { -1 } else { i64::from(x) };
+                    pr_info!(
+                        "virtio{}: auto: {}: device from {} B alone, {} B joining others \
+                         (-1: never); ns per request at {}/{} B: device alone {}/{}, \
+                         8 at a time {}/{}, software {}/{}\n",
+                        self.index,
+                        alg.driver_name(),
+                        at(m.alone),
+                        at(m.joined),
+                        m.sizes[0],
+                        m.sizes[1],
+                        m.device_alone[0],
+                        m.device_alone[1],
+                        m.device_joined[0],
+                        m.device_joined[1],
+                        m.software[0],
+                        m.software[1]
+                    );
+                }
+                // The device takes all of it, as without the policy.
+                Err(e) => {
+                    not += 1;
+                    pr_info!(
+                        "virtio{}: auto: {}: not measured ({:?}): on the device\n",
+                        self.index,
+                        alg.driver_name(),
+                        e
+                    );
+                }
+            }
+        }
+        pr_info!(
+            "virtio{}: auto: {} algorithm(s) measured, {} not\n",
+            self.index,
+            measured,
+            not
+        );
+        self.auto.store(AUTO_DONE, Ordering::Release);
     }
 
     /// The data queue for a request submitted on `cpu`, held until the
@@ -623,6 +759,14 @@ impl WorkItem<1> for VCrypto {
 
     fn run(this: Arc<VCrypto>) {
         this.refresh_status();
+    }
+}
+
+impl WorkItem<2> for VCrypto {
+    type Pointer = Arc<VCrypto>;
+
+    fn run(this: Arc<VCrypto>) {
+        this.measure_all();
     }
 }
 
@@ -914,6 +1058,9 @@ impl virtio::Driver for VirtioCrypto {
                 config,
                 checks: [const { AtomicU8::new(CHECK_PENDING) }; NUM_ALGS],
                 tfms: AtomicUsize::new(0),
+                crossovers: [const { policy::Crossover::new() }; NUM_ALGS],
+                auto: AtomicU8::new(AUTO_NONE),
+                policy_work <- new_work!("virtio_crypto_rs::VCrypto::policy_work"),
             }),
             GFP_KERNEL,
         )?;
@@ -936,6 +1083,9 @@ impl virtio::Driver for VirtioCrypto {
             let ms = params::floor_ms();
             if ms > 0 {
                 vc.log_floor(ms);
+            }
+            if params::size_policy() == SizePolicy::Auto {
+                vc.start_measurement();
             }
         } else {
             pr_info!("virtio{}: waiting for HW_READY\n", dev.index());

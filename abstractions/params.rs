@@ -5,11 +5,27 @@
 
 use crate::bindings;
 
-/// The size policy: requests with fewer data bytes than this run in software
-/// (0: off). Read for every request, so a change in sysfs applies at once.
-pub(crate) fn sw_below() -> usize {
-    // SAFETY: Reads an integer the parameter code writes; no precondition.
-    unsafe { bindings::vcrs_sw_below_get() as usize }
+/// The size policy (`sw_below`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SizePolicy {
+    /// Every request the device can take goes to it (0, the default).
+    Off,
+    /// Requests with fewer data bytes than this run in software.
+    Below(usize),
+    /// Each device measures both paths per algorithm and picks (`auto`).
+    Auto,
+}
+
+/// The size policy. Read for every request, so a change in sysfs applies at once.
+pub(crate) fn size_policy() -> SizePolicy {
+    // SAFETY: A plain integer of the C side, written whole (`WRITE_ONCE`) by the
+    // parameter code at any time: a volatile read sees the old or the new value.
+    match unsafe { core::ptr::read_volatile(core::ptr::addr_of!(bindings::vcrs_sw_below)) } {
+        0 => SizePolicy::Off,
+        // `VCRS_SW_AUTO` in helpers.c.
+        u32::MAX => SizePolicy::Auto,
+        n => SizePolicy::Below(n as usize),
+    }
 }
 
 /// Milliseconds per depth of the floor measurement a device runs when bound

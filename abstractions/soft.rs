@@ -137,8 +137,16 @@ impl SoftCipher {
     }
 
     /// En- or decrypts `buf` in place with IV `iv` (updated as the algorithm
-    /// defines). `buf` must be heap memory (it is mapped through a scatterlist).
-    pub(crate) fn crypt(&self, encrypt: bool, iv: &mut [u8], buf: &mut KVec<u8>) -> Result {
+    /// defines), `reps` times over with one request, each time continuing
+    /// from the IV the last one left (more than once: a timing loop). `buf`
+    /// must be heap memory (it is mapped through a scatterlist).
+    pub(crate) fn crypt(
+        &self,
+        encrypt: bool,
+        iv: &mut [u8],
+        buf: &mut KVec<u8>,
+        reps: u32,
+    ) -> Result {
         let ivp = if iv.is_empty() {
             core::ptr::null_mut()
         } else {
@@ -154,6 +162,7 @@ impl SoftCipher {
                 ivp,
                 buf.as_mut_ptr(),
                 u32::try_from(buf.len())?,
+                reps,
             )
         })
     }
@@ -211,9 +220,12 @@ impl SoftAead {
         kernel::error::to_result(unsafe { bindings::crypto_aead_setauthsize(self.raw(), authsize) })
     }
 
-    /// En- or decrypts in place: `buf` holds `assoclen` bytes of AAD, then the
-    /// text (for decryption, ciphertext and tag), and for encryption room for
-    /// the tag after the text. `buf` must be heap memory.
+    /// En- or decrypts in place, `reps` times over with one request (more
+    /// than once: a timing loop; a repeated encryption encrypts the last
+    /// one's output again, a repeated decryption fails its tag check). `buf`
+    /// holds `assoclen` bytes of AAD, then the text (for decryption,
+    /// ciphertext and tag), and for encryption room for the tag after the
+    /// text. `buf` must be heap memory.
     pub(crate) fn crypt(
         &self,
         encrypt: bool,
@@ -221,6 +233,7 @@ impl SoftAead {
         buf: &mut KVec<u8>,
         assoclen: usize,
         cryptlen: usize,
+        reps: u32,
     ) -> Result {
         // SAFETY: The tag length of the transform.
         let tag = unsafe { bindings::vcrs_crypto_aead_authsize(self.raw()) } as usize;
@@ -239,6 +252,7 @@ impl SoftAead {
                 buf.as_mut_ptr(),
                 u32::try_from(assoclen)?,
                 u32::try_from(cryptlen)?,
+                reps,
             )
         })
     }

@@ -214,3 +214,9 @@ pub(crate) fn zeroize(buf: &mut [u8]) {
     // SAFETY: `buf` is valid for writes of `buf.len()` bytes.
     unsafe { bindings::vcrs_memzero_explicit(buf.as_mut_ptr().cast(), buf.len()) }
 }
+
+/// The kernel's tick counter (`jiffies`).
+pub(crate) fn jiffies() -> u64 {
+    // SAFETY: Reads the tick counter; no precondition.
+    unsafe { bindings::vcrs_jiffies() as u64 }
+}

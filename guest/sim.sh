@@ -423,6 +423,62 @@ before=$(counter cipher.alg3.requests)
 kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/m128 -o /tmp/m128.f
 check "sw_below=0 again: the 128-byte request reaches the device, correct ($before -> $(counter cipher.alg3.requests))" \
     sh -c "cmp -s /tmp/m128.f /tmp/m128.gen && [ $(counter cipher.alg3.requests) -gt $before ]"
+# auto: each device measures, per algorithm, its requests alone and 8 at a
+# time against the generic code, at 32 bytes and 4 KiB, and logs the sizes
+# from which it is faster (the first request that meets auto starts it).
+check "sw_below accepts auto and shows it" sh -c "echo auto > $SWB && [ \"\$(cat $SWB)\" = auto ]"
+check "sw_below refuses any other word (and keeps auto)" sh -c "! echo fast > $SWB 2>/dev/null && [ \"\$(cat $SWB)\" = auto ]"
+dmesg -c > /dev/null
+kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/m128 -o /tmp/m128.f
+check "auto: a request before the measurement is done is correct" cmp -s /tmp/m128.f /tmp/m128.gen
+wait_until 300 sh -c "dmesg | grep -q 'auto: .* algorithm(s) measured'"
+dmesg | grep "auto:" | sed 's/^/#   /'
+nreg=$(module_drivers virtio_crypto_rs | wc -l)
+check "auto: every algorithm the device serves measured ($nreg registered), none failed" \
+    sh -c "dmesg | grep -q 'auto: $nreg algorithm(s) measured, 0 not'"
+for a in $(module_drivers virtio_crypto_rs); do
+    dmesg | grep -qE "auto: $a: device from -?[0-9]+ B alone, -?[0-9]+ B joining others" || not_ok "auto: no crossover logged for $a"
+done
+# crossover DRIVER alone|joined: a logged crossover (-1: never).
+crossover() {
+    dmesg | sed -n "s/.*auto: $1: device from \(-\{0,1\}[0-9]*\) B alone, \(-\{0,1\}[0-9]*\) B joining.*/\1 \2/p" | tail -1 |
+        awk -v w=$2 '{ print (w == "alone" ? $1 : $2) }'
+}
+# at X: a crossover as words.
+at() { if [ "$1" = -1 ]; then echo never; else echo "from $1 B"; fi; }
+ca=$(crossover $DRV alone); cj=$(crossover $DRV joined)
+sj=$(crossover virtio_crypto_rs-sha256 joined)
+# below( N X ): N is below crossover X (-1 is never, above everything).
+below() { [ "$2" = -1 ] || [ "$1" -lt "$2" ]; }
+head -c 16 /dev/urandom > /tmp/m16
+head -c 65536 /dev/urandom > /tmp/m64k
+for m in m16 m64k; do kenc /tmp/key -e -c "cbc(aes-generic)" --iv $iv -i /tmp/$m -o /tmp/$m.gen; done
+check "auto: cbc(aes) crossovers logged (device alone: $(at $ca), joining others: $(at $cj))" sh -c "[ -n '$ca' ] && [ -n '$cj' ]"
+check "auto on the simulator: one-block cbc(aes) requests are faster in software, also 8 at a time (device joining others: $(at $cj))" below 16 "$cj"
+for m in m16 m128 m4k m64k; do
+    n=$(stat -c %s /tmp/$m); before=$(counter cipher.alg3.requests)
+    kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/$m -o /tmp/$m.f; after=$(counter cipher.alg3.requests)
+    if below $n "$cj"; then
+        check "auto: a lone $n-byte cbc(aes) request (device joining others: $(at $cj)) runs in software, correct ($before -> $after)" \
+            sh -c "cmp -s /tmp/$m.f /tmp/$m.gen && [ $after = $before ]"
+    elif ! below $n "$ca"; then
+        check "auto: a $n-byte cbc(aes) request (device alone: $(at $ca)) reaches the device, correct ($before -> $after)" \
+            sh -c "cmp -s /tmp/$m.f /tmp/$m.gen && [ $after -gt $before ]"
+    else
+        check "auto: a lone $n-byte cbc(aes) request (device joining others: $(at $cj), alone: $(at $ca): the queue decides) is correct" cmp -s /tmp/$m.f /tmp/$m.gen
+    fi
+done
+hbefore=$(counter hash.alg4.requests)
+kcapi-dgst -c virtio_crypto_rs-sha256 --hex < /tmp/m128 > /tmp/m128.dsha
+if below 128 "$sj"; then
+    check "auto: a 128-byte sha256 digest (device joining others: $(at $sj)) runs in software, correct ($hbefore -> $(counter hash.alg4.requests))" \
+        sh -c "cmp -s /tmp/m128.dsha /tmp/m128.sha && [ $(counter hash.alg4.requests) = $hbefore ]"
+else
+    check "auto: a 128-byte sha256 digest (device joining others: $(at $sj)) is correct" cmp -s /tmp/m128.dsha /tmp/m128.sha
+fi
+aenc
+check "auto: gcm(aes) over 1000 bytes is correct" sh -c "[ $rc = 0 ] && cmp -s /tmp/a.f /tmp/a.gen"
+echo 0 > $SWB
 # Two devices: a new transform goes to the one with fewer transforms, so two
 # transforms alive at once (afalg_speed's two threads) use one device each.
 # The second device also measures its floor when bound (floor_ms, off by default).

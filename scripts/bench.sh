@@ -14,8 +14,8 @@ log="$root/build/bench-qemu.log"
 # The C driver's rsa fails the kernel self-tests on this QEMU (a WARN): that
 # is the C driver's problem, not a reason to drop the measurement.
 # PARTS (qemu,policy,sim,services,queues,aead; default all), REPS (default
-# 5) and SW_BELOW (the size policy's threshold, default 1024) choose what runs.
-VCRS_GUEST_ARGS="vcrs.parts=${PARTS:-all} vcrs.reps=${REPS:-5} vcrs.sw_below=${SW_BELOW:-1024}" \
+# 5) and SW_BELOW (the size policy's setting, default auto) choose what runs.
+VCRS_GUEST_ARGS="vcrs.parts=${PARTS:-all} vcrs.reps=${REPS:-5} vcrs.sw_below=${SW_BELOW:-auto}" \
     VCRS_ALLOW_WARN=1 "$here/run-guest.sh" "$kdir" "$root/build/initramfs.cpio.gz" bench "$log" 3600 >/dev/null ||
     { echo "bench: guest run failed; see $log" >&2; exit 1; }
 grep -q BENCH-DONE "$log" || { echo "bench: incomplete; see $log" >&2; exit 1; }
@@ -23,7 +23,7 @@ grep -q BENCH-DONE "$log" || { echo "bench: incomplete; see $log" >&2; exit 1; }
 # each implementation's repeated measurements with its spread ((max - min) /
 # median), and the ratio of the medians OURS / BASE (OURS / max(BASE, BASE2)
 # for a group with a second base, like the size policy's).
-grep -E "^# memory|^BENCHMEM" "$log" | sed 's/^BENCHMEM //; s/^# //'
+grep -E "^# memory|^BENCHMEM|^# .*auto: " "$log" | sed 's/^BENCHMEM //; s/^# //'
 awk '
 function median(list,    v, n, i, j, t) {
     n = split(substr(list, 2), v, " ")

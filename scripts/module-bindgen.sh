@@ -33,6 +33,6 @@ cd "$objtree"
     --allowlist-type 'skcipher_alg|skcipher_request|crypto_skcipher|scatterlist|completion' \
     --allowlist-type 'ahash_alg|ahash_request|crypto_ahash|crypto_shash|shash_desc|crypto_async_request' \
     --allowlist-type 'aead_alg|aead_request|crypto_aead' \
-    --allowlist-var 'VCRS_.*|VIRTIO_CRYPTO_.*|VIRTIO_ID_CRYPTO|VIRTIO_DEV_ANY_ID|VIRTIO_F_VERSION_1|VIRTIO_RING_F_INDIRECT_DESC' \
+    --allowlist-var 'VCRS_.*|vcrs_.*|VIRTIO_CRYPTO_.*|VIRTIO_ID_CRYPTO|VIRTIO_DEV_ANY_ID|VIRTIO_F_VERSION_1|VIRTIO_RING_F_INDIRECT_DESC' \
     --allowlist-var 'CRYPTO_(ALG_|TFM_REQ_).*|AES_(BLOCK_SIZE|MIN_KEY_SIZE|MAX_KEY_SIZE)|DES3_EDE_(BLOCK_SIZE|KEY_SIZE)|HASH_MAX_(DIGESTSIZE|STATESIZE|DESCSIZE)' \
     -o "$out" -- $clang_flags -I"$hdir"

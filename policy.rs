@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The size policy's `auto` setting (`sw_below=auto`): each device measures,
+//! per algorithm, what a request costs on it and in the generic
+//! implementation, and requests go where they cost less.
+//!
+//! A device's cost depends on whether a request waits alone for its round
+//! trip or joins others already on the device (whose notification and
+//! completion it shares). So each algorithm gets two crossovers, the sizes
+//! from which the device wins: for a request alone on its queue, and for one
+//! that joins others. A request below the second runs in software; a request
+//! from the first on goes to the device; in between it goes to the device
+//! when its queue is busy (see [`Load::joining`]).
+//!
+//! The measurement runs in process context (the device's policy work), right
+//! after the device's checks when `auto` is set then, else the first time a
+//! request meets `auto`; until it is done, every request goes to the device.
+
+use crate::abstractions::sync;
+use crate::requests::{self, DataToken};
+use crate::VCrypto;
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use kernel::{
+    prelude::*,
+    time::{ktime_ms_delta, Ktime},
+};
+
+/// A crossover meaning: never on the device.
+pub(crate) const NEVER: u32 = u32::MAX;
+
+/// How long each point of the measurement runs.
+const POINT_MS: u32 = 25;
+
+/// The measured sizes: the small one and the large one (clamped to what the
+/// device takes). Costs in between and beyond are taken as linear in the size.
+const SMALL: usize = 32;
+const LARGE: usize = 4096;
+
+/// For how many ticks after a request last found its queue busy the queue
+/// still counts as busy (between 1 and 2 ticks: 4 to 8 ms at 250 Hz), so that
+/// the first requests of the next burst go to the device too.
+const BUSY_TICKS: u64 = 1;
+
+/// One request in how many that would run in software goes to the device
+/// anyway, to see whether requests arrive in bursts: software completes each
+/// at once, so bursts run there never show a busy queue. Odd, so that in
+/// bursts of a fixed power-of-two length the probe moves through every
+/// position (one that is always a burst's last request finds nothing to
+/// join it).
+const PROBE_EVERY: u32 = 127;
+
+/// The sizes (data bytes) from which one algorithm is faster on one device,
+/// [`NEVER`] if it never is. 0 (not measured): the device takes everything.
+pub(crate) struct Crossover {
+    alone: AtomicU32,
+    joined: AtomicU32,
+}
+
+impl Crossover {
+    pub(crate) const fn new() -> Self {
+        Self {
+            alone: AtomicU32::new(0),
+            joined: AtomicU32::new(0),
+        }
+    }
+
+    /// Records what [`measure`] found.
+    pub(crate) fn set(&self, m: &Measured) {
+        self.alone.store(m.alone, Ordering::Relaxed);
+        self.joined.store(m.joined, Ordering::Relaxed);
+    }
+
+    /// Whether a request with `data` bytes runs in software whatever its
+    /// queue's load (below the joining crossover; never before the
+    /// measurement).
+    pub(crate) fn below(&self, data: usize) -> bool {
+        (data as u64) < u64::from(self.joined.load(Ordering::Relaxed))
+    }
+
+    /// Whether a request with `data` bytes, about to go on a queue with
+    /// `load`, goes to the device.
+    pub(crate) fn takes(&self, data: usize, load: &Load) -> bool {
+        let data = u32::try_from(data).unwrap_or(NEVER - 1);
+        if data >= self.alone.load(Ordering::Relaxed) {
+            return true;
+        }
+        data >= self.joined.load(Ordering::Relaxed) && load.joining()
+    }
+}
+
+/// How busy a data queue is.
+pub(crate) struct Load {
+    /// Jobs added to the virtqueue and not returned yet.
+    on_device: AtomicU32,
+    /// When (`jiffies`) a request last found jobs on the device.
+    busy_at: AtomicU64,
+    /// Counts requests kept in software, for [`PROBE_EVERY`].
+    tick: AtomicU32,
+}
+
+impl Load {
+    pub(crate) const fn new() -> Self {
+        Self {
+            on_device: AtomicU32::new(0),
+            busy_at: AtomicU64::new(0),
+            tick: AtomicU32::new(0),
+        }
+    }
+
+    /// A job was added to the virtqueue.
+    pub(crate) fn added(&self) {
+        self.on_device.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The device returned a job.
+    pub(crate) fn returned(&self) {
+        self.on_device.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    /// Whether a request would join others on the device: some are there
+    /// now, or were a moment ago (the next burst's first requests), or this
+    /// is a probe. Racy by design: a hint, not an account.
+    fn joining(&self) -> bool {
+        let now = sync::jiffies();
+        if self.on_device.load(Ordering::Relaxed) > 0 {
+            self.busy_at.store(now, Ordering::Relaxed);
+            return true;
+        }
+        if now.wrapping_sub(self.busy_at.load(Ordering::Relaxed)) <= BUSY_TICKS {
+            return true;
+        }
+        (self.tick.fetch_add(1, Ordering::Relaxed) + 1) % PROBE_EVERY == 0
+    }
+}
+
+/// One operation of an algorithm on a fixed message, on a device and in
+/// software (what [`measure`] times).
+pub(crate) trait Sample {
+    /// A device request for it, its answer compared with the generic
+    /// implementation's when it completes if `checked`.
+    fn job(&self, checked: bool) -> Result<DataToken>;
+    /// Runs it `reps` times in the generic implementation.
+    fn software(&mut self, reps: u32) -> Result;
+}
+
+/// The outcome of [`measure`]: the crossovers, and the costs (nanoseconds
+/// per request, small and large size) they come from.
+pub(crate) struct Measured {
+    pub(crate) alone: u32,
+    pub(crate) joined: u32,
+    pub(crate) sizes: [usize; 2],
+    pub(crate) device_alone: [u64; 2],
+    pub(crate) device_joined: [u64; 2],
+    pub(crate) software: [u64; 2],
+}
+
+/// Nanoseconds per request of `sample` on `dev`, `depth` at a time.
+fn device_ns(dev: &VCrypto, sample: &impl Sample, depth: usize) -> Result<u64> {
+    let queue = dev.data_queue(0)?;
+    let (n, ns) = requests::round_trips(&queue, || sample.job(false), depth, POINT_MS)?;
+    Ok(ns.max(1) as u64 / n.max(1))
+}
+
+/// Nanoseconds per run of `sample` in software.
+fn software_ns(sample: &mut impl Sample) -> Result<u64> {
+    let start = Ktime::ktime_get();
+    let (mut n, mut reps) = (0u64, 1u32);
+    loop {
+        sample.software(reps)?;
+        n += u64::from(reps);
+        let ms = ktime_ms_delta(Ktime::ktime_get(), start);
+        if ms >= i64::from(POINT_MS) {
+            return Ok((ms.max(1) as u64 * 1_000_000) / n);
+        }
+        reps = (reps * 2).min(64);
+    }
+}
+
+/// The size from which cost `dev` (at the sizes `s`) is below cost `sw`,
+/// both taken as linear in the size: 0 if it is already at the small size,
+/// [`NEVER`] if the gap does not shrink.
+fn crossover(s: [usize; 2], dev: [u64; 2], sw: [u64; 2]) -> u32 {
+    let gap = |i: usize| dev[i] as i64 - sw[i] as i64;
+    let (g0, g1) = (gap(0), gap(1));
+    if g0 <= 0 {
+        return 0;
+    }
+    if g1 >= g0 {
+        return NEVER;
+    }
+    // Where the gap reaches 0, possibly beyond the large size.
+    let x = s[0] as i64 + g0 * (s[1] - s[0]) as i64 / (g0 - g1);
+    u32::try_from(x).unwrap_or(NEVER - 1).min(NEVER - 1)
+}
+
+/// Measures an algorithm on `dev` with the samples `make` builds for a
+/// message size: at a small and a large size, the device one request at a
+/// time and 8 at a time, and the generic implementation.
+pub(crate) fn measure<S: Sample>(
+    dev: &VCrypto,
+    make: impl Fn(usize) -> Result<S>,
+) -> Result<Measured> {
+    // A cipher request reads and writes its data: half of `max_size`, less
+    // the headers, rounded down to whole blocks of every cipher.
+    let large = LARGE.min((dev.max_size() as usize / 2).saturating_sub(256) & !15);
+    if large < 4 * SMALL {
+        return Err(EINVAL);
+    }
+    let sizes = [SMALL, large];
+    let mut m = Measured {
+        alone: 0,
+        joined: 0,
+        sizes,
+        device_alone: [0; 2],
+        device_joined: [0; 2],
+        software: [0; 2],
+    };
+    for (i, len) in sizes.into_iter().enumerate() {
+        let mut sample = make(len)?;
+        // The timing runs do not look at the answers: check one first.
+        requests::check_job(&*dev.data_queue(0)?, sample.job(true)?)?;
+        m.device_alone[i] = device_ns(dev, &sample, 1)?;
+        m.device_joined[i] = device_ns(dev, &sample, 8)?;
+        m.software[i] = software_ns(&mut sample)?;
+    }
+    m.alone = crossover(sizes, m.device_alone, m.software);
+    m.joined = crossover(sizes, m.device_joined, m.software).min(m.alone);
+    Ok(m)
+}
