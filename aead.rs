@@ -282,6 +282,10 @@ impl Aead for AeadDriver {
     fn decrypt(ctx: &AeadTfm, req: AeadReq<'_>) -> Result<Queued> {
         crypt(ctx, req, false)
     }
+
+    fn software_first(ctx: &AeadTfm, data: usize) -> bool {
+        ctx.dev.below_policy(data)
+    }
 }
 
 /// The data request header of an AEAD operation.
@@ -326,10 +330,6 @@ fn wipe_output(job: &mut DataJob) {
 fn crypt(ctx: &AeadTfm, req: AeadReq<'_>, encrypt: bool) -> Result<Queued> {
     let spec = ctx.spec;
     let (aad, len, tag) = (req.assoclen(), req.cryptlen(), req.authsize());
-    if ctx.dev.below_policy(aad.saturating_add(len)) {
-        // The generic code checks the rest as it would for anyone.
-        return req.software(encrypt).map(|()| Queued::Done);
-    }
     let iv = req.iv();
     // Output length; a decryption shorter than its tag is the generic code's case.
     let out = if encrypt {

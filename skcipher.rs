@@ -263,6 +263,10 @@ impl Skcipher for SkcipherDriver {
     fn decrypt(ctx: &TfmCtx, req: SkcipherRequest<'_>) -> Result<Queued> {
         crypt(ctx, req, false)
     }
+
+    fn software_first(ctx: &TfmCtx, len: usize) -> bool {
+        ctx.dev.below_policy(len)
+    }
 }
 
 /// The data request header of a cipher operation on `len` bytes.
@@ -324,10 +328,6 @@ fn done_saved_iv(job: &mut DataJob) -> Result {
 fn crypt(ctx: &TfmCtx, req: SkcipherRequest<'_>, encrypt: bool) -> Result<Queued> {
     let spec = ctx.spec;
     let len = req.cryptlen();
-    if ctx.dev.below_policy(len) {
-        // The generic code checks key, length and IV as it would for anyone.
-        return req.software(encrypt).map(|()| Queued::Done);
-    }
     if !ctx.keyed.load(Ordering::Acquire) {
         return Err(errno::enokey());
     }

@@ -11,8 +11,8 @@
 //! lists, lengths and IV, synchronously.
 
 use crate::abstractions::crypto::{
-    dispatch, AlgNames, AlgType, AnyPending, Kind, Pending, Provider, Queued, Registration,
-    SoftKind, SoftReq, JOB_SLOT,
+    dispatch, soft_crypt, AlgNames, AlgType, AnyPending, Kind, Pending, Provider, Queued,
+    Registration, SoftKind, SoftReq, JOB_SLOT,
 };
 use crate::abstractions::soft::SoftAead;
 use crate::bindings;
@@ -172,6 +172,12 @@ pub(crate) trait Aead: Provider {
     fn encrypt(ctx: &Self::Ctx, req: AeadReq<'_>) -> Result<Queued>;
     /// Decrypts (and verifies the tag).
     fn decrypt(ctx: &Self::Ctx, req: AeadReq<'_>) -> Result<Queued>;
+    /// Whether a request with `data` bytes (AAD and text) goes straight to
+    /// the software implementation, before anything else (the size policy's
+    /// shortest way: the generic code makes every check).
+    fn software_first(_ctx: &Self::Ctx, _data: usize) -> bool {
+        false
+    }
 }
 
 /// Parameters of an aead algorithm registration.
@@ -260,14 +266,31 @@ impl<T: Aead> Registration<AeadKind, T> {
         }
     }
 
-    fn crypt(
+    /// # Safety
+    ///
+    /// `req` must be a valid request of an initialised transform of this
+    /// algorithm, not completed.
+    unsafe fn crypt(
         req: *mut bindings::aead_request,
         op: fn(&T::Ctx, AeadReq<'_>) -> Result<Queued>,
+        encrypt: bool,
     ) -> kernel::ffi::c_int {
+        // SAFETY: As the caller guarantees.
+        let (ctx, data) = unsafe {
+            (
+                Self::ctx(bindings::vcrs_crypto_aead_reqtfm(req)),
+                ((*req).assoclen as usize).saturating_add((*req).cryptlen as usize),
+            )
+        };
+        if T::software_first(ctx, data) {
+            // SAFETY: The fallback is the transform's synchronous software
+            // implementation, keyed with its key and tag length; `init_cb` sized the
+            // request context for a subrequest of it; the request is valid.
+            return unsafe {
+                soft_crypt::<AeadKind>(req, T::fallback(ctx).raw().cast(), encrypt, false)
+            };
+        }
         dispatch::<AeadKind>(req, |r| {
-            // SAFETY: The crypto API hands us a valid request of an initialised transform
-            // of ours.
-            let ctx = unsafe { Self::ctx(bindings::vcrs_crypto_aead_reqtfm(req)) };
             let soft = NonNull::new(T::fallback(ctx).raw()).ok_or(EINVAL)?;
             // SAFETY: `soft` is the transform's software implementation, synchronous and
             // keyed with its key and tag length; `init_cb` sized the request context for
@@ -280,13 +303,15 @@ impl<T: Aead> Registration<AeadKind, T> {
     ///
     /// `req` must be a valid request of an initialised transform of this algorithm.
     unsafe extern "C" fn encrypt_cb(req: *mut bindings::aead_request) -> kernel::ffi::c_int {
-        Self::crypt(req, T::encrypt)
+        // SAFETY: As the caller guarantees.
+        unsafe { Self::crypt(req, T::encrypt, true) }
     }
 
     /// # Safety
     ///
     /// `req` must be a valid request of an initialised transform of this algorithm.
     unsafe extern "C" fn decrypt_cb(req: *mut bindings::aead_request) -> kernel::ffi::c_int {
-        Self::crypt(req, T::decrypt)
+        // SAFETY: As the caller guarantees.
+        unsafe { Self::crypt(req, T::decrypt, false) }
     }
 }

@@ -210,7 +210,7 @@ pub(crate) unsafe trait SoftKind: Kind {
 /// `raw` must be a valid request that is not completed, `soft` a live
 /// synchronous `K::Soft` keyed like the request's transform, and the request's
 /// context must have room for a subrequest of `soft` at `K::SUB_AT`.
-unsafe fn soft_crypt<K: SoftKind>(
+pub(super) unsafe fn soft_crypt<K: SoftKind>(
     raw: *mut K::Raw,
     soft: *mut core::ffi::c_void,
     encrypt: bool,

@@ -13,8 +13,8 @@
 //! same lists, length and IV.
 
 use crate::abstractions::crypto::{
-    dispatch, AlgNames, AlgType, AnyPending, Kind, Pending, Provider, Queued, Registration,
-    SoftKind, SoftReq, JOB_SLOT,
+    dispatch, soft_crypt, AlgNames, AlgType, AnyPending, Kind, Pending, Provider, Queued,
+    Registration, SoftKind, SoftReq, JOB_SLOT,
 };
 use crate::abstractions::soft::SoftCipher;
 use crate::bindings;
@@ -222,6 +222,12 @@ pub(crate) trait Skcipher: Provider {
     fn encrypt(ctx: &Self::Ctx, req: SkcipherRequest<'_>) -> Result<Queued>;
     /// Decrypts.
     fn decrypt(ctx: &Self::Ctx, req: SkcipherRequest<'_>) -> Result<Queued>;
+    /// Whether a request of `len` bytes goes straight to the software
+    /// implementation, before anything else (the size policy's shortest way:
+    /// the generic code makes every check).
+    fn software_first(_ctx: &Self::Ctx, _len: usize) -> bool {
+        false
+    }
 }
 
 /// Parameters of an skcipher algorithm registration.
@@ -304,14 +310,31 @@ impl<T: Skcipher> Registration<SkcipherKind, T> {
         }
     }
 
-    fn crypt(
+    /// # Safety
+    ///
+    /// `req` must be a valid request of an initialised transform of this
+    /// algorithm, not completed.
+    unsafe fn crypt(
         req: *mut bindings::skcipher_request,
         op: fn(&T::Ctx, SkcipherRequest<'_>) -> Result<Queued>,
+        encrypt: bool,
     ) -> kernel::ffi::c_int {
+        // SAFETY: As the caller guarantees.
+        let (ctx, len) = unsafe {
+            (
+                Self::ctx(bindings::vcrs_crypto_skcipher_reqtfm(req)),
+                (*req).cryptlen as usize,
+            )
+        };
+        if T::software_first(ctx, len) {
+            // SAFETY: The fallback is the transform's synchronous software
+            // implementation, keyed by the driver's `setkey`; `init_cb` sized the
+            // request context for a subrequest of it; the request is valid.
+            return unsafe {
+                soft_crypt::<SkcipherKind>(req, T::fallback(ctx).raw().cast(), encrypt, false)
+            };
+        }
         dispatch::<SkcipherKind>(req, |r| {
-            // SAFETY: The crypto API hands us a valid request of an initialised transform
-            // of ours.
-            let ctx = unsafe { Self::ctx(bindings::vcrs_crypto_skcipher_reqtfm(req)) };
             let soft = NonNull::new(T::fallback(ctx).raw()).ok_or(EINVAL)?;
             // SAFETY: `soft` is the transform's synchronous software implementation,
             // keyed by the driver's `setkey`; `init_cb` sized the request context for a
@@ -325,7 +348,8 @@ impl<T: Skcipher> Registration<SkcipherKind, T> {
     /// `req` must be a valid request of an initialised transform of this algorithm
     /// (crypto API `encrypt`).
     unsafe extern "C" fn encrypt_cb(req: *mut bindings::skcipher_request) -> kernel::ffi::c_int {
-        Self::crypt(req, T::encrypt)
+        // SAFETY: As the caller guarantees.
+        unsafe { Self::crypt(req, T::encrypt, true) }
     }
 
     /// # Safety
@@ -333,6 +357,7 @@ impl<T: Skcipher> Registration<SkcipherKind, T> {
     /// `req` must be a valid request of an initialised transform of this algorithm
     /// (crypto API `decrypt`).
     unsafe extern "C" fn decrypt_cb(req: *mut bindings::skcipher_request) -> kernel::ffi::c_int {
-        Self::crypt(req, T::decrypt)
+        // SAFETY: As the caller guarantees.
+        unsafe { Self::crypt(req, T::decrypt, false) }
     }
 }
