@@ -339,7 +339,7 @@ fn crypt(ctx: &TfmCtx, req: SkcipherRequest<'_>, encrypt: bool) -> Result<Queued
     if iv.len() != iv_len || iv_len > 16 {
         return Err(EINVAL);
     }
-    // What the device does not take (see `VCrypto::takes`), and everything
+    // What the device does not take (see `DeviceRef::queue`), and everything
     // once the device is gone, runs in software.
     let wire = (len <= u32::MAX as usize).then(|| (len as u64) * 2 + iv_len as u64 + 1);
     let queue = match ctx.on_device.load(Ordering::Acquire) {

@@ -384,7 +384,7 @@ impl DeviceRef {
             SizePolicy::Below(_) => sync::current_cpu(),
             SizePolicy::Auto => {
                 let cpu = sync::current_cpu();
-                let q = dev.dataqs.get(cpu as usize % dev.dataqs.len().max(1))?;
+                let q = dev.queue_of(cpu)?;
                 if dev.auto_ready() && !dev.crossovers[i].takes(data, &q.load) {
                     return None;
                 }
@@ -659,6 +659,12 @@ impl VCrypto {
         self.auto.store(AUTO_DONE, Ordering::Release);
     }
 
+    /// The data queue that serves submissions on `cpu` (CPUs spread over the
+    /// queues).
+    fn queue_of(&self, cpu: u32) -> Option<&Arc<DataQueue>> {
+        self.dataqs.get(cpu as usize % self.dataqs.len().max(1))
+    }
+
     /// The data queue for a request submitted on `cpu`, held until the
     /// request is on it (or given up); `ENODEV` once the device is being
     /// removed.
@@ -666,8 +672,7 @@ impl VCrypto {
         // SeqCst pairs with `quiesce`: either this sees the removal, or the
         // removal sees this submission and waits for it.
         self.submitting.fetch_add(1, Ordering::SeqCst);
-        let n = self.dataqs.len();
-        match self.dataqs.get(cpu as usize % n.max(1)) {
+        match self.queue_of(cpu) {
             Some(queue) if !self.removed.load(Ordering::SeqCst) => {
                 Ok(QueueRef { dev: self, queue })
             }
