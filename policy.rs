@@ -20,10 +20,7 @@ use crate::abstractions::sync;
 use crate::requests::{self, DataToken};
 use crate::VCrypto;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use kernel::{
-    prelude::*,
-    time::{ktime_ms_delta, Ktime},
-};
+use kernel::{prelude::*, time::Ktime};
 
 /// A crossover meaning: never on the device.
 pub(crate) const NEVER: u32 = u32::MAX;
@@ -168,9 +165,9 @@ fn software_ns(sample: &mut impl Sample) -> Result<u64> {
     loop {
         sample.software(reps)?;
         n += u64::from(reps);
-        let ms = ktime_ms_delta(Ktime::ktime_get(), start);
-        if ms >= i64::from(POINT_MS) {
-            return Ok((ms.max(1) as u64 * 1_000_000) / n);
+        let ns = (Ktime::ktime_get() - start).to_ns();
+        if ns >= i64::from(POINT_MS) * 1_000_000 {
+            return Ok(ns as u64 / n);
         }
         reps = (reps * 2).min(64);
     }
