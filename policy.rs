@@ -14,7 +14,10 @@
 //!
 //! The measurement runs in process context (the device's policy work), right
 //! after the device's checks when `auto` is set then, else the first time a
-//! request meets `auto`; until it is done, every request goes to the device.
+//! request meets `auto`; until an algorithm is measured, its requests go to
+//! the device. When the device's offer changes (algorithms added or
+//! withdrawn, a new `max_size`), every algorithm is measured again; the
+//! crossovers found before apply meanwhile.
 
 use crate::abstractions::sync;
 use crate::requests::{self, DataToken};
@@ -59,6 +62,12 @@ impl Crossover {
             alone: AtomicU32::new(0),
             joined: AtomicU32::new(0),
         }
+    }
+
+    /// Back to not measured: the device takes every request.
+    pub(crate) fn clear(&self) {
+        self.alone.store(0, Ordering::Relaxed);
+        self.joined.store(0, Ordering::Relaxed);
     }
 
     /// Records what [`measure`] found.

@@ -385,7 +385,8 @@ impl DeviceRef {
             SizePolicy::Auto => {
                 let cpu = sync::current_cpu();
                 let q = dev.queue_of(cpu)?;
-                if dev.auto_ready() && !dev.crossovers[i].takes(data, &q.load) {
+                dev.want_auto();
+                if !dev.crossovers[i].takes(data, &q.load) {
                     return None;
                 }
                 cpu
@@ -459,7 +460,7 @@ pub(crate) struct VCrypto {
     tfms: AtomicUsize,
     /// The size policy's crossovers of each algorithm, by global index ...
     crossovers: [policy::Crossover; NUM_ALGS],
-    /// ... and whether they are measured (`AUTO_*`).
+    /// ... and where their measurement stands (`AUTO_*`).
     auto: AtomicU8,
     #[pin]
     policy_work: Work<VCrypto, 2>,
@@ -471,10 +472,14 @@ impl_has_work! {
     impl HasWork<Self, 2> for VCrypto { self.policy_work }
 }
 
-/// State of a device's size-policy measurement.
+/// State of a device's size-policy measurement: never wanted, ...
 const AUTO_NONE: u8 = 0;
+/// ... running, ...
 const AUTO_RUNNING: u8 = 1;
+/// ... done, ...
 const AUTO_DONE: u8 = 2;
+/// ... or running, and to run again when done (the offer changed meanwhile).
+const AUTO_AGAIN: u8 = 3;
 
 impl VCrypto {
     fn usable(&self) -> bool {
@@ -583,16 +588,12 @@ impl VCrypto {
         }
     }
 
-    /// Whether the size policy's crossovers are measured; the first time
-    /// they are wanted, starts their measurement (in the policy work).
-    fn auto_ready(self: &Arc<Self>) -> bool {
-        match self.auto.load(Ordering::Acquire) {
-            AUTO_DONE => true,
-            AUTO_RUNNING => false,
-            _ => {
-                self.start_measurement();
-                false
-            }
+    /// Starts the size policy's measurement the first time it is wanted.
+    /// Until an algorithm is measured its crossovers are 0: the device takes
+    /// all of its requests.
+    fn want_auto(self: &Arc<Self>) {
+        if self.auto.load(Ordering::Relaxed) == AUTO_NONE {
+            self.start_measurement();
         }
     }
 
@@ -607,9 +608,58 @@ impl VCrypto {
         }
     }
 
+    /// The offer changed (algorithms, `max_size`): measures every algorithm
+    /// again if the size policy measured them before, keeping the crossovers
+    /// found meanwhile. Under another policy, the next `auto` measures anew.
+    fn measure_again(self: &Arc<Self>) {
+        let auto = params::size_policy() == SizePolicy::Auto;
+        loop {
+            let (now, next) = match self.auto.load(Ordering::Acquire) {
+                AUTO_DONE if auto => (AUTO_DONE, AUTO_RUNNING),
+                AUTO_DONE => (AUTO_DONE, AUTO_NONE),
+                AUTO_RUNNING => (AUTO_RUNNING, AUTO_AGAIN),
+                _ => return,
+            };
+            if self
+                .auto
+                .compare_exchange(now, next, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+            {
+                if next == AUTO_RUNNING {
+                    pr_info!(
+                        "virtio{}: auto: the offer changed: measuring again\n",
+                        self.index
+                    );
+                    self.manager.wq.enqueue::<Arc<VCrypto>, 2>(self.clone());
+                }
+                return;
+            }
+        }
+    }
+
     /// Measures every algorithm the device serves for the size policy and
-    /// logs what it found (policy work).
+    /// logs what it found (policy work), again while the offer changed
+    /// during a measurement.
     fn measure_all(&self) {
+        loop {
+            self.measure_once();
+            if self
+                .auto
+                .compare_exchange(AUTO_RUNNING, AUTO_DONE, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+            {
+                return;
+            }
+            // AUTO_AGAIN.
+            pr_info!(
+                "virtio{}: auto: the offer changed during the measurement: measuring again\n",
+                self.index
+            );
+            self.auto.store(AUTO_RUNNING, Ordering::Release);
+        }
+    }
+
+    fn measure_once(&self) {
         let (mut measured, mut not) = (0, 0);
         for (i, alg) in Alg::all() {
             if !self.serves_nth(i) {
@@ -641,6 +691,7 @@ impl VCrypto {
                 // The device takes all of it, as without the policy.
                 Err(e) => {
                     not += 1;
+                    self.crossovers[i].clear();
                     pr_info!(
                         "virtio{}: auto: {}: not measured ({:?}): on the device\n",
                         self.index,
@@ -656,7 +707,6 @@ impl VCrypto {
             measured,
             not
         );
-        self.auto.store(AUTO_DONE, Ordering::Release);
     }
 
     /// The data queue that serves submissions on `cpu` (CPUs spread over the
@@ -705,7 +755,7 @@ impl VCrypto {
     }
 
     /// Runs in process context after a config change notification.
-    fn refresh_status(&self) {
+    fn refresh_status(self: &Arc<Self>) {
         if self.removed.load(Ordering::Acquire) {
             return;
         }
@@ -747,6 +797,9 @@ impl VCrypto {
         }
         if was != ready || changed {
             self.manager.refresh_all();
+        }
+        if changed {
+            self.measure_again();
         }
     }
 }

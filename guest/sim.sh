@@ -478,6 +478,33 @@ else
 fi
 aenc
 check "auto: gcm(aes) over 1000 bytes is correct" sh -c "[ $rc = 0 ] && cmp -s /tmp/a.f /tmp/a.gen"
+# The offer changes (here max_size, at run time): every algorithm is measured
+# again, at sizes that fit the new max_size (a 4096-byte request carries 1792
+# bytes of cipher data each way), then again once it is back.
+maxsize=$(($(cat $D/cfg_max_size)))
+for ms in 4096 $maxsize; do
+    large=$((ms / 2 - 256)); [ $large -gt 4096 ] && large=4096
+    dmesg -c > /dev/null
+    echo $ms > $D/cfg_max_size
+    wait_until 300 sh -c "dmesg | grep -q 'auto: .* algorithm(s) measured'"
+    check "auto: max_size $ms at run time: measured again, every algorithm, at 32 and $large bytes" \
+        sh -c "dmesg | grep -q 'auto: the offer changed: measuring again' &&
+            dmesg | grep -q 'auto: $nreg algorithm(s) measured, 0 not' &&
+            [ \$(dmesg | grep -c 'ns per request at 32/$large B') = $nreg ]"
+done
+# A change while the device measures: it measures again once done (the last
+# $nreg algorithms logged at the restored size).
+dmesg -c > /dev/null
+echo 4096 > $D/cfg_max_size
+wait_until 60 sh -c "dmesg | grep -q 'auto: the offer changed: measuring again'"
+echo $maxsize > $D/cfg_max_size
+wait_until 300 sh -c "dmesg | sed -n '/during the measurement/,\$p' | grep -q 'algorithm(s) measured'"
+check "auto: max_size changed back during the measurement: measured again once done, every algorithm at 32 and 4096 bytes" \
+    sh -c "dmesg | sed -n '/auto: the offer changed during the measurement: measuring again/,\$p' > /tmp/again &&
+        grep -q 'auto: $nreg algorithm(s) measured, 0 not' /tmp/again &&
+        [ \$(grep -c 'ns per request at 32/4096 B' /tmp/again) = $nreg ]"
+kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/m4k -o /tmp/m4k.f
+check "auto: a 4096-byte cbc(aes) request after the re-measurements is correct" cmp -s /tmp/m4k.f /tmp/m4k.gen
 echo 0 > $SWB
 # Two devices: a new transform goes to the one with fewer transforms, so two
 # transforms alive at once (afalg_speed's two threads) use one device each.
