@@ -1426,28 +1426,28 @@ static void sim_reset_state(struct vdpasim_crypto *c)
 	sim_drop_held(c);
 }
 
-static int sim_reset(struct vdpa_device *vdpa)
-{
-	struct vdpasim_crypto *c = vdpa_to_crypto(vdpa);
-	int ret;
-
-	down_write(&c->qlock);
-	ret = c->sim_ops->reset(vdpa);
-	sim_reset_state(c);
-	up_write(&c->qlock);
-	return ret;
-}
-
+/*
+ * Both resets around the parent's: as vdpa_reset() does, flags 0 is the plain
+ * reset (compat_reset is only set when the parent has one).
+ */
 static int sim_compat_reset(struct vdpa_device *vdpa, u32 flags)
 {
 	struct vdpasim_crypto *c = vdpa_to_crypto(vdpa);
 	int ret;
 
 	down_write(&c->qlock);
-	ret = c->sim_ops->compat_reset(vdpa, flags);
+	if (flags)
+		ret = c->sim_ops->compat_reset(vdpa, flags);
+	else
+		ret = c->sim_ops->reset(vdpa);
 	sim_reset_state(c);
 	up_write(&c->qlock);
 	return ret;
+}
+
+static int sim_reset(struct vdpa_device *vdpa)
+{
+	return sim_compat_reset(vdpa, 0);
 }
 
 static void sim_state_free(struct sim_state *st)
