@@ -163,7 +163,13 @@ pub(crate) struct Measured {
 /// Nanoseconds per request of `sample` on `dev`, `depth` at a time.
 fn device_ns(dev: &VCrypto, sample: &impl Sample, depth: usize) -> Result<u64> {
     let queue = dev.data_queue(0)?;
-    let (n, ns) = requests::round_trips(&queue, || sample.job(false), depth, POINT_MS)?;
+    let (n, ns) = requests::round_trips(
+        &queue,
+        || sample.job(false),
+        depth,
+        POINT_MS,
+        requests::Shape::Window,
+    )?;
     Ok(ns.max(1) as u64 / n.max(1))
 }
 

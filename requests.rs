@@ -515,15 +515,26 @@ pub(crate) fn execute(queue: &DataQueue, job: DataToken, timeout_ms: u32) -> Res
     post(queue, job)?.wait(timeout_ms)
 }
 
+/// How [`round_trips`] keeps its jobs on the device.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// Each job replaced as soon as it finished: always `depth` on the device.
+    Window,
+    /// `depth` jobs put on together, all waited for, then the next `depth`
+    /// (tcrypt's multibuffer loop): the device runs dry between batches.
+    Batch,
+}
+
 /// Keeps `depth` driver-internal jobs made by `build` on `queue` for `ms`
-/// milliseconds, each replaced as soon as it finished, then lets the last
-/// ones finish. Returns how many finished and in how many nanoseconds; the
-/// first job that fails ends it with its error.
+/// milliseconds in `shape`, then lets the last ones finish. Returns how many
+/// finished and in how many nanoseconds; the first job that fails ends it
+/// with its error.
 pub(crate) fn round_trips(
     queue: &DataQueue,
     build: impl Fn() -> Result<DataToken>,
     depth: usize,
     ms: u32,
+    shape: Shape,
 ) -> Result<(u64, i64)> {
     let start = Ktime::ktime_get();
     let mut jobs = KVec::with_capacity(depth, GFP_KERNEL)?;
@@ -535,15 +546,29 @@ pub(crate) fn round_trips(
     loop {
         jobs[i].wait(CHECK_TIMEOUT_MS)?;
         done += 1;
-        if ktime_ms_delta(Ktime::ktime_get(), start) >= i64::from(ms) {
-            break;
+        // Whether to put jobs on now: this one's replacement, or a new batch
+        // once the last of one finished.
+        if shape == Shape::Window || i + 1 == depth {
+            if ktime_ms_delta(Ktime::ktime_get(), start) >= i64::from(ms) {
+                break;
+            }
+            match shape {
+                Shape::Window => jobs[i] = post(queue, build()?)?,
+                Shape::Batch => {
+                    for job in jobs.iter_mut() {
+                        *job = post(queue, build()?)?;
+                    }
+                }
+            }
         }
-        jobs[i] = post(queue, build()?)?;
         i = (i + 1) % depth;
     }
-    for k in 1..depth {
-        jobs[(i + k) % depth].wait(CHECK_TIMEOUT_MS)?;
-        done += 1;
+    // A window still has the others on the device; a batch has none.
+    if shape == Shape::Window {
+        for k in 1..depth {
+            jobs[(i + k) % depth].wait(CHECK_TIMEOUT_MS)?;
+            done += 1;
+        }
     }
     Ok((done, (Ktime::ktime_get() - start).to_ns()))
 }

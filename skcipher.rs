@@ -501,14 +501,20 @@ pub(crate) fn check(dev: &VCrypto, spec: &CipherSpec) -> Result {
 }
 
 /// The device's floor for `spec`: one-block encryptions, each checked against
-/// the generic result, `depth` of them on the device at any time for `ms`
+/// the generic result, `depth` of them on the device in `shape` for `ms`
 /// milliseconds, through the driver's own queue path alone (no crypto API
 /// request, no scatterlist of a caller). Returns how many finished and in how
 /// many nanoseconds.
-pub(crate) fn floor(dev: &VCrypto, spec: &CipherSpec, depth: usize, ms: u32) -> Result<(u64, i64)> {
+pub(crate) fn floor(
+    dev: &VCrypto,
+    spec: &CipherSpec,
+    depth: usize,
+    ms: u32,
+    shape: requests::Shape,
+) -> Result<(u64, i64)> {
     let s = sample(dev, spec, spec.cipher_block as usize)?;
     let queue = dev.data_queue(0)?;
-    requests::round_trips(&queue, || policy::Sample::job(&s, true), depth, ms)
+    requests::round_trips(&queue, || policy::Sample::job(&s, true), depth, ms, shape)
 }
 
 /// Runs one known-answer request: `input` must become `expected`.

@@ -13,7 +13,8 @@
 # 5. the size policy on QEMU's device (see below);
 # 6. with 1 and 2: the device's floor, which virtio_crypto_rs measures when
 #    bound (module parameter floor_ms): one-block cbc(aes) requests, 1 and 8
-#    at a time, on the driver's bare queue path, next to tcrypt's 16-byte rows.
+#    at a time and 8 in batches (tcrypt's shape), on the driver's bare queue
+#    path, next to tcrypt's 16-byte rows.
 # BENCHGROUP GROUP BASE OURS TITLE: a table whose ratio is OURS / BASE;
 # BENCHGROUP GROUP BASE OURS BASE2 TITLE: OURS / max(BASE, BASE2).
 # BENCHROW GROUP IMPL MB OP BYTES OPS_PER_S: one measurement.
@@ -65,10 +66,13 @@ bind_to() {
 }
 
 # floor_rows GROUP: the floor virtio_crypto_rs measured when it was bound
-# (module parameter floor_ms), as BENCHROW lines of implementation FLOOR.
+# (module parameter floor_ms), as BENCHROW lines of implementation FLOOR in
+# floor:GROUP and, for the batches of 8, of implementation BATCH in batch:GROUP.
 floor_rows() {
     dmesg | sed -n 's/.*floor: [0-9]* one-block cbc(aes) requests, \([0-9]*\) at a time, in [0-9]* us: \([0-9]*\) per second.*/\1 \2/p' |
-        while read -r depth rate; do echo "BENCHROW $1 FLOOR $depth enc/128 16 $rate"; done
+        while read -r depth rate; do echo "BENCHROW floor:$1 FLOOR $depth enc/128 16 $rate"; done
+    dmesg | sed -n 's/.*floor: [0-9]* one-block cbc(aes) requests, \([0-9]*\) at a time in batches, in [0-9]* us: \([0-9]*\) per second.*/\1 \2/p' |
+        while read -r depth rate; do echo "BENCHROW batch:$1 BATCH $depth enc/128 16 $rate"; done
 }
 
 # c_vs_rs GROUP DEVICE: the cbc(aes) rows, REPS times, on each driver in turn;
@@ -77,15 +81,17 @@ c_vs_rs() {
     local r
     echo "BENCHGROUP $1 C RS cbc(aes) on $2: the C driver vs virtio_crypto_rs"
     echo "BENCHGROUP floor:$1 FLOOR RS cbc(aes) on $2, 16 bytes: the floor (one-block requests on virtio_crypto_rs's bare queue path) vs virtio_crypto_rs through tcrypt"
+    echo "BENCHGROUP batch:$1 BATCH RS the same, 8 at a time: the floor in batches of 8 (tcrypt's load shape: 8 put on, all 8 waited for) vs virtio_crypto_rs through tcrypt"
     echo $FLOOR_MS > /sys/module/virtio_crypto_rs/parameters/floor_ms
     for r in $(seq $REPS); do
         bind_to virtio_crypto $2 virtio_crypto_aes_cbc || fail "C driver on $2"
         cbc_rows "$1" C
         dmesg -c > /dev/null
         bind_to virtio_crypto_rs $2 virtio_crypto_rs-cbc-aes || fail "virtio_crypto_rs on $2"
-        floor_rows "floor:$1"
+        floor_rows "$1"
         cbc_rows "$1" RS | tee /tmp/rs.rows
         awk -v g="floor:$1" '$6 == 16 { $2 = g; print }' /tmp/rs.rows
+        awk -v g="batch:$1" '$6 == 16 && $4 == 8 && $5 ~ /^enc/ { $2 = g; print }' /tmp/rs.rows
     done
     echo 0 > /sys/module/virtio_crypto_rs/parameters/floor_ms
 }
