@@ -8,7 +8,7 @@
 #    cipher mode (ctr(aes), tcrypt mode=600), one hash (sha256) and one MAC
 #    (hmac(sha256)) through AF_ALG (tcrypt cannot key a hash), and one AEAD
 #    (gcm(aes), tcrypt mode=215 multibuffer);
-# 4. queue scaling: cbc(aes) through AF_ALG from 2 threads on 2 CPUs, with the
+# 4. queue scaling: cbc(aes) through AF_ALG from 2 and from 8 threads on 2 CPUs, with the
 #    simulator offering 1 data queue, then 4.
 # 5. the size policy on QEMU's device (see below);
 # 6. with 1 and 2: the device's floor, which virtio_crypto_rs measures when
@@ -191,9 +191,10 @@ busy_row() {
     echo "BENCHROW $1 $2 $3 $(( 100 * ($6 - $4) / ($6 - $4 + $7 - $5) ))"
 }
 
-# Queue scaling: 2 threads, one per CPU, each with its own socket; the
-# simulator offers AES-CBC alone (quick rebinding).
-part queues && echo "BENCHGROUP queues@sim 1q 4q cbc(aes) on the simulator, AF_ALG from 2 CPUs: 1 data queue vs 4"
+# Queue scaling: 2 threads, one per CPU, then 8 (4 per CPU, so that each CPU
+# has several requests in flight), each with its own socket; the simulator
+# offers AES-CBC alone (quick rebinding).
+part queues && echo "BENCHGROUP queues@sim 1q 4q cbc(aes) on the simulator, AF_ALG from 2 CPUs (2 or 8 threads): 1 data queue vs 4"
 part queues && echo "BENCHGROUP cpu:queues@sim 1q 4q the same rows: how busy the 2 CPUs were during each (percent, not idle)"
 echo 1 > $SIMPAR/services; echo 8 > $SIMPAR/cipher_mask
 part queues && for r in $(seq $REPS); do
@@ -203,10 +204,12 @@ part queues && for r in $(seq $REPS); do
         vdpa dev add name crypto0 mgmtdev vdpasim_crypto &&
             echo $(simdev) > /sys/bus/virtio/drivers/virtio_crypto_rs/bind &&
             wait_selftests virtio_crypto_rs || fail "simulator with $nq queues"
-        for size in 16 256 4096; do
-            set -- $(cpu_ticks)
-            /bin/afalg_speed "queues@sim" ${nq}q skcipher virtio_crypto_rs-cbc-aes 16 $SEC 2 $size
-            busy_row "cpu:queues@sim" ${nq}q "2 enc $size" $1 $2
+        for threads in 2 8; do
+            for size in 16 256 4096; do
+                set -- $(cpu_ticks)
+                /bin/afalg_speed "queues@sim" ${nq}q skcipher virtio_crypto_rs-cbc-aes 16 $SEC $threads $size
+                busy_row "cpu:queues@sim" ${nq}q "$threads enc $size" $1 $2
+            done
         done
     done
 done
