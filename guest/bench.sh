@@ -14,12 +14,14 @@
 # 6. with 1 and 2: the device's floor, which virtio_crypto_rs measures when
 #    bound (module parameter floor_ms): one-block cbc(aes) requests, 1 and 8
 #    at a time and 8 in batches (tcrypt's shape), on the driver's bare queue
-#    path, next to tcrypt's 16-byte rows.
+#    path, next to tcrypt's 16-byte rows;
+# 7. placement: on the simulator, the floor and tcrypt's 16-byte rows with the
+#    submitter on the CPU of the simulator's worker, then on the other CPU.
 # BENCHGROUP GROUP BASE OURS TITLE: a table whose ratio is OURS / BASE;
 # BENCHGROUP GROUP BASE OURS BASE2 TITLE: OURS / max(BASE, BASE2).
 # BENCHROW GROUP IMPL MB OP BYTES OPS_PER_S: one measurement.
 # The kernel command line may choose the parts (vcrs.parts=qemu,policy,sim,
-# services,queues,aead; default all) and the repeats (vcrs.reps=N, default 5).
+# placement,services,queues,aead; default all) and the repeats (vcrs.reps=N, default 5).
 . /guest/lib.sh
 cmdarg() { sed -n "s/.*vcrs\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 SEC=1
@@ -32,12 +34,13 @@ SIMPAR=/sys/module/vdpa_sim_crypto/parameters
 
 fail() { echo "bench: $*"; exit 1; }
 
-# tcrypt_rows GROUP IMPL MB TCRYPT-ARGS...: one tcrypt run, as BENCHROW lines.
+# tcrypt_rows GROUP IMPL MB TCRYPT-ARGS...: one tcrypt run, as BENCHROW lines
+# (run by $PIN if set, e.g. "taskset -c 1").
 tcrypt_rows() {
     local g=$1 im=$2 mb=$3
     shift 3
     dmesg -c > /dev/null
-    insmod $MODDIR/tcrypt.ko "$@" sec=$SEC 2>/dev/null
+    ${PIN:-} insmod $MODDIR/tcrypt.ko "$@" sec=$SEC 2>/dev/null
     dmesg | sed 's/^\[[^]]*\] //' > /tmp/tc.out
     grep -q "testing speed" /tmp/tc.out || { echo "bench: no result for $g $im:"; head -5 /tmp/tc.out; }
     awk -v g="$g" -v im="$im" -v mb="$mb" -f /guest/tcrypt-rows.awk /tmp/tc.out /tmp/tc.out
@@ -66,13 +69,18 @@ bind_to() {
 }
 
 # floor_rows GROUP: the floor virtio_crypto_rs measured when it was bound
-# (module parameter floor_ms), as BENCHROW lines of implementation FLOOR in
-# floor:GROUP and, for the batches of 8, of implementation BATCH in batch:GROUP.
+# (module parameter floor_ms), as BENCHROW lines of implementation FLOOR, the
+# batches of 8 as operation batch/128.
 floor_rows() {
-    dmesg | sed -n 's/.*floor: [0-9]* one-block cbc(aes) requests, \([0-9]*\) at a time, in [0-9]* us: \([0-9]*\) per second.*/\1 \2/p' |
-        while read -r depth rate; do echo "BENCHROW floor:$1 FLOOR $depth enc/128 16 $rate"; done
-    dmesg | sed -n 's/.*floor: [0-9]* one-block cbc(aes) requests, \([0-9]*\) at a time in batches, in [0-9]* us: \([0-9]*\) per second.*/\1 \2/p' |
-        while read -r depth rate; do echo "BENCHROW batch:$1 BATCH $depth enc/128 16 $rate"; done
+    dmesg | sed -n 's/.*floor: [0-9]* one-block cbc(aes) requests, \([0-9]*\) at a time, in [0-9]* us: \([0-9]*\) per second.*/\1 enc \2/p
+        s/.*floor: [0-9]* one-block cbc(aes) requests, \([0-9]*\) at a time in batches, in [0-9]* us: \([0-9]*\) per second.*/\1 batch \2/p' |
+        while read -r depth op rate; do echo "BENCHROW $1 FLOOR $depth $op/128 16 $rate"; done
+}
+
+# floor_ours GROUP: tcrypt's 16-byte rows (/tmp/rs.rows) for the floor's
+# table, the num_mb=8 encryption also next to the batches.
+floor_ours() {
+    awk -v g="$1" '$6 == 16 { $2 = g; print } $6 == 16 && $4 == 8 && $5 == "enc/128" { $5 = "batch/128"; print }' /tmp/rs.rows
 }
 
 # c_vs_rs GROUP DEVICE: the cbc(aes) rows, REPS times, on each driver in turn;
@@ -80,18 +88,16 @@ floor_rows() {
 c_vs_rs() {
     local r
     echo "BENCHGROUP $1 C RS cbc(aes) on $2: the C driver vs virtio_crypto_rs"
-    echo "BENCHGROUP floor:$1 FLOOR RS cbc(aes) on $2, 16 bytes: the floor (one-block requests on virtio_crypto_rs's bare queue path) vs virtio_crypto_rs through tcrypt"
-    echo "BENCHGROUP batch:$1 BATCH RS the same, 8 at a time: the floor in batches of 8 (tcrypt's load shape: 8 put on, all 8 waited for) vs virtio_crypto_rs through tcrypt"
+    echo "BENCHGROUP floor:$1 FLOOR RS cbc(aes) on $2, 16 bytes: the floor (one-block requests on virtio_crypto_rs's bare queue path; batch: 8 at a time in batches, tcrypt's load shape) vs virtio_crypto_rs through tcrypt"
     echo $FLOOR_MS > /sys/module/virtio_crypto_rs/parameters/floor_ms
     for r in $(seq $REPS); do
         bind_to virtio_crypto $2 virtio_crypto_aes_cbc || fail "C driver on $2"
         cbc_rows "$1" C
         dmesg -c > /dev/null
         bind_to virtio_crypto_rs $2 virtio_crypto_rs-cbc-aes || fail "virtio_crypto_rs on $2"
-        floor_rows "$1"
+        floor_rows "floor:$1"
         cbc_rows "$1" RS | tee /tmp/rs.rows
-        awk -v g="floor:$1" '$6 == 16 { $2 = g; print }' /tmp/rs.rows
-        awk -v g="batch:$1" '$6 == 16 && $4 == 8 && $5 ~ /^enc/ { $2 = g; print }' /tmp/rs.rows
+        floor_ours "floor:$1"
     done
     echo 0 > /sys/module/virtio_crypto_rs/parameters/floor_ms
 }
@@ -147,6 +153,34 @@ services=$(cat $SIMPAR/services); ciphers=$(cat $SIMPAR/cipher_mask)
 echo 1 > $SIMPAR/services; echo 8 > $SIMPAR/cipher_mask
 vdpa dev add name crypto0 mgmtdev vdpasim_crypto || exit 1
 part sim && c_vs_rs "cbc(aes)@sim" $(simdev)
+# Placement: where the submitter runs relative to the simulator's worker (an
+# unbound work item, kept on CPU 0 here). The bind that measures the floor and
+# tcrypt run on CPU 0 (same CPU: a completion wakes the submitter on its own
+# vCPU) or on CPU 1 (every completion wakes the other vCPU).
+part placement && {
+    echo "BENCHGROUP same@sim FLOOR RS cbc(aes) on the simulator, 16 bytes, submitter on the CPU of the simulator's worker: the floor vs virtio_crypto_rs through tcrypt"
+    echo "BENCHGROUP cross@sim FLOOR RS the same, submitter on the other CPU"
+    wqmask=$(cat /sys/devices/virtual/workqueue/cpumask)
+    echo 1 > /sys/devices/virtual/workqueue/cpumask || fail "unbound workqueues on CPU 0"
+    for r in $(seq $REPS); do
+        for place in same:0 cross:1; do
+            g=${place%:*}@sim; cpu=${place#*:}; dev=$(simdev)
+            cur=$(basename "$(readlink /sys/bus/virtio/devices/$dev/driver)" 2>/dev/null)
+            [ -n "$cur" ] && echo $dev > /sys/bus/virtio/drivers/$cur/unbind
+            echo $FLOOR_MS > /sys/module/virtio_crypto_rs/parameters/floor_ms
+            dmesg -c > /dev/null
+            taskset -c $cpu sh -c "echo $dev > /sys/bus/virtio/drivers/virtio_crypto_rs/bind" &&
+                wait_driver_passed virtio_crypto_rs-cbc-aes || fail "virtio_crypto_rs on the simulator ($g)"
+            echo 0 > /sys/module/virtio_crypto_rs/parameters/floor_ms
+            floor_rows $g
+            for mb in 1 8; do
+                PIN="taskset -c $cpu" tcrypt_rows $g RS $mb mode=600 alg="cbc(aes)" klen=16 num_mb=$mb
+            done > /tmp/rs.rows
+            floor_ours $g
+        done
+    done
+    echo $wqmask > /sys/devices/virtual/workqueue/cpumask
+}
 vdpa dev del crypto0
 rmmod virtio_crypto crypto_engine
 echo $services > $SIMPAR/services; echo $ciphers > $SIMPAR/cipher_mask
