@@ -618,12 +618,12 @@ impl VCrypto {
 
     /// The offer changed (algorithms, `max_size`): measures every algorithm
     /// again if the size policy measured them before, keeping the crossovers
-    /// found meanwhile. Under another policy, the next `auto` measures anew.
+    /// found meanwhile. A measurement under way runs once more when done; a
+    /// finished one is forgotten, and started again under `auto` (else the
+    /// next `auto` starts it).
     fn measure_again(self: &Arc<Self>) {
-        let auto = params::size_policy() == SizePolicy::Auto;
         loop {
             let (now, next) = match self.auto.load(Ordering::Acquire) {
-                AUTO_DONE if auto => (AUTO_DONE, AUTO_RUNNING),
                 AUTO_DONE => (AUTO_DONE, AUTO_NONE),
                 AUTO_RUNNING => (AUTO_RUNNING, AUTO_AGAIN),
                 _ => return,
@@ -633,12 +633,12 @@ impl VCrypto {
                 .compare_exchange(now, next, Ordering::AcqRel, Ordering::Acquire)
                 .is_ok()
             {
-                if next == AUTO_RUNNING {
+                if next == AUTO_NONE && params::size_policy() == SizePolicy::Auto {
                     pr_info!(
                         "virtio{}: auto: the offer changed: measuring again\n",
                         self.index
                     );
-                    self.manager.wq.enqueue::<Arc<VCrypto>, 2>(self.clone());
+                    self.start_measurement();
                 }
                 return;
             }
