@@ -305,6 +305,14 @@ impl Registered {
             Registered::Aead(r) => r.refcount(),
         }
     }
+
+    fn tested(&self) -> bool {
+        match self {
+            Registered::Skcipher(r) => r.tested(),
+            Registered::Ahash(r) => r.tested(),
+            Registered::Aead(r) => r.tested(),
+        }
+    }
 }
 
 // `AlgState::orphaned` and `refresh`'s orphan set have a bit per algorithm.
@@ -324,6 +332,10 @@ const DRAIN_STEP_MS: u32 = 5;
 const CHECK_PENDING: u8 = 0;
 const CHECK_PASSED: u8 = 1;
 const CHECK_FAILED: u8 = 2;
+
+/// How long [`VCrypto::wait_self_tests`] waits at most, and how often it looks.
+const SELF_TESTS_WAIT_MS: u32 = 300_000;
+const SELF_TESTS_POLL_MS: u32 = 20;
 
 /// A transform's device, counted in the device's `tfms` (the load
 /// [`Manager::pick_device`] balances) for as long as the transform holds it;
@@ -502,6 +514,36 @@ impl VCrypto {
         self.offer.apply(&self.cfg)
     }
 
+    /// Waits until the kernel's self-tests of every algorithm registered now
+    /// are done, so that a measurement started next (the floor, `auto`) has
+    /// the device and the CPUs to itself: a registration returns before its
+    /// self-tests run, and they put requests on the device and compute the
+    /// generic answers meanwhile (with the extra tests under KASAN, two
+    /// minutes for all 31 algorithms). Polls: a crypto API lookup would wait
+    /// at most 60 seconds and then kill the test, whose result is lost. Gives
+    /// up when the device goes, and after [`SELF_TESTS_WAIT_MS`] (an
+    /// algorithm that failed its self-tests never passes them).
+    fn wait_self_tests(&self) {
+        let mut waited = 0;
+        loop {
+            let untested = self.manager.untested();
+            if untested == 0 || !self.usable() {
+                return;
+            }
+            if waited >= SELF_TESTS_WAIT_MS {
+                pr_info!(
+                    "virtio{}: {} algorithm(s) without passed self-tests after {} s: measuring anyway\n",
+                    self.index,
+                    untested,
+                    waited / 1000
+                );
+                return;
+            }
+            sync::msleep(SELF_TESTS_POLL_MS);
+            waited += SELF_TESTS_POLL_MS;
+        }
+    }
+
     /// Measures and logs the device's floor (see [`skcipher::floor`]) for
     /// cbc(aes), 1 and 8 requests at a time and 8 in batches, `ms` milliseconds
     /// each.
@@ -649,6 +691,7 @@ impl VCrypto {
     /// logs what it found (policy work), again while the offer changed
     /// during a measurement.
     fn measure_all(&self) {
+        self.wait_self_tests();
         loop {
             self.measure_once();
             if self
@@ -954,6 +997,16 @@ impl Manager {
         }
     }
 
+    /// How many registered algorithms have not passed the kernel's
+    /// self-tests (yet).
+    fn untested(&self) -> usize {
+        let algs = self.algs.lock();
+        if algs.shut_down {
+            return 0;
+        }
+        algs.regs.iter().flatten().filter(|r| !r.tested()).count()
+    }
+
     fn add_device(&self, dev: Arc<VCrypto>) -> Result {
         self.devices.lock().push(dev, GFP_KERNEL)?;
         Ok(())
@@ -1148,6 +1201,7 @@ impl virtio::Driver for VirtioCrypto {
             vc.manager.refresh_all();
             let ms = params::floor_ms();
             if ms > 0 {
+                vc.wait_self_tests();
                 vc.log_floor(ms);
             }
             if params::size_policy() == SizePolicy::Auto {

@@ -889,6 +889,18 @@ impl<A: AlgType, T: Provider> Registration<A, T> {
         }
     }
 
+    /// Whether the algorithm passed the kernel's self-tests. A registration
+    /// returns before they run (in a cryptomgr thread); until they passed
+    /// this is false, and it stays false if they failed.
+    pub(crate) fn tested(&self) -> bool {
+        let base = A::alg_base(self.alg.get());
+        // SAFETY: `alg` is registered (type invariant). The crypto API sets bits of
+        // `cra_flags` under its semaphore; a volatile read of the word sees them or not
+        // yet, which only makes a caller look again.
+        let flags = unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*base).cra_flags)) };
+        flags & bindings::CRYPTO_ALG_TESTED != 0
+    }
+
     /// # Safety
     ///
     /// `tfm` must be a transform of an algorithm registered by `Self::register`.
