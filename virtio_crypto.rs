@@ -524,23 +524,16 @@ impl VCrypto {
     /// up when the device goes, and after [`SELF_TESTS_WAIT_MS`] (an
     /// algorithm that failed its self-tests never passes them).
     fn wait_self_tests(&self) {
-        let mut waited = 0;
-        loop {
-            let untested = self.manager.untested();
-            if untested == 0 || !self.usable() {
-                return;
-            }
-            if waited >= SELF_TESTS_WAIT_MS {
-                pr_info!(
-                    "virtio{}: {} algorithm(s) without passed self-tests after {} s: measuring anyway\n",
-                    self.index,
-                    untested,
-                    waited / 1000
-                );
-                return;
-            }
-            sync::msleep(SELF_TESTS_POLL_MS);
-            waited += SELF_TESTS_POLL_MS;
+        let done = sync::poll_until(SELF_TESTS_WAIT_MS, SELF_TESTS_POLL_MS, || {
+            self.manager.untested() == 0 || !self.usable()
+        });
+        if !done {
+            pr_info!(
+                "virtio{}: {} algorithm(s) without passed self-tests after {} s: measuring anyway\n",
+                self.index,
+                self.manager.untested(),
+                SELF_TESTS_WAIT_MS / 1000
+            );
         }
     }
 
