@@ -278,7 +278,7 @@ impl<T: Aead> Registration<AeadKind, T> {
         // SAFETY: As the caller guarantees.
         let (ctx, data) = unsafe {
             (
-                Self::ctx(bindings::vcrs_crypto_aead_reqtfm(req)),
+                Self::req_ctx(req),
                 ((*req).assoclen as usize).saturating_add((*req).cryptlen as usize),
             )
         };

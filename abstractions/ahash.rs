@@ -442,7 +442,7 @@ impl<T: Ahash> Registration<AhashKind, T> {
         dispatch::<AhashKind>(req, |r| {
             // SAFETY: The crypto API hands us a valid request of an initialised transform
             // of ours.
-            let ctx = unsafe { Self::ctx(bindings::vcrs_crypto_ahash_reqtfm(req)) };
+            let ctx = unsafe { Self::req_ctx(req) };
             op(ctx, AhashReq { req: r, ctx })
         })
     }

@@ -920,6 +920,26 @@ impl<A: AlgType, T: Provider> Registration<A, T> {
         unsafe { &*A::tfm_ctx(tfm).cast::<T::Ctx>() }
     }
 
+    /// The context of the transform of request `raw`: what `ctx` gives for
+    /// `crypto_*_reqtfm(raw)`, read from the request without a call into C
+    /// (`crypto_tfm_ctx(req->base.tfm)`, the same for every kind), because
+    /// every request starts with it.
+    ///
+    /// # Safety
+    ///
+    /// `raw` must be a valid request of a transform of this registration whose
+    /// init succeeded and whose exit has not run.
+    pub(super) unsafe fn req_ctx<'a>(raw: *mut A::Raw) -> &'a T::Ctx {
+        // SAFETY: `raw` is valid (the caller guarantees it), so `base.tfm` is its live
+        // transform's `struct crypto_tfm`, whose context area `__crt_ctx` (what
+        // `crypto_skcipher_ctx`, `crypto_ahash_ctx` and `crypto_aead_ctx` return) holds
+        // an initialised `T::Ctx` (type invariant).
+        unsafe {
+            let tfm = (*A::base(raw)).tfm;
+            &*core::ptr::addr_of_mut!((*tfm).__crt_ctx).cast::<T::Ctx>()
+        }
+    }
+
     /// Creates the context of transform `tfm` (its init callback).
     ///
     /// # Safety

@@ -320,12 +320,7 @@ impl<T: Skcipher> Registration<SkcipherKind, T> {
         encrypt: bool,
     ) -> kernel::ffi::c_int {
         // SAFETY: As the caller guarantees.
-        let (ctx, len) = unsafe {
-            (
-                Self::ctx(bindings::vcrs_crypto_skcipher_reqtfm(req)),
-                (*req).cryptlen as usize,
-            )
-        };
+        let (ctx, len) = unsafe { (Self::req_ctx(req), (*req).cryptlen as usize) };
         if T::software_first(ctx, len) {
             // SAFETY: The fallback is the transform's synchronous software
             // implementation, keyed by the driver's `setkey`; `init_cb` sized the
