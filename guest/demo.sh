@@ -14,7 +14,11 @@ printf 'virtio-crypto-rs says hello to the kernel crypto API' > /tmp/msg
 iv=0f0e0d0c0b0a09080706050403020100
 kenc /tmp/key -e -c virtio_crypto_rs-cbc-aes --iv $iv -i /tmp/msg -o /tmp/ct.dev
 kenc /tmp/key -e -c "cbc(aes-generic)" --iv $iv -i /tmp/msg -o /tmp/ct.gen
-kenc /tmp/key -d --nounpad -c virtio_crypto_rs-cbc-aes --iv $iv -i /tmp/ct.dev -o /tmp/pt.dev
+# The 52-byte message is not a whole number of blocks: kcapi-enc pads it with
+# PKCS#7 when encrypting and strips that padding when decrypting, so this
+# decryption must not pass --nounpad (the tests do, for their random
+# whole-block messages).
+kenc /tmp/key -d -c virtio_crypto_rs-cbc-aes --iv $iv -i /tmp/ct.dev -o /tmp/pt.dev
 echo "plaintext : $(cat /tmp/msg)"
 echo "device    : $(hex /tmp/ct.dev)"
 echo "generic   : $(hex /tmp/ct.gen)"
