@@ -14,10 +14,18 @@ if [[ ! -d "$kdir" ]]; then
     exit 1
 fi
 
+# The README's main job first (scripts/demo.sh's guest, about a minute), so
+# that a change that breaks it fails the suite.
+demo_log="$root/build/demo-qemu.log"
+"$here/run-guest.sh" "$kdir" "$root/build/initramfs.cpio.gz" demo "$demo_log" 600 >/dev/null &&
+    grep -q '^DEMO OK' "$demo_log"
+demo_rc=$?
+
 # The guest gets what is left of VCRS_TEST_BUDGET seconds (default 5200) since
 # the start: CI stops the whole run at 90 minutes (5400 s), and the harness
 # must stop a late guest before that to report what ran. A cached kernel
-# leaves the guest about 5100 s, a cold build on a slow machine about 4400.
+# and the demo leave the guest about 5000 s, a cold build on a slow machine
+# about 4300.
 budget=${VCRS_TEST_BUDGET:-5200}
 guest_s=$(( budget - ($(date +%s) - start) ))
 (( guest_s >= 600 )) || guest_s=600
@@ -33,6 +41,13 @@ if [[ $harness_rc != 0 ]]; then
     failed=$((failed + 1))
 else
     echo "ok - guest run: finished in time, script exited 0, no kernel warning/oops"
+    passed=$((passed + 1))
+fi
+if [[ $demo_rc != 0 ]]; then
+    echo "not ok - demo: scripts/demo.sh's guest printed DEMO OK, exited 0, no kernel warning/oops (see $demo_log)"
+    failed=$((failed + 1))
+else
+    echo "ok - demo: scripts/demo.sh's guest printed DEMO OK, exited 0, no kernel warning/oops"
     passed=$((passed + 1))
 fi
 if ! grep -q '^VCRS-RESULT' "$log"; then
