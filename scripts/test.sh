@@ -36,20 +36,18 @@ harness_rc=$?
 passed=$(grep -cE '^ok [0-9]+ ' "$log")
 failed=$(grep -cE '^not ok [0-9]+ ' "$log")
 grep -E '^(not )?ok [0-9]+ |^# ' "$log"
-if [[ $harness_rc != 0 ]]; then
-    echo "not ok - guest run: finished in time, script exited 0, no kernel warning/oops (see $log)"
-    failed=$((failed + 1))
-else
-    echo "ok - guest run: finished in time, script exited 0, no kernel warning/oops"
-    passed=$((passed + 1))
-fi
-if [[ $demo_rc != 0 ]]; then
-    echo "not ok - demo: scripts/demo.sh's guest printed DEMO OK, exited 0, no kernel warning/oops (see $demo_log)"
-    failed=$((failed + 1))
-else
-    echo "ok - demo: scripts/demo.sh's guest printed DEMO OK, exited 0, no kernel warning/oops"
-    passed=$((passed + 1))
-fi
+# guest_check RC LOG DESCRIPTION: the harness's TAP line for one guest boot.
+guest_check() {
+    if [[ $1 != 0 ]]; then
+        echo "not ok - $3 (see $2)"
+        failed=$((failed + 1))
+    else
+        echo "ok - $3"
+        passed=$((passed + 1))
+    fi
+}
+guest_check $harness_rc "$log" "guest run: finished in time, script exited 0, no kernel warning/oops"
+guest_check $demo_rc "$demo_log" "demo: scripts/demo.sh's guest printed DEMO OK, exited 0, no kernel warning/oops"
 if ! grep -q '^VCRS-RESULT' "$log"; then
     echo "not ok - guest reached the end of its test script"
     failed=$((failed + 1))
