@@ -78,6 +78,42 @@ selftests_passed() {
 # Whether driver $1 passed its self-tests.
 driver_passed() { [ "$(crypto_field "$1" selftest)" = passed ]; }
 
+# instances NAME: the driver of every instance of algorithm NAME in /proc/crypto.
+instances() {
+    awk -v n="$1" '/^name/ { m = ($3 == n) } m && /^driver/ { print $3 }' /proc/crypto
+}
+
+# driver_of NAME DRIVER-PATTERN: whether /proc/crypto has an instance of
+# algorithm NAME whose driver name matches the pattern (how a client's
+# template is shown to stand on our driver).
+driver_of() { instances "$1" | grep -q "$2"; }
+
+# template_ready NAME KIND PATTERN [CLIENT]: a check that the kernel template
+# instance NAME (KIND aead or skcipher) is instantiated on our
+# driver (its driver name matches PATTERN) and passed its self-tests.
+# tcrypt's lookup instantiates it and waits for the self-tests, but a lookup
+# waits 60 s at most and then discards the test's result (crypto_larval_wait
+# kills the test larval, crypto/api.c), and so would a client's own lookup
+# (ip xfrm, cryptsetup). Under KASAN on a slow TCG host the randomized tests
+# of rfc4106 or rfc4309 take longer (93 s and 78 s in one run). So the lookup
+# is cut off at 45 s (a killed lookup leaves the test running), the result is
+# awaited in /proc/crypto, and a client run after this check finds the
+# instance ready, as it would on a host where the self-tests take a second.
+template_ready() {
+    local name=$1 pat=$3 client=${4:+ (for $4)} drv tm
+    # The type and mask crypto_alloc_aead and crypto_alloc_skcipher look up
+    # with (CRYPTO_ALG_TYPE_AEAD; CRYPTO_ALG_TYPE_SKCIPHER under its mask,
+    # which also admits lskcipher: essiv insists on that).
+    case $2 in aead) tm="type=3" ;; skcipher) tm="type=5 mask=14" ;; esac
+    dmesg -c > /dev/null
+    timeout -s KILL 45 insmod $MODDIR/tcrypt.ko mode=0 alg="$name" $tm 2>/tmp/tcrypt.err
+    # testmgr also instantiates the generic one to compare with.
+    drv=$(instances "$name" | grep "$pat" | head -1)
+    [ -n "$drv" ] && wait_until 300 driver_passed "$drv"
+    check "$name$client: instantiated as ${drv:-nothing of ours}, selftest $(crypto_field "$drv" selftest), no 'alg:' failure" \
+        sh -c "[ -n '$drv' ] && [ '$(crypto_field "$drv" selftest)' = passed ] && ! dmesg | grep -qE 'alg: .*(fail|error|Unexpected)'"
+}
+
 # Whether module $1 has no algorithm registered.
 unregistered() { [ -z "$(module_drivers "$1")" ]; }
 

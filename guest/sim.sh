@@ -121,30 +121,13 @@ for m in "1 md5" "2 sha1" "4 ecb/cbc/ctr(des3_ede)" "6 sha256" "10 ecb/cbc/ctr/x
 done
 # The kernel's AEAD templates on top of ours: instantiating one runs its
 # self-tests; its driver name shows which inner implementation it took.
-# tcrypt's lookup instantiates the template and waits for the instance's
-# self-tests, but a lookup waits 60 s at most and then discards the test's
-# result (crypto_larval_wait kills the test larval): under KASAN the
-# randomized tests of rfc4106 or rfc4309 on a slow host take longer (93 s and
-# 78 s in one run). So the lookup is cut off at 45 s (a killed lookup leaves
-# the test running) and the result is awaited in /proc/crypto.
-aead_template() {
-    local name=$1 inner=$2 drv
-    dmesg -c > /dev/null
-    timeout -s KILL 45 insmod $MODDIR/tcrypt.ko mode=0 alg="$name" type=3 2>/tmp/tcrypt.err
-    # Every instance of that name (testmgr adds the generic one to compare with).
-    drv=$(awk -v n="$name" '/^name/ { m = ($3 == n) } m && /^driver/ { print $3 }' /proc/crypto |
-          grep "virtio_crypto_rs-$inner" | head -1)
-    [ -n "$drv" ] && wait_until 300 driver_passed "$drv"
-    check "$name: instantiated as ${drv:-nothing of ours} on our $inner, selftest $(crypto_field "$drv" selftest), no 'alg:' failure" \
-        sh -c "[ -n '$drv' ] && [ '$(crypto_field "$drv" selftest)' = passed ] && ! dmesg | grep -qE 'alg: .*(fail|error|Unexpected)'"
-}
-aead_template "rfc4106(gcm(aes))" gcm-aes
-aead_template "rfc4543(gcm(aes))" gcm-aes
-aead_template "rfc4309(ccm(aes))" ccm-aes
+template_ready "rfc4106(gcm(aes))" aead "virtio_crypto_rs-gcm-aes"
+template_ready "rfc4543(gcm(aes))" aead "virtio_crypto_rs-gcm-aes"
+template_ready "rfc4309(ccm(aes))" aead "virtio_crypto_rs-ccm-aes"
 # Linux builds rfc7539esp on chacha20 and poly1305, not on an AEAD: the driver
 # offers it itself, on the device's ChaCha20-Poly1305.
-aead_template "rfc7539esp(chacha20,poly1305)" rfc7539esp-chacha20-poly1305
-aead_template "authenc(hmac(sha256),cbc(aes))" "hmac-sha256,virtio_crypto_rs-cbc-aes"
+template_ready "rfc7539esp(chacha20,poly1305)" aead "virtio_crypto_rs-rfc7539esp-chacha20-poly1305"
+template_ready "authenc(hmac(sha256),cbc(aes))" aead "virtio_crypto_rs-hmac-sha256,virtio_crypto_rs-cbc-aes"
 kicks0=$(counter dataq0.kicks); reqs0=$(counter cipher.requests)
 kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.sim
 check "virtio_crypto_rs: simulator and QEMU device give byte-identical cbc(aes)" cmp -s /tmp/ct.sim /tmp/ct.qemu

@@ -37,16 +37,10 @@ le64_block() {
 # busybox sh runs its own applets first: iproute2's ip by its path.
 IP=/sbin/ip
 
-# driver_of NAME DRIVER-PATTERN: whether /proc/crypto has an instance of
-# algorithm NAME whose driver name matches the pattern (how a client's
-# template is shown to stand on our driver).
-driver_of() {
-    awk -v n="$1" '/^name/ { m = ($3 == n) } m && /^driver/ { print $3 }' /proc/crypto | grep -q "$2"
-}
-
 echo "# 13. dm-crypt (cryptsetup) on QEMU's device: a plain aes-cbc-essiv:sha256 mapping"
 insmod $MODDIR/virtio_crypto_rs.ko && wait_selftests virtio_crypto_rs
 head -c 32 /dev/urandom > /tmp/dmkey
+template_ready "essiv(cbc(aes),sha256)" skcipher virtio_crypto_rs-cbc-aes "dm-crypt"
 check "cryptsetup open --type plain --cipher aes-cbc-essiv:sha256 (256-bit key) on /dev/ram0" \
     cryptsetup open --type plain --cipher aes-cbc-essiv:sha256 --key-size 256 --key-file /tmp/dmkey /dev/ram0 vplain
 check "dm-crypt's essiv(cbc(aes),sha256) stands on virtio_crypto_rs-cbc-aes (/proc/crypto)" \
@@ -104,6 +98,7 @@ tap_lines /tmp/fuzz.unplug "AF_ALG load across the unplug"
 check "AF_ALG load across the unplug: no request lost with ENODEV (out-of-place requests rerun in software)" \
     grep -q " 0 ENODEV" /tmp/fuzz.unplug
 check "cryptsetup close of the mapping that outlived its device" cryptsetup close vplain
+template_ready "essiv(cbc(aes),sha256)" skcipher virtio_crypto_rs-cbc-aes "dm-crypt on the re-plugged device"
 check "cryptsetup open again (new transforms, on the re-plugged device)" \
     cryptsetup open --type plain --cipher aes-cbc-essiv:sha256 --key-size 256 --key-file /tmp/dmkey /dev/ram0 vplain
 check "dm-crypt on the re-plugged device reads all 12 MiB back equal" dm_verify vplain /tmp/dmdata

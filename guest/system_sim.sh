@@ -114,11 +114,15 @@ ipsec_run() {
     check "IPsec $name: /proc/net/xfrm_stat shows no error in either namespace ($(xfrm_errors))" [ "$(xfrm_errors)" = 0 ]
     check "IPsec $name ran on our driver (simulator request counters$b0 ->$b1)" [ $grew = 1 ]
 }
+# ESP looks up seqiv(rfc4106(gcm(aes))) and echainiv(authenc(...)); the
+# instances they stand on are made ready first (see template_ready).
+template_ready "rfc4106(gcm(aes))" aead virtio_crypto_rs-gcm-aes "IPsec"
 check "IPsec: xfrm states and policies with aead rfc4106(gcm(aes)) 128-bit ICV" \
     ipsec_setup "aead rfc4106(gcm(aes)) 0x$(rhex 20) 128" "aead rfc4106(gcm(aes)) 0x$(rhex 20) 128"
 ipsec_run "rfc4106(gcm(aes))" aead.alg1.requests
 check "IPsec: rfc4106(gcm(aes)) stands on virtio_crypto_rs-gcm-aes (/proc/crypto)" \
     driver_of "rfc4106(gcm(aes))" "virtio_crypto_rs-gcm-aes"
+template_ready "authenc(hmac(sha256),cbc(aes))" aead "virtio_crypto_rs-hmac-sha256,virtio_crypto_rs-cbc-aes" "IPsec"
 check "IPsec: xfrm states with enc cbc(aes) and auth-trunc hmac(sha256) 128" \
     ipsec_setup "enc cbc(aes) 0x$(rhex 16) auth-trunc hmac(sha256) 0x$(rhex 32) 128" \
         "enc cbc(aes) 0x$(rhex 16) auth-trunc hmac(sha256) 0x$(rhex 32) 128"
