@@ -269,8 +269,10 @@ done
 # HW_READY cleared: the algorithms go away; set again: they come back.
 echo 0 > $D/hw_ready
 check "HW_READY cleared: virtio_crypto_rs unregisters its algorithms" wait_unregistered virtio_crypto_rs
+extra_tests off
 echo 1 > $D/hw_ready
-check "HW_READY set again: the algorithms are back and pass their self-tests" wait_selftests virtio_crypto_rs
+check "HW_READY set again: the algorithms are back and pass their self-tests (test vectors)" wait_selftests virtio_crypto_rs
+extra_tests on
 kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.f
 check "encryption correct after HW_READY came back" cmp -s /tmp/ct.f /tmp/ct.gen
 # A control request that is never answered: the driver times out.
@@ -332,6 +334,7 @@ check "encryption correct on it" cmp -s /tmp/ct.f /tmp/ct.gen
 check "vdpa dev del crypto0" vdpa dev del crypto0
 echo 0 > $SIMPAR/revision_1
 # Only what is advertised is registered: a device without AES-CBC.
+extra_tests off
 echo $((0xffffffff & ~(1 << 3))) > $SIMPAR/cipher_mask
 check "vdpa dev add crypto0 without AES-CBC in cipher_algo" vdpa dev add name crypto0 mgmtdev vdpasim_crypto
 echo $(simdev) > /sys/bus/virtio/drivers/virtio_crypto_rs/bind
@@ -362,6 +365,7 @@ echo -1 > $SIMPAR/lie_service; echo 0 > $SIMPAR/lie_mode
 # A device with a small max_size: a gcm(aes) request beyond it runs in the
 # generic implementation, transparently; one within it reaches the device.
 echo 65536 > $SIMPAR/max_size
+extra_tests on
 vdpa dev add name crypto0 mgmtdev vdpasim_crypto
 echo $(simdev) > /sys/bus/virtio/drivers/virtio_crypto_rs/bind
 check "a device with max_size 65536: every algorithm passes its self-tests" wait_selftests virtio_crypto_rs
@@ -380,6 +384,7 @@ echo $((1 << 20)) > $SIMPAR/max_size
 # The size policy (sw_below): requests with fewer data bytes run in software,
 # the others on the device; changed at run time through sysfs.
 SWB=/sys/module/virtio_crypto_rs/parameters/sw_below
+extra_tests off
 vdpa dev add name crypto0 mgmtdev vdpasim_crypto
 echo $(simdev) > /sys/bus/virtio/drivers/virtio_crypto_rs/bind
 wait_selftests virtio_crypto_rs

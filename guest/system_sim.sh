@@ -165,7 +165,9 @@ check "IPsec (cbc(aes)+hmac(sha256)) after the device loss: 2 MiB HTTP transfer 
 xfrm_stats | grep -vE "[[:space:]]0$" | sed 's/^/#   /'
 dmesg | grep -E "virtio_crypto_rs: .*(queue full|still on the device|given up)" | tail -4 | sed 's/^/#   /'
 check "IPsec after the device loss: no xfrm error, no packet dropped at the loss ($(xfrm_errors))" [ "$(xfrm_errors)" = 0 ]
+extra_tests on
 check "vdpa dev add crypto0 again, bound, self-tests passed" sim_up
+extra_tests off
 before=$(counter cipher.alg13.requests)
 cryptsetup close vluks
 check "cryptsetup open again: new transforms on the new device" cryptsetup open --key-file /tmp/pass /dev/ram0 vluks
@@ -304,3 +306,4 @@ kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/m60k -o /tmp/m60k.f
 check "max_size raised again: the same request reaches the device, correct ($(counter cipher.requests) device requests)" \
     sh -c "cmp -s /tmp/m60k.f /tmp/m60k.gen && [ $(counter cipher.requests) -gt $before ]"
 check "vdpa dev del crypto0 (end of the system tests)" vdpa dev del crypto0
+extra_tests on
