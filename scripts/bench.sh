@@ -23,7 +23,7 @@ grep -q BENCH-DONE "$log" || { echo "bench: incomplete; see $log" >&2; exit 1; }
 # each implementation's repeated measurements with its spread ((max - min) /
 # median), and the ratio of the medians OURS / BASE (OURS / max(BASE, BASE2)
 # for a group with a second base, like the size policy's).
-grep -E "^# memory|^BENCHMEM|^# .*auto: " "$log" | sed 's/^BENCHMEM //; s/^# //'
+grep -E "^BENCHMEM|^# .*(auto|memory): " "$log" | sed 's/^BENCHMEM //; s/^# //'
 awk '
 function median(list,    v, n, i, j, t) {
     n = split(substr(list, 2), v, " ")
