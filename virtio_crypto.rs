@@ -1164,7 +1164,7 @@ impl virtio::Driver for VirtioCrypto {
                 manager: mgr.clone(),
                 dataqs,
                 ctrl <- new_spinlock_irq!(CtrlQueueInner { vq: ctrl_vq }, "virtio_crypto_rs::CtrlQueue"),
-                vqset <- new_mutex!(Some(set), "virtio_crypto_rs::VCrypto::vqset"),
+                vqset <- new_mutex!(None, "virtio_crypto_rs::VCrypto::vqset"),
                 done_work <- new_work!("virtio_crypto_rs::VCrypto::done_work"),
                 config_work <- new_work!("virtio_crypto_rs::VCrypto::config_work"),
                 config,
@@ -1176,6 +1176,9 @@ impl virtio::Driver for VirtioCrypto {
             }),
             GFP_KERNEL,
         )?;
+        // Only now: had the allocation failed, the queue handles captured by
+        // the initialiser (dropped in no set order) would have outlived the set.
+        *vc.vqset.lock() = Some(set);
         Ok(vc)
     }
 

@@ -69,6 +69,10 @@ impl Device {
 
     /// Finds the device's virtqueues, one per entry of `names`, all with the
     /// driver's callback. Returns the handles in queue order.
+    ///
+    /// Everything that can fail is allocated before the queues exist, so a
+    /// failure afterwards cannot leave them behind: the set is built at once
+    /// and, when dropped after its handles, deletes them.
     pub(crate) fn find_vqs<T: Driver>(
         &self,
         names: &[&'static CStr],
@@ -79,6 +83,16 @@ impl Device {
         for name in names {
             cnames.push(name.as_char_ptr(), GFP_KERNEL)?;
         }
+        let reserved = KVec::with_capacity(n, GFP_KERNEL)?;
+        let shared = Arc::new(
+            VqShared {
+                vdev: self.as_raw(),
+                reset: AtomicBool::new(false),
+                live: AtomicUsize::new(0),
+                notifying: AtomicUsize::new(0),
+            },
+            GFP_KERNEL,
+        )?;
         // SAFETY: The arrays hold `n` entries; the names are static strings.
         kernel::error::to_result(unsafe {
             bindings::vcrs_virtio_find_vqs(
@@ -89,40 +103,26 @@ impl Device {
                 cnames.as_ptr(),
             )
         })?;
-        let shared = Arc::new(
-            VqShared {
-                vdev: self.as_raw(),
-                reset: AtomicBool::new(false),
-                live: AtomicUsize::new(n),
-                notifying: AtomicUsize::new(0),
-            },
-            GFP_KERNEL,
-        );
-        let shared = match shared {
-            Ok(s) => s,
-            Err(e) => {
-                // SAFETY: The queues were just created and nothing uses them.
-                unsafe { bindings::vcrs_virtio_del_vqs(self.as_raw()) };
-                return Err(e.into());
-            }
+        // `set` is declared before `raw`: on an early return the handles are
+        // dropped (and uncounted) first, then the set deletes the queues.
+        let set = VirtqueueSet {
+            shared,
+            deleted: false,
         };
-        let mut raw = KVec::with_capacity(n, GFP_KERNEL)?;
+        let mut raw: KVec<RawQueue> = reserved;
         for vq in vqs.iter() {
-            raw.push(
-                RawQueue {
-                    vq: NonNull::new(*vq).ok_or(EINVAL)?,
-                    shared: shared.clone(),
-                },
-                GFP_KERNEL,
-            )?;
+            let vq = NonNull::new(*vq).ok_or(EINVAL)?;
+            // INVARIANT: `live` counts the handle from here on.
+            set.shared.live.fetch_add(1, Ordering::AcqRel);
+            let q = RawQueue {
+                vq,
+                shared: set.shared.clone(),
+            };
+            // Within the capacity reserved above: cannot fail, but a failure
+            // would drop `q` (and uncount it) before the set.
+            raw.push(q, GFP_KERNEL)?;
         }
-        Ok((
-            VirtqueueSet {
-                shared,
-                deleted: false,
-            },
-            raw,
-        ))
+        Ok((set, raw))
     }
 }
 
@@ -185,8 +185,14 @@ impl Drop for VirtqueueSet {
     }
 }
 
-/// An untyped virtqueue handle as returned by [`Device::find_vqs`]; turn it
+/// A virtqueue handle as returned by [`Device::find_vqs`], untyped; turn it
 /// into a typed [`Virtqueue`] with [`RawQueue::typed`].
+///
+/// # Invariants
+///
+/// `vq` is a valid virtqueue of the device in `shared`, and `shared.live`
+/// counts this handle until it is dropped: the set does not delete the queues
+/// under it.
 pub(crate) struct RawQueue {
     vq: NonNull<bindings::virtqueue>,
     shared: Arc<VqShared>,
@@ -196,10 +202,15 @@ impl RawQueue {
     /// Fixes the token type of the queue.
     pub(crate) fn typed<T: VqToken>(self) -> Virtqueue<T> {
         Virtqueue {
-            vq: self.vq,
-            shared: self.shared,
+            q: self,
             _p: PhantomData,
         }
+    }
+}
+
+impl Drop for RawQueue {
+    fn drop(&mut self) {
+        self.shared.live.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -229,11 +240,10 @@ pub(crate) unsafe trait VqToken: Sized + 'static {
 ///
 /// # Invariants
 ///
-/// `vq` is a valid virtqueue of the device in `shared`; every non-NULL data
-/// pointer in it came from `T::into_raw`.
+/// Every non-NULL data pointer in the queue of `q` came from `T::into_raw`.
 pub(crate) struct Virtqueue<T: VqToken> {
-    vq: NonNull<bindings::virtqueue>,
-    shared: Arc<VqShared>,
+    /// Dropped after the tokens are given back (see `Drop`), which uncounts it.
+    q: RawQueue,
     _p: PhantomData<T>,
 }
 
@@ -254,7 +264,7 @@ impl<T: VqToken> Virtqueue<T> {
         // alive (as `data`) until the device returns it.
         let ret = unsafe {
             bindings::virtqueue_add_sgs(
-                self.vq.as_ptr(),
+                self.q.vq.as_ptr(),
                 sgs,
                 nout,
                 nin,
@@ -274,15 +284,15 @@ impl<T: VqToken> Virtqueue<T> {
     /// the caller has released the queue's lock.
     pub(crate) fn kick_prepare(&mut self) -> Option<Notify> {
         // SAFETY: `vq` is valid; the caller holds the queue exclusively.
-        if !unsafe { bindings::virtqueue_kick_prepare(self.vq.as_ptr()) } {
+        if !unsafe { bindings::virtqueue_kick_prepare(self.q.vq.as_ptr()) } {
             return None;
         }
         // Counted while this handle exists, so before the set can be torn down.
-        self.shared.notifying.fetch_add(1, Ordering::AcqRel);
+        self.q.shared.notifying.fetch_add(1, Ordering::AcqRel);
         // INVARIANT: `notifying` counts the new handle.
         Some(Notify {
-            vq: self.vq,
-            shared: self.shared.clone(),
+            vq: self.q.vq,
+            shared: self.q.shared.clone(),
         })
     }
 
@@ -290,7 +300,7 @@ impl<T: VqToken> Virtqueue<T> {
     pub(crate) fn get_buf(&mut self) -> Option<(T, u32)> {
         let mut len = 0u32;
         // SAFETY: `vq` is valid; the caller holds the queue exclusively.
-        let data = unsafe { bindings::virtqueue_get_buf(self.vq.as_ptr(), &mut len) };
+        let data = unsafe { bindings::virtqueue_get_buf(self.q.vq.as_ptr(), &mut len) };
         if data.is_null() {
             return None;
         }
@@ -302,25 +312,25 @@ impl<T: VqToken> Virtqueue<T> {
     /// Disables callbacks (a hint).
     pub(crate) fn disable_cb(&mut self) {
         // SAFETY: `vq` is valid.
-        unsafe { bindings::virtqueue_disable_cb(self.vq.as_ptr()) }
+        unsafe { bindings::virtqueue_disable_cb(self.q.vq.as_ptr()) }
     }
 
     /// Re-enables callbacks. Returns `false` if buffers arrived meanwhile (poll again).
     pub(crate) fn enable_cb(&mut self) -> bool {
         // SAFETY: `vq` is valid.
-        unsafe { bindings::virtqueue_enable_cb(self.vq.as_ptr()) }
+        unsafe { bindings::virtqueue_enable_cb(self.q.vq.as_ptr()) }
     }
 
     /// Number of descriptors in the ring.
     pub(crate) fn size(&self) -> u32 {
         // SAFETY: `vq` is valid.
-        unsafe { bindings::virtqueue_get_vring_size(self.vq.as_ptr()) }
+        unsafe { bindings::virtqueue_get_vring_size(self.q.vq.as_ptr()) }
     }
 
     /// Number of free descriptors.
     pub(crate) fn num_free(&self) -> u32 {
         // SAFETY: `vq` is valid; a racy read of a plain integer, used as a hint.
-        unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*self.vq.as_ptr()).num_free)) }
+        unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*self.q.vq.as_ptr()).num_free)) }
     }
 
     /// Whether the device holds none of the ring's descriptors.
@@ -334,7 +344,7 @@ impl<T: VqToken> Virtqueue<T> {
     /// the device had not used. Returns how many there were.
     pub(crate) fn detach_all(&mut self) -> usize {
         // Buffers can only be reclaimed from a device that no longer uses them.
-        self.shared.reset_device();
+        self.q.shared.reset_device();
         let mut n = 0;
         // Dropping a token completes its request; completions run with BHs off, as
         // they would from the completion work.
@@ -342,7 +352,7 @@ impl<T: VqToken> Virtqueue<T> {
         unsafe { bindings::vcrs_local_bh_disable() };
         loop {
             // SAFETY: `vq` is valid and the device was reset.
-            let data = unsafe { bindings::virtqueue_detach_unused_buf(self.vq.as_ptr()) };
+            let data = unsafe { bindings::virtqueue_detach_unused_buf(self.q.vq.as_ptr()) };
             if data.is_null() {
                 break;
             }
@@ -392,8 +402,8 @@ impl Drop for Notify {
 
 impl<T: VqToken> Drop for Virtqueue<T> {
     fn drop(&mut self) {
+        // The handle `q` is uncounted after this, as the field is dropped.
         self.detach_all();
-        self.shared.live.fetch_sub(1, Ordering::AcqRel);
     }
 }
 

@@ -5,7 +5,8 @@
 # "VCRS-MONITOR <command>" go to QEMU's monitor (scripts/monitor-relay.py).
 # Fails when the guest does not finish within TIMEOUT seconds, when its script
 # fails, or when the kernel logged a warning (lockdep's included), an oops, a
-# KASAN report ("BUG: KASAN: ..."), a kmemleak report or a similar problem.
+# KASAN report ("BUG: KASAN: ..."), a kmemleak report, the driver's report of
+# virtqueues it had to leak, or a similar problem.
 # Usage: run-guest.sh KDIR INITRAMFS MODE LOG TIMEOUT
 # (VCRS_GUEST_ARGS: more kernel command line, e.g. vcrs.minutes=30 for the soak.)
 set -uo pipefail
@@ -36,7 +37,7 @@ fi
 if ! grep -q "^VCRS-GUEST-EXIT 0" "$log"; then
     echo "run-guest: guest script did not exit 0 ($(grep -o 'VCRS-GUEST-EXIT.*' "$log" || echo 'no exit line'))" >&2; fail=1
 fi
-if [[ -z "${VCRS_ALLOW_WARN:-}" ]] && grep -nE "WARNING:|BUG:|Oops|Kernel panic|Call Trace|general protection|UBSAN|list_add corruption|refcount_t:|sleeping function called from invalid context|kmemleak: [0-9]+ new suspected" "$log" >&2; then
+if [[ -z "${VCRS_ALLOW_WARN:-}" ]] && grep -nE "WARNING:|BUG:|Oops|Kernel panic|Call Trace|general protection|UBSAN|list_add corruption|refcount_t:|sleeping function called from invalid context|kmemleak: [0-9]+ new suspected|virtqueue handle\(s\) leaked" "$log" >&2; then
     echo "run-guest: the kernel reported a problem (lines above)" >&2; fail=1
 fi
 exit $fail
