@@ -858,23 +858,34 @@ impl<A: AlgType, T: Provider> Registration<A, T> {
             !A::HAS_JOB_SLOT,
             module,
         )?;
-        let reg = KBox::pin_init(
-            pin_init!(Self {
-                alg <- Opaque::ffi_init(|slot: *mut A::Alg| {
-                    // SAFETY: `slot` is valid for write.
-                    unsafe { slot.write(alg) }
-                }),
+        // The algorithm is registered as the last step of the initialisation, in
+        // place: the other fields are set by then (its transforms may be created at
+        // once, by the self-tests), and a failed registration (no memory for the
+        // test larval, a name taken) leaves no value whose drop would unregister an
+        // algorithm the crypto API never listed.
+        let register = move |slot: *mut Opaque<A::Alg>| {
+            let p = Opaque::raw_get(slot);
+            // SAFETY: `p` is valid for write; once written, `alg` is fully initialised
+            // and pinned (inside the registration, which unregisters it on drop before
+            // its memory goes away).
+            unsafe {
+                p.write(alg);
+                kernel::error::to_result(A::register(p))
+            }
+        };
+        // SAFETY: On `Ok` the slot holds the algorithm, registered; on `Err` nothing
+        // was registered, and an `Opaque` needs no drop.
+        let alg_init = unsafe { kernel::init::pin_init_from_closure(register) };
+        KBox::pin_init(
+            try_pin_init!(Self {
                 spec,
                 shared,
                 extra,
                 _p: PhantomData,
+                alg <- alg_init,
             }),
             GFP_KERNEL,
-        )?;
-        // SAFETY: `alg` is fully initialised and pinned inside `reg`, which unregisters it
-        // on drop before its memory goes away.
-        kernel::error::to_result(unsafe { A::register(reg.alg.get()) })?;
-        Ok(reg)
+        )
     }
 
     /// Number of references the crypto API holds on the algorithm (1 when no
