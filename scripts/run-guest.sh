@@ -37,7 +37,7 @@ fi
 if ! grep -q "^VCRS-GUEST-EXIT 0" "$log"; then
     echo "run-guest: guest script did not exit 0 ($(grep -o 'VCRS-GUEST-EXIT.*' "$log" || echo 'no exit line'))" >&2; fail=1
 fi
-if [[ -z "${VCRS_ALLOW_WARN:-}" ]] && grep -nE "WARNING:|BUG:|Oops|Kernel panic|Call Trace|general protection|UBSAN|list_add corruption|refcount_t:|sleeping function called from invalid context|kmemleak: [0-9]+ new suspected|virtqueue handle\(s\) leaked" "$log" >&2; then
+if [[ -z "${VCRS_ALLOW_WARN:-}" ]] && grep -nE "WARNING:|BUG:|Oops|Kernel panic|Call Trace|general protection|UBSAN|list_add corruption|refcount_t:|sleeping function called from invalid context|kmemleak: [0-9]+ new suspected|[0-9]+ virtqueue handle\(s\) leaked" "$log" >&2; then
     echo "run-guest: the kernel reported a problem (lines above)" >&2; fail=1
 fi
 exit $fail
