@@ -73,6 +73,8 @@ struct stats {
 
 static struct alg algs[MAX_ALGS];
 static int nalgs;
+/* Shared with the parent: MAX_ALGS entries per worker, each written by its
+ * worker alone (increments from several processes to one counter would race). */
 static struct stats *stats;
 static uint64_t rng;
 
@@ -450,7 +452,8 @@ static int open_alg(struct alg *a)
 	return 0;
 }
 
-static void worker(long iters, time_t until, const char *stopfile, uint64_t seed)
+static void worker(long iters, time_t until, const char *stopfile, uint64_t seed,
+		   struct stats *mine)
 {
 	long i;
 
@@ -465,7 +468,7 @@ static void worker(long iters, time_t until, const char *stopfile, uint64_t seed
 			break;
 		if (stopfile && !access(stopfile, F_OK))
 			break;
-		one(&algs[k], &stats[k]);
+		one(&algs[k], &mine[k]);
 	}
 	_exit(0);
 }
@@ -728,6 +731,36 @@ static int parse(const char *arg, struct alg *a)
 	return 0;
 }
 
+/* The workers' statistics of algorithm `a`, summed into worker 0's entry. */
+static struct stats *merged(int a, int workers)
+{
+	struct stats *t = &stats[a];
+	int w, k, j;
+
+	for (w = 1; w < workers; w++) {
+		struct stats *s = &stats[w * MAX_ALGS + a];
+
+		t->started += s->started;
+		t->finished += s->finished;
+		t->ops += s->ops;
+		t->mismatches += s->mismatches;
+		t->ours_only += s->ours_only;
+		t->enodev += s->enodev;
+		t->agreed_errors += s->agreed_errors;
+		for (k = 0; k < 6 && s->errnos[k]; k++) {
+			for (j = 0; j < 6 && t->errnos[j] && t->errnos[j] != s->errnos[k]; j++)
+				;
+			if (j < 6) {
+				t->errnos[j] = s->errnos[k];
+				t->errno_count[j] += s->errno_count[k];
+			}
+		}
+		if (!t->first[0])
+			memcpy(t->first, s->first, sizeof(t->first));
+	}
+	return t;
+}
+
 int main(int argc, char **argv)
 {
 	long iters = -1, total = 0;
@@ -766,18 +799,21 @@ int main(int argc, char **argv)
 		return failnth_main(fmax);
 	if (!nalgs || (iters < 0 && !until && !stopfile))
 		return 2;
-	stats = mmap(NULL, sizeof(*stats) * MAX_ALGS, PROT_READ | PROT_WRITE,
+	if (workers < 1 || workers > 64)
+		return 2;
+	stats = mmap(NULL, sizeof(*stats) * MAX_ALGS * workers, PROT_READ | PROT_WRITE,
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (stats == MAP_FAILED)
 		return 2;
 	printf("# seed %llu, %d workers, %d algorithms\n", (unsigned long long)seed, workers,
 	       nalgs);
 	fflush(stdout);
-	for (i = 0; i < workers && i < 64; i++) {
+	for (i = 0; i < workers; i++) {
 		pid_t p = fork();
 
 		if (p == 0)
-			worker(iters < 0 ? -1 : iters / workers, until, stopfile, seed + i);
+			worker(iters < 0 ? -1 : iters / workers, until, stopfile, seed + i,
+			       stats + i * MAX_ALGS);
 		if (p < 0)
 			return 2;
 		pids[i] = p;
@@ -795,7 +831,7 @@ int main(int argc, char **argv)
 				int k;
 
 				printf("# a worker did not finish its operation within 60 s: killed\n");
-				for (k = 0; k < workers && k < 64; k++)
+				for (k = 0; k < workers; k++)
 					kill(pids[k], SIGKILL);
 			}
 			usleep(100000);
@@ -807,7 +843,7 @@ int main(int argc, char **argv)
 	}
 	printf("1..%d\n", nalgs);
 	for (i = 0; i < nalgs; i++) {
-		struct stats *s = &stats[i];
+		struct stats *s = merged(i, workers);
 		long l = s->started - s->finished;
 		int bad = s->mismatches || (s->ours_only && !tolerate) || !s->ops || l;
 
