@@ -139,6 +139,38 @@ wait_driver_passed() { wait_until 120 driver_passed "$1"; }
 # Waits until module $1 has no algorithm registered (or 10 s).
 wait_unregistered() { wait_until 10 unregistered "$1"; }
 
+# Arms fail-nth for sleeping allocations too (failslab and fail_page_alloc),
+# silently, and keeps its faults out of the crypto manager (crypto/algboss.c):
+# when that cannot start an algorithm's self-test thread, the kernel warns and
+# leaves the algorithm untested for good (crypto_schedule_test), which no
+# driver can undo. Its functions lie together in the kernel's text; the
+# stack-trace filter's reject range runs from the first of those named to the
+# symbol after the last. Fails if the range cannot be set.
+failnth_setup() {
+    local range f
+    range=$(awk '$2 ~ /^[tT]$/ { print $1, $3 }' /proc/kallsyms | sort | awk '
+        lo == "" && $2 ~ /^cryptomgr_(notify|schedule_test|schedule_probe)$/ { lo = $1 }
+        lo != "" && hi == "" && !($2 ~ /^cryptomgr_/) { hi = $1 }
+        END { if (lo != "" && hi != "" && lo != "0000000000000000") print "0x" lo, "0x" hi }')
+    [ -n "$range" ] || { echo "# fail-nth: crypto manager functions not found in /proc/kallsyms"; return 1; }
+    for f in failslab fail_page_alloc; do
+        echo N > /sys/kernel/debug/$f/ignore-gfp-wait; echo 0 > /sys/kernel/debug/$f/verbose
+        echo ${range% *} > /sys/kernel/debug/$f/reject-start || return 1
+        echo ${range#* } > /sys/kernel/debug/$f/reject-end || return 1
+    done
+    echo 0 > /sys/kernel/debug/fail_page_alloc/min-order
+    echo "# fail-nth: faults spared in the crypto manager's text, $range"
+}
+
+# Back to the defaults: sleeping allocations are not failed, no reject range.
+failnth_teardown() {
+    local f
+    for f in failslab fail_page_alloc; do
+        echo Y > /sys/kernel/debug/$f/ignore-gfp-wait
+        echo 0 > /sys/kernel/debug/$f/reject-start; echo 0 > /sys/kernel/debug/$f/reject-end
+    done
+}
+
 # Kernel taint other than "out-of-tree module" (4096) and "unsigned" (8192).
 bad_taint() {
     local t

@@ -16,11 +16,7 @@ simdev() { ls /sys/bus/vdpa/devices/crypto0/ | grep '^virtio[0-9]' | head -1; }
 counter() { awk -v n="$1" '$1 == n { print $2 }' $SIMDBG/crypto0/counters; }
 insmod $MODDIR/virtio_crypto_rs.ko
 echo scan > /sys/kernel/debug/kmemleak; echo clear > /sys/kernel/debug/kmemleak
-# fail-nth also fails sleeping allocations, silently.
-for f in failslab fail_page_alloc; do
-    echo N > /sys/kernel/debug/$f/ignore-gfp-wait; echo 0 > /sys/kernel/debug/$f/verbose
-done
-echo 0 > /sys/kernel/debug/fail_page_alloc/min-order
+failnth_setup || { echo "SOAK: fail-nth could not be set up"; exit 1; }
 served=0; injected=0; losses=0; nth=0
 add() { vdpa dev add name crypto0 mgmtdev vdpasim_crypto && echo $(simdev) > /sys/bus/virtio/drivers/virtio_crypto_rs/bind; }
 # Requests the device answered, and faults it injected, before it goes away.

@@ -186,10 +186,7 @@ kill $(pidof httpd) 2>/dev/null
 $IP netns del nsa; $IP netns del nsb
 
 echo "# 18. allocation failures injected in turn (fail-nth): transform creation, setkey, a request of each service; probe"
-for f in failslab fail_page_alloc; do
-    echo N > /sys/kernel/debug/$f/ignore-gfp-wait; echo 0 > /sys/kernel/debug/$f/verbose
-done
-echo 0 > /sys/kernel/debug/fail_page_alloc/min-order
+check "fail-nth armed for sleeping allocations, the crypto manager's self-test scheduling spared" failnth_setup
 /bin/afalg_fuzz -F 400 $(fuzz_arg cbc-aes) $(fuzz_arg sha256) $(fuzz_arg hmac-sha256) $(fuzz_arg gcm-aes) \
     > /tmp/failnth.out 2>&1
 tap_lines /tmp/failnth.out "fail-nth"
@@ -216,12 +213,12 @@ check "the in-place request finished on the device before its reset (rc $(cat /t
 echo $((1 << 3)) > $SIMPAR/cipher_mask; echo 0 > $SIMPAR/hash_mask; echo 0 > $SIMPAR/mac_mask; echo 0 > $SIMPAR/aead_mask
 vdpa dev add name crypto0 mgmtdev vdpasim_crypto
 dmesg -c > /dev/null
-/bin/afalg_fuzz -F 2000 -P /sys/bus/virtio/drivers/virtio_crypto_rs:$(simdev) > /tmp/failprobe.out 2>&1
+/bin/afalg_fuzz -F 2000 -W 60 -P /sys/bus/virtio/drivers/virtio_crypto_rs:$(simdev) > /tmp/failprobe.out 2>&1
 tap_lines /tmp/failprobe.out "fail-nth"
 dmesg | grep "leaked at remove" | sed 's/^/#   /'
 check "fail-nth: every failed probe deleted the virtqueues it found (no leak reported)" \
     sh -c "! dmesg | grep -q 'leaked at remove'"
-for f in failslab fail_page_alloc; do echo Y > /sys/kernel/debug/$f/ignore-gfp-wait; done
+failnth_teardown
 # (A registration's self-tests may still run when the device goes: their
 # transforms run in software, and the algorithm goes once they are done.)
 no_algs_no_sessions() { [ -z "$(module_drivers virtio_crypto_rs)" ] && [ "$(counter sessions_live)" = 0 ]; }

@@ -3,6 +3,7 @@
  * Randomized differential test of virtio_crypto_rs through AF_ALG.
  *
  * Usage: afalg_fuzz [-n ITERATIONS] [-t SECONDS] [-u STOPFILE] [-s SEED] [-j WORKERS] [-E]
+ *                   [-F MAX [-P DRIVERDIR:DEVICE [-W SECONDS]]]
  *                   TYPE:OURS:GENERIC...
  *
  * Each worker process keeps one transform socket per algorithm for the whole
@@ -36,7 +37,9 @@
  *
  * With -P DRIVERDIR:DEVICE -F MAX, it does the same to the driver's probe:
  * binding DEVICE through DRIVERDIR/bind with the 1st, 2nd, ... allocation
- * failing, unbinding after each success; one kselftest line.
+ * failing, unbinding after each success; one kselftest line. With -W SECONDS,
+ * each bind first waits (up to SECONDS) until the driver's module has no
+ * algorithm left in /proc/crypto, so that every bind registers afresh.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -671,17 +674,53 @@ static int sysfs_write(const char *dir, const char *file, const char *dev, unsig
 	return r;
 }
 
-static int probe_main(const char *arg, unsigned int max)
+/* Whether /proc/crypto lists an algorithm of module `mod`. */
+static int module_listed(const char *mod)
+{
+	char line[256], want[256];
+	FILE *f = fopen("/proc/crypto", "r");
+	int found = 0;
+
+	if (!f)
+		return 1;
+	snprintf(want, sizeof(want), "module       : %s\n", mod);
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strcmp(line, want);
+	fclose(f);
+	return found;
+}
+
+/* Waits up to `secs` until module `mod` has no algorithm registered (the
+ * self-tests of the last registration hold it until they end). */
+static int wait_unlisted(const char *mod, int secs)
+{
+	int i;
+
+	for (i = 0; i < secs * 10; i++) {
+		if (!module_listed(mod))
+			return 1;
+		usleep(100000);
+	}
+	return 0;
+}
+
+static int probe_main(const char *arg, unsigned int max, int wait_secs)
 {
 	char dir[200], dev[40], path[256];
-	unsigned int n, failed = 0, bound = 0, bad = 0;
+	const char *mod;
+	unsigned int n, failed = 0, bound = 0, bad = 0, stale = 0;
 	int hit = 0, r, k, ne = 0, e[8];
 	char errs[64] = "";
 
 	if (sscanf(arg, "%199[^:]:%39s", dir, dev) != 2 || open_failnth())
 		return 2;
 	snprintf(path, sizeof(path), "%s/%s", dir, dev);
+	mod = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
 	for (n = 1; n <= max; n++) {
+		/* With -W, every bind registers the algorithms afresh, so each of
+		 * the registrations' allocations fails once too. */
+		if (wait_secs && !wait_unlisted(mod, wait_secs))
+			stale++;
 		r = sysfs_write(dir, "bind", dev, n, &hit);
 		if (!access(path, F_OK)) {
 			bound++;
@@ -704,10 +743,12 @@ static int probe_main(const char *arg, unsigned int max)
 		snprintf(errs + strlen(errs), sizeof(errs) - strlen(errs), "%s%s", k ? ", " : "",
 			 strerrorname_np(e[k]) ? strerrorname_np(e[k]) : "?");
 	printf("1..1\n%s 1 - probe of %s: faults 1..%u injected in turn: %u bind(s) failed "
-	       "(%s), %u bound%s\n",
-	       bad || n > max ? "not ok" : "ok", dev, n > max ? max : n - 1, failed, errs, bound,
-	       n > max ? " (limit reached)" : "");
-	return bad || n > max;
+	       "(%s), %u bound%s%s\n",
+	       bad || stale || n > max ? "not ok" : "ok", dev, n > max ? max : n - 1, failed, errs,
+	       bound, n > max ? " (limit reached)" : "",
+	       !wait_secs ? "" : stale ? ", some binds found algorithms still registered" :
+	       ", each with no algorithm registered before");
+	return bad || stale || n > max;
 }
 
 static int parse(const char *arg, struct alg *a)
@@ -771,14 +812,15 @@ int main(int argc, char **argv)
 
 	unsigned int fmax = 0;
 	const char *probe = NULL;
-	int tolerate = 0;
+	int tolerate = 0, wait_secs = 0;
 	long lost = 0;
 	pid_t pids[64];
 
-	while ((opt = getopt(argc, argv, "n:t:u:s:j:F:P:E")) != -1) {
+	while ((opt = getopt(argc, argv, "n:t:u:s:j:F:P:W:E")) != -1) {
 		switch (opt) {
 		case 'E': tolerate = 1; break;
 		case 'P': probe = optarg; break;
+		case 'W': wait_secs = atoi(optarg); break;
 		case 'F': fmax = atoi(optarg); break;
 		case 'n': iters = atol(optarg); break;
 		case 't': until = time(NULL) + atol(optarg); break;
@@ -794,7 +836,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	if (probe && fmax)
-		return probe_main(probe, fmax);
+		return probe_main(probe, fmax, wait_secs);
 	if (nalgs && fmax)
 		return failnth_main(fmax);
 	if (!nalgs || (iters < 0 && !until && !stopfile))
