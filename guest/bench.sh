@@ -3,6 +3,8 @@
 # turns, so that drift over the run hits all of them alike:
 # 1. QEMU's device, tcrypt mode=600 cbc(aes), num_mb 1 and 8: the C driver
 #    (virtio_crypto.ko) and virtio_crypto_rs, the device bound to each in turn;
+# 1b. pinning: the rows of 1 with tcrypt (and the C driver's crypto-engine
+#    kthread) on CPU 0, then on CPU 1;
 # 2. the device simulator, the same rows, the same two drivers;
 # 3. the simulator, virtio_crypto_rs next to the kernel's generic code for one
 #    cipher mode (ctr(aes), tcrypt mode=600), one hash (sha256) and one MAC
@@ -21,7 +23,7 @@
 # BENCHGROUP GROUP BASE OURS BASE2 TITLE: OURS / max(BASE, BASE2).
 # BENCHROW GROUP IMPL MB OP BYTES OPS_PER_S: one measurement.
 # The kernel command line may choose the parts (vcrs.parts=qemu,policy,sim,
-# placement,services,queues,aead; default all) and the repeats (vcrs.reps=N, default 5).
+# pinning,placement,services,queues,aead; default all) and the repeats (vcrs.reps=N, default 5).
 . /guest/lib.sh
 cmdarg() { sed -n "s/.*vcrs\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 SEC=1
@@ -113,6 +115,32 @@ memline=$(dmesg | grep -m1 "virtio_crypto_rs: memory:" | sed 's/^\[[^]]*\] /# /'
 echo 0 > /sys/bus/virtio/drivers_autoprobe
 qdev=$(basename "$(dirname "$(grep -l '^virtio:d00000014v' /sys/bus/virtio/devices/*/modalias | head -1)")")
 part qemu && c_vs_rs "cbc(aes)@QEMU" $qdev
+# Pinning on QEMU's device: tcrypt, and the C driver's crypto-engine kthread
+# ("<device>-engine", which submits its requests), on CPU 0 (where the
+# device's one virtqueue interrupt vector lands) or on CPU 1. Shows whether
+# the C driver gains from its kthread on the other vCPU (it did not on
+# 2026-11-27: it was fastest with everything on CPU 0) and how much a cross-CPU
+# completion costs each driver.
+engine_to() {
+    local p
+    for p in /proc/[0-9]*; do
+        [ "$(cat $p/comm 2>/dev/null)" = "$qdev-engine" ] && taskset -p $1 ${p#/proc/} > /dev/null
+    done
+}
+part pinning && {
+    echo "BENCHGROUP cpu0@QEMU C RS cbc(aes) on QEMU's device, tcrypt (and the C driver's engine kthread) on CPU 0, which takes the interrupts"
+    echo "BENCHGROUP cpu1@QEMU C RS the same on CPU 1: every completion crosses CPUs"
+    for r in $(seq $REPS); do
+        for place in 0:1 1:2; do
+            cpu=${place%:*}; mask=${place#*:}
+            bind_to virtio_crypto $qdev virtio_crypto_aes_cbc || fail "C driver on $qdev"
+            engine_to $mask
+            PIN="taskset -c $cpu" cbc_rows cpu$cpu@QEMU C
+            bind_to virtio_crypto_rs $qdev virtio_crypto_rs-cbc-aes || fail "virtio_crypto_rs on $qdev"
+            PIN="taskset -c $cpu" cbc_rows cpu$cpu@QEMU RS
+        done
+    done
+}
 # The size policy on QEMU's device: ours with sw_below=SW_BELOW next to the
 # device path (sw_below=0) and the software path (cbc(aes-generic)); the ratio
 # is the policy's figure over the better of the two.

@@ -13,7 +13,7 @@ kdir=$("$here/build-all.sh" "$root/guest/kernel-bench.config" | tail -1)
 log="$root/build/bench-qemu.log"
 # The C driver's rsa fails the kernel self-tests on this QEMU (a WARN): that
 # is the C driver's problem, not a reason to drop the measurement.
-# PARTS (qemu,policy,sim,services,queues,aead; default all), REPS (default
+# PARTS (qemu,pinning,policy,sim,placement,services,queues,aead; default all), REPS (default
 # 5) and SW_BELOW (the size policy's setting, default auto) choose what runs.
 VCRS_GUEST_ARGS="vcrs.parts=${PARTS:-all} vcrs.reps=${REPS:-5} vcrs.sw_below=${SW_BELOW:-auto}" \
     VCRS_ALLOW_WARN=1 "$here/run-guest.sh" "$kdir" "$root/build/initramfs.cpio.gz" bench "$log" 3600 >/dev/null ||
