@@ -100,18 +100,25 @@ static void fill(uint8_t *p, size_t n)
 		*p++ = (uint8_t)rnd();
 }
 
-/* Counts an error both implementations returned. */
-static void count_errno(struct stats *s, int e)
+/* Adds `n` occurrences of errno `e` to the agreed errors' table (the first
+ * six errnos seen are kept). */
+static void add_errno(struct stats *s, int e, long n)
 {
 	int k;
 
-	s->agreed_errors++;
 	for (k = 0; k < 6 && s->errnos[k] && s->errnos[k] != e; k++)
 		;
 	if (k < 6) {
 		s->errnos[k] = e;
-		s->errno_count[k]++;
+		s->errno_count[k] += n;
 	}
+}
+
+/* Counts an error both implementations returned. */
+static void count_errno(struct stats *s, int e)
+{
+	s->agreed_errors++;
+	add_errno(s, e, 1);
 }
 
 static void note(struct stats *s, const char *what, const char *alg, int e1, int e2)
@@ -776,7 +783,7 @@ static int parse(const char *arg, struct alg *a)
 static struct stats *merged(int a, int workers)
 {
 	struct stats *t = &stats[a];
-	int w, k, j;
+	int w, k;
 
 	for (w = 1; w < workers; w++) {
 		struct stats *s = &stats[w * MAX_ALGS + a];
@@ -788,14 +795,8 @@ static struct stats *merged(int a, int workers)
 		t->ours_only += s->ours_only;
 		t->enodev += s->enodev;
 		t->agreed_errors += s->agreed_errors;
-		for (k = 0; k < 6 && s->errnos[k]; k++) {
-			for (j = 0; j < 6 && t->errnos[j] && t->errnos[j] != s->errnos[k]; j++)
-				;
-			if (j < 6) {
-				t->errnos[j] = s->errnos[k];
-				t->errno_count[j] += s->errno_count[k];
-			}
-		}
+		for (k = 0; k < 6 && s->errnos[k]; k++)
+			add_errno(t, s->errnos[k], s->errno_count[k]);
 		if (!t->first[0])
 			memcpy(t->first, s->first, sizeof(t->first));
 	}
