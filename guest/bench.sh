@@ -21,7 +21,8 @@
 #    submitter on the CPU of the simulator's worker, then on the other CPU.
 # BENCHGROUP GROUP BASE OURS TITLE: a table whose ratio is OURS / BASE;
 # BENCHGROUP GROUP BASE OURS BASE2 TITLE: OURS / max(BASE, BASE2).
-# BENCHROW GROUP IMPL MB OP BYTES OPS_PER_S: one measurement.
+# BENCHROW GROUP IMPL MB OP BYTES OPS_PER_S: one measurement (groups evt:*:
+# events per 1000 requests, OP irq or ctxt, BYTES "all").
 # The kernel command line may choose the parts (vcrs.parts=qemu,policy,sim,
 # pinning,placement,services,queues,aead; default all) and the repeats (vcrs.reps=N, default 5).
 . /guest/lib.sh
@@ -36,16 +37,37 @@ SIMPAR=/sys/module/vdpa_sim_crypto/parameters
 
 fail() { echo "bench: $*"; exit 1; }
 
+# events: "IRQS CTXT", the interrupts so far of device $EVDEV (all its
+# vectors but the config one; "-" if it has none, like the simulator) and the
+# context switches so far.
+events() {
+    awk -v d="${EVDEV:-none}-" '/CPU0/ && !c { c = NF } index($0, d) && !/config/ { n++; for (i = 2; i <= 1 + c; i++) s += $i }
+        END { printf "%s ", n ? s : "-" }' /proc/interrupts
+    awk '/^ctxt/ { print $2 }' /proc/stat
+}
+
 # tcrypt_rows GROUP IMPL MB TCRYPT-ARGS...: one tcrypt run, as BENCHROW lines
-# (run by $PIN if set, e.g. "taskset -c 1").
+# (run by $PIN if set, e.g. "taskset -c 1"). With EVGROUP set, also the
+# device's interrupts and the context switches per 1000 requests over the whole
+# run (all block sizes), as rows irq and ctxt of group EVGROUP.
 tcrypt_rows() {
-    local g=$1 im=$2 mb=$3
+    local g=$1 im=$2 mb=$3 e0 e1
     shift 3
     dmesg -c > /dev/null
+    e0=$(events)
     ${PIN:-} insmod $MODDIR/tcrypt.ko "$@" sec=$SEC 2>/dev/null
+    e1=$(events)
     dmesg | sed 's/^\[[^]]*\] //' > /tmp/tc.out
     grep -q "testing speed" /tmp/tc.out || { echo "bench: no result for $g $im:"; head -5 /tmp/tc.out; }
     awk -v g="$g" -v im="$im" -v mb="$mb" -f /guest/tcrypt-rows.awk /tmp/tc.out /tmp/tc.out
+    [ -n "${EVGROUP:-}" ] || return 0
+    grep -o '[0-9]* operations in' /tmp/tc.out | awk -v g="$EVGROUP" -v im="$im" -v mb="$mb" -v e="$e0 $e1" '
+        { n += $1 }
+        END {
+            split(e, v, " "); if (!n) exit
+            if (v[1] != "-") printf "BENCHROW %s %s %s irq all %.0f\n", g, im, mb, 1000 * (v[3] - v[1]) / n
+            printf "BENCHROW %s %s %s ctxt all %.0f\n", g, im, mb, 1000 * (v[4] - v[2]) / n
+        }'
 }
 
 # cbc_rows GROUP IMPL: tcrypt mode=600 cbc(aes), 128-bit key, 1 and 8 in flight.
@@ -90,15 +112,16 @@ floor_ours() {
 c_vs_rs() {
     local r
     echo "BENCHGROUP $1 C RS cbc(aes) on $2: the C driver vs virtio_crypto_rs"
+    echo "BENCHGROUP evt:$1 C RS cbc(aes) on $2: events per 1000 requests over each whole tcrypt run (irq: the device's interrupts; ctxt: context switches); lower is better"
     echo "BENCHGROUP floor:$1 FLOOR RS cbc(aes) on $2, 16 bytes: the floor (one-block requests on virtio_crypto_rs's bare queue path; batch: 8 at a time in batches, tcrypt's load shape) vs virtio_crypto_rs through tcrypt"
     echo $FLOOR_MS > /sys/module/virtio_crypto_rs/parameters/floor_ms
     for r in $(seq $REPS); do
         bind_to virtio_crypto $2 virtio_crypto_aes_cbc || fail "C driver on $2"
-        cbc_rows "$1" C
+        EVDEV=$2 EVGROUP="evt:$1" cbc_rows "$1" C
         dmesg -c > /dev/null
         bind_to virtio_crypto_rs $2 virtio_crypto_rs-cbc-aes || fail "virtio_crypto_rs on $2"
         floor_rows "floor:$1"
-        cbc_rows "$1" RS | tee /tmp/rs.rows
+        EVDEV=$2 EVGROUP="evt:$1" cbc_rows "$1" RS | tee /tmp/rs.rows
         floor_ours "floor:$1"
     done
     echo 0 > /sys/module/virtio_crypto_rs/parameters/floor_ms
@@ -130,14 +153,16 @@ engine_to() {
 part pinning && {
     echo "BENCHGROUP cpu0@QEMU C RS cbc(aes) on QEMU's device, tcrypt (and the C driver's engine kthread) on CPU 0, which takes the interrupts"
     echo "BENCHGROUP cpu1@QEMU C RS the same on CPU 1: every completion crosses CPUs"
+    echo "BENCHGROUP evt:cpu0@QEMU C RS the same on CPU 0: events per 1000 requests (irq: the device's interrupts; ctxt: context switches)"
+    echo "BENCHGROUP evt:cpu1@QEMU C RS the same on CPU 1: events per 1000 requests"
     for r in $(seq $REPS); do
         for place in 0:1 1:2; do
             cpu=${place%:*}; mask=${place#*:}
             bind_to virtio_crypto $qdev virtio_crypto_aes_cbc || fail "C driver on $qdev"
             engine_to $mask
-            PIN="taskset -c $cpu" cbc_rows cpu$cpu@QEMU C
+            EVDEV=$qdev EVGROUP="evt:cpu$cpu@QEMU" PIN="taskset -c $cpu" cbc_rows cpu$cpu@QEMU C
             bind_to virtio_crypto_rs $qdev virtio_crypto_rs-cbc-aes || fail "virtio_crypto_rs on $qdev"
-            PIN="taskset -c $cpu" cbc_rows cpu$cpu@QEMU RS
+            EVDEV=$qdev EVGROUP="evt:cpu$cpu@QEMU" PIN="taskset -c $cpu" cbc_rows cpu$cpu@QEMU RS
         done
     done
 }

@@ -53,7 +53,7 @@ END {
     for (i = 1; i <= ng; i++) {
         g = groups[i]; b = base[g]; o = ours[g]; b2 = base2[g]
         printf "\n%s\n(%s: median of the repeats and spread)\n", title[g],
-            g ~ /^cpu:/ ? "percent" : "operations per second"
+            g ~ /^cpu:/ ? "percent" : g ~ /^evt:/ ? "per 1000 requests" : "operations per second"
         printf "%-4s %-8s %6s %19s", "mb", "op", "bytes", b
         if (b2 != "") printf " %19s", b2
         printf " %19s %11s %4s\n", o, (b2 != "" ? o "/max" : o "/" b), "reps"
