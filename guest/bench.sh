@@ -47,9 +47,9 @@ events() {
 }
 
 # tcrypt_rows GROUP IMPL MB TCRYPT-ARGS...: one tcrypt run, as BENCHROW lines
-# (run by $PIN if set, e.g. "taskset -c 1"). With EVGROUP set, also the
+# (run by $PIN if set, e.g. "taskset -c 1"). With EVDEV set, also the
 # device's interrupts and the context switches per 1000 requests over the whole
-# run (all block sizes), as rows irq and ctxt of group EVGROUP.
+# run (all block sizes), as rows irq and ctxt of group evt:GROUP.
 tcrypt_rows() {
     local g=$1 im=$2 mb=$3 e0 e1
     shift 3
@@ -60,8 +60,8 @@ tcrypt_rows() {
     dmesg | sed 's/^\[[^]]*\] //' > /tmp/tc.out
     grep -q "testing speed" /tmp/tc.out || { echo "bench: no result for $g $im:"; head -5 /tmp/tc.out; }
     awk -v g="$g" -v im="$im" -v mb="$mb" -f /guest/tcrypt-rows.awk /tmp/tc.out /tmp/tc.out
-    [ -n "${EVGROUP:-}" ] || return 0
-    grep -o '[0-9]* operations in' /tmp/tc.out | awk -v g="$EVGROUP" -v im="$im" -v mb="$mb" -v e="$e0 $e1" '
+    [ -n "${EVDEV:-}" ] || return 0
+    grep -o '[0-9]* operations in' /tmp/tc.out | awk -v g="evt:$g" -v im="$im" -v mb="$mb" -v e="$e0 $e1" '
         { n += $1 }
         END {
             split(e, v, " "); if (!n) exit
@@ -110,18 +110,18 @@ floor_ours() {
 # c_vs_rs GROUP DEVICE: the cbc(aes) rows, REPS times, on each driver in turn;
 # and ours at 16 bytes next to the device's floor.
 c_vs_rs() {
-    local r
+    local r EVDEV=$2
     echo "BENCHGROUP $1 C RS cbc(aes) on $2: the C driver vs virtio_crypto_rs"
     echo "BENCHGROUP evt:$1 C RS cbc(aes) on $2: events per 1000 requests over each whole tcrypt run (irq: the device's interrupts; ctxt: context switches); lower is better"
     echo "BENCHGROUP floor:$1 FLOOR RS cbc(aes) on $2, 16 bytes: the floor (one-block requests on virtio_crypto_rs's bare queue path; batch: 8 at a time in batches, tcrypt's load shape) vs virtio_crypto_rs through tcrypt"
     echo $FLOOR_MS > /sys/module/virtio_crypto_rs/parameters/floor_ms
     for r in $(seq $REPS); do
         bind_to virtio_crypto $2 virtio_crypto_aes_cbc || fail "C driver on $2"
-        EVDEV=$2 EVGROUP="evt:$1" cbc_rows "$1" C
+        cbc_rows "$1" C
         dmesg -c > /dev/null
         bind_to virtio_crypto_rs $2 virtio_crypto_rs-cbc-aes || fail "virtio_crypto_rs on $2"
         floor_rows "floor:$1"
-        EVDEV=$2 EVGROUP="evt:$1" cbc_rows "$1" RS | tee /tmp/rs.rows
+        cbc_rows "$1" RS | tee /tmp/rs.rows
         floor_ours "floor:$1"
     done
     echo 0 > /sys/module/virtio_crypto_rs/parameters/floor_ms
@@ -160,9 +160,9 @@ part pinning && {
             cpu=${place%:*}; mask=${place#*:}
             bind_to virtio_crypto $qdev virtio_crypto_aes_cbc || fail "C driver on $qdev"
             engine_to $mask
-            EVDEV=$qdev EVGROUP="evt:cpu$cpu@QEMU" PIN="taskset -c $cpu" cbc_rows cpu$cpu@QEMU C
+            EVDEV=$qdev PIN="taskset -c $cpu" cbc_rows cpu$cpu@QEMU C
             bind_to virtio_crypto_rs $qdev virtio_crypto_rs-cbc-aes || fail "virtio_crypto_rs on $qdev"
-            EVDEV=$qdev EVGROUP="evt:cpu$cpu@QEMU" PIN="taskset -c $cpu" cbc_rows cpu$cpu@QEMU RS
+            EVDEV=$qdev PIN="taskset -c $cpu" cbc_rows cpu$cpu@QEMU RS
         done
     done
 }
