@@ -21,12 +21,14 @@ use crate::abstractions::{
     wire,
 };
 use crate::bindings;
+use crate::registry::Alg;
 use crate::requests::{self, DataCtx, DataJob, DataToken, DATA_REQ_LEN, STATUS_UNSET};
-use crate::session::{Pair, Scoped, Service, SessionParams};
+use crate::session::{Keyed, Scoped, Service, SessionParams};
 use crate::skcipher::PRIORITY;
+use crate::stats::Event;
 use crate::{policy, AlgId, DeviceRef, Manager, VCrypto};
-use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use kernel::{c_str, prelude::*, str::CStr, sync::Arc, sync::Mutex};
+use core::sync::atomic::{AtomicU32, Ordering};
+use kernel::{c_str, prelude::*, str::CStr, sync::Arc};
 
 /// One AEAD algorithm the driver can offer.
 pub(crate) struct AeadSpec {
@@ -131,7 +133,6 @@ struct Keying {
     /// The ESP salt (`AeadSpec::salt` bytes of it).
     salt: [u8; 4],
     authsize: u32,
-    sessions: Option<Pair>,
 }
 
 impl Drop for Keying {
@@ -146,59 +147,37 @@ pub(crate) struct AeadTfm {
     dev: DeviceRef,
     spec: &'static AeadSpec,
     fallback: SoftAead,
-    keying: Pin<KBox<Mutex<Keying>>>,
-    /// Whether `enc`/`dec` hold sessions requests may use.
-    on_device: AtomicBool,
-    enc: AtomicU64,
-    dec: AtomicU64,
+    /// The pair of device sessions for the key and tag length.
+    sessions: Keyed<Keying>,
     /// The ESP salt, read by requests without the mutex (set with the sessions).
     salt: AtomicU32,
 }
 
-/// Creates the encryption and decryption sessions for `key` and tag length
-/// `authsize`.
-fn create_sessions(dev: &VCrypto, spec: &AeadSpec, key: &[u8], authsize: u32) -> Result<Pair> {
-    Pair::create(
-        dev,
-        &SessionParams {
-            service: Service::Aead,
-            algo: spec.algo,
-            key,
-            encrypt: true,
-            result_len: authsize,
-        },
-    )
+/// What the sessions of `spec` for `key` and tag length `authsize` are made of.
+fn session_params<'a>(spec: &AeadSpec, key: &'a [u8], authsize: u32) -> SessionParams<'a> {
+    SessionParams {
+        service: Service::Aead,
+        algo: spec.algo,
+        key,
+        encrypt: true,
+        result_len: authsize,
+    }
 }
 
 impl AeadTfm {
-    /// Re-creates the sessions for the current key and tag length (none when
-    /// there is no key yet, or the device does not take the key: software).
-    fn rekey(&self, k: &mut Keying) -> Result {
-        self.on_device.store(false, Ordering::Release);
-        if let (Some(old), Some(dev)) = (k.sessions.take(), self.dev.get()) {
-            old.destroy(dev, Service::Aead);
-        }
-        let id = self.spec.id();
-        // No device, or it is gone or no longer offers the algorithm: software.
-        let Some(dev) = self.dev.serving(id) else {
-            return Ok(());
-        };
-        if k.key.is_empty() || k.key.len() > dev.cfg.max_cipher_key_len as usize {
-            return Ok(());
-        }
-        let s = match create_sessions(dev, self.spec, &k.key, k.authsize) {
-            Ok(s) => s,
-            // Lost the device (or the algorithm) meanwhile: software.
-            Err(e) if e == ENODEV || !dev.serves(id) => return Ok(()),
-            Err(e) => return Err(e),
-        };
-        self.salt
-            .store(u32::from_ne_bytes(k.salt), Ordering::Release);
-        self.enc.store(s.enc, Ordering::Release);
-        self.dec.store(s.dec, Ordering::Release);
-        k.sessions = Some(s);
-        self.on_device.store(true, Ordering::Release);
-        Ok(())
+    /// Re-creates the sessions after `f` changed the keying state (none when
+    /// there is no key yet: software).
+    fn rekey(&self, f: impl FnOnce(&mut Keying)) -> Result {
+        let spec = self.spec;
+        let salt = &self.salt;
+        self.sessions.rekey(&self.dev, |k, mk| {
+            f(k);
+            salt.store(u32::from_ne_bytes(k.salt), Ordering::Release);
+            if !k.key.is_empty() {
+                mk.make(&session_params(spec, &k.key, k.authsize));
+            }
+            Ok(())
+        })
     }
 }
 
@@ -211,37 +190,28 @@ impl Provider for AeadDriver {
     type Ctx = AeadTfm;
 
     fn init_tfm(spec: &'static AeadSpec, mgr: &Arc<Manager>) -> Result<AeadTfm> {
-        let dev = mgr.pick_device(spec.id());
+        let dev = mgr.pick_device(Alg::Aead(spec));
         let fallback = SoftAead::new(spec.generic)?;
         let keying = Keying {
             key: KVec::new(),
             salt: [0; 4],
             // The crypto API starts every transform at the largest tag.
             authsize: spec.max_auth,
-            sessions: None,
         };
-        let keying = KBox::pin_init(
-            kernel::new_mutex!(keying, "virtio_crypto_rs::AeadTfm::keying"),
-            GFP_KERNEL,
-        )?;
         Ok(AeadTfm {
             dev,
             spec,
             fallback,
-            keying,
-            on_device: AtomicBool::new(false),
-            enc: AtomicU64::new(0),
-            dec: AtomicU64::new(0),
+            sessions: Keyed::new(keying)?,
             salt: AtomicU32::new(0),
         })
     }
 
     fn exit_tfm(ctx: &AeadTfm) {
-        let mut k = ctx.keying.lock();
-        zeroize(&mut k.key);
-        k.key = KVec::new();
-        let _ = ctx.rekey(&mut k);
-        drop(k);
+        let _ = ctx.rekey(|k| {
+            zeroize(&mut k.key);
+            k.key = KVec::new();
+        });
     }
 }
 
@@ -257,22 +227,20 @@ impl Aead for AeadDriver {
         let (dkey, salt) = key.split_at(key.len() - ctx.spec.salt);
         let mut copy = KVec::new();
         copy.extend_from_slice(dkey, GFP_KERNEL)?;
-        let mut k = ctx.keying.lock();
-        zeroize(&mut k.key);
-        k.key = copy;
-        k.salt[..salt.len()].copy_from_slice(salt);
-        ctx.rekey(&mut k)
+        ctx.rekey(|k| {
+            zeroize(&mut k.key);
+            k.key = copy;
+            k.salt[..salt.len()].copy_from_slice(salt);
+        })
     }
 
     fn setauthsize(ctx: &AeadTfm, authsize: u32) -> Result {
         // Likewise for tag lengths (GCM 4, 8, 12..16; CCM 4..16 even; 16).
         ctx.fallback.setauthsize(authsize)?;
-        let mut k = ctx.keying.lock();
-        if k.authsize == authsize {
+        if ctx.sessions.with(|k| k.authsize) == authsize {
             return Ok(());
         }
-        k.authsize = authsize;
-        ctx.rekey(&mut k)
+        ctx.rekey(|k| k.authsize = authsize)
     }
 
     fn encrypt(ctx: &AeadTfm, req: AeadReq<'_>) -> Result<Queued> {
@@ -284,7 +252,7 @@ impl Aead for AeadDriver {
     }
 
     fn software_first(ctx: &AeadTfm, data: usize) -> bool {
-        ctx.dev.below_policy(data)
+        ctx.dev.software_first(data)
     }
 }
 
@@ -327,7 +295,7 @@ fn wipe_output(job: &mut DataJob) {
     }
 }
 
-fn crypt(ctx: &AeadTfm, req: AeadReq<'_>, encrypt: bool) -> Result<Queued> {
+fn crypt(ctx: &AeadTfm, mut req: AeadReq<'_>, encrypt: bool) -> Result<Queued> {
     let spec = ctx.spec;
     let (aad, len, tag) = (req.assoclen(), req.cryptlen(), req.authsize());
     let iv = req.iv();
@@ -345,42 +313,86 @@ fn crypt(ctx: &AeadTfm, req: AeadReq<'_>, encrypt: bool) -> Result<Queued> {
     });
     let dev_iv = spec.salt + iv.len();
     let iv_ok = iv.len() == spec.iv_size as usize && (!spec.ccm_iv || (1..=7).contains(&iv[0]));
-    let queue = match (out, dev_aad) {
-        (Some(out), Some(dev_aad)) if ctx.on_device.load(Ordering::Acquire) && iv_ok => ctx
+    let target = match (out, dev_aad, ctx.sessions.session(encrypt)) {
+        (Some(out), Some(dev_aad), Some(sid)) if iv_ok => ctx
             .dev
             .queue(
                 dev_aad.saturating_add(len),
                 wire_len(dev_iv, dev_aad, len, out),
+                req.may_backlog(),
             )
-            .map(|q| (q, out, dev_aad)),
+            .map(|q| (q, sid, out, dev_aad)),
         _ => None,
     };
-    let Some((queue, out, dev_aad)) = queue else {
+    let Some((queue, sid, out, dev_aad)) = target else {
+        ctx.dev.count(Event::Software);
         return req.software(encrypt).map(|()| Queued::Done);
     };
-    let sid = if encrypt {
-        ctx.enc.load(Ordering::Acquire)
-    } else {
-        ctx.dec.load(Ordering::Acquire)
+    let mut ivb = [0u8; 16];
+    ivb[..iv.len()].copy_from_slice(iv);
+    let lens = Lens {
+        aad,
+        dev_aad,
+        len,
+        out,
     };
+    match build(
+        ctx,
+        &mut req,
+        encrypt,
+        sid,
+        &ivb[..spec.iv_size as usize],
+        &lens,
+    ) {
+        Ok(job) => requests::submit(&queue, job, req.into_request(encrypt)),
+        // No memory for the job (an atomic caller whose lists do not fit the
+        // request's own room): the software path needs none.
+        Err(e) if e == ENOMEM => {
+            ctx.dev.count(Event::Software);
+            req.software(encrypt).map(|()| Queued::Done)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The lengths of an AEAD request: AAD (in the request's lists, and what the
+/// device authenticates), text in and out.
+struct Lens {
+    aad: usize,
+    dev_aad: usize,
+    len: usize,
+    out: usize,
+}
+
+/// The job of AEAD request `req` on session `sid` with IV `iv`.
+fn build(
+    ctx: &AeadTfm,
+    req: &mut AeadReq<'_>,
+    encrypt: bool,
+    sid: u64,
+    iv: &[u8],
+    l: &Lens,
+) -> Result<DataToken> {
+    let spec = ctx.spec;
+    let dev_iv = spec.salt + iv.len();
     // Scratch: [header][salt][IV][status].
     let iv_at = DATA_REQ_LEN;
     let scratch_len = iv_at + dev_iv + 1;
-    let mut data = DataCtx::new(requests::done_nothing, aad, out);
+    let mut data = DataCtx::new(requests::done_nothing, l.aad, l.out).counted(ctx.dev.alg());
     if !encrypt {
         data.fail = Some(wipe_output);
     }
     let flags = req.gfp();
     let mut job = DataToken::for_request(
-        req.request(),
-        aad + len,
-        aad + out,
+        req.request_mut(),
+        l.aad + l.len,
+        l.aad + l.out,
         5,
         scratch_len,
         data,
         flags,
     )?;
-    let hdr = header(spec, sid, encrypt, dev_iv, dev_aad, len, out)?;
+    let hdr = header(spec, sid, encrypt, dev_iv, l.dev_aad, l.len, l.out)?;
     let salt = ctx.salt.load(Ordering::Acquire).to_ne_bytes();
     let s = job.scratch_mut();
     s[..DATA_REQ_LEN].copy_from_slice(&hdr);
@@ -390,11 +402,11 @@ fn crypt(ctx: &AeadTfm, req: AeadReq<'_>, encrypt: bool) -> Result<Queued> {
     job.push_out(0..DATA_REQ_LEN)?;
     job.push_out(iv_at..iv_at + dev_iv)?;
     // Device order: text, then AAD; the crypto API's list has the AAD first.
-    job.push_src_at(req.request(), aad, len)?;
-    job.push_src_at(req.request(), 0, dev_aad)?;
-    job.push_dst_at(req.request(), aad, out)?;
+    job.push_src_at(req.request(), l.aad, l.len)?;
+    job.push_src_at(req.request(), 0, l.dev_aad)?;
+    job.push_dst_at(req.request(), l.aad, l.out)?;
     job.push_in(scratch_len - 1..scratch_len)?;
-    requests::submit(&queue, job, req.into_request(encrypt))
+    Ok(job)
 }
 
 /// The bytes a request of these lengths puts on the wire (read and written,
@@ -495,12 +507,11 @@ pub(crate) fn check(dev: &VCrypto, spec: &AeadSpec) -> Result {
     let (aad, sealed) = v.sealed.split_at_mut(AAD);
     let plain = &v.plain;
 
-    let s = create_sessions(dev, spec, key, spec.max_auth)?;
-    let _owned = Scoped::pair(dev, Service::Aead, s);
-    check_one(dev, spec, s.enc, true, iv, aad, plain, sealed)?;
-    check_one(dev, spec, s.dec, false, iv, aad, sealed, plain)?;
+    let s = Scoped::create(dev, &session_params(spec, key, spec.max_auth))?;
+    check_one(dev, spec, s.id(true), true, iv, aad, plain, sealed)?;
+    check_one(dev, spec, s.id(false), false, iv, aad, sealed, plain)?;
     sealed[TEXT] ^= 1;
-    match check_one(dev, spec, s.dec, false, iv, aad, sealed, plain) {
+    match check_one(dev, spec, s.id(false), false, iv, aad, sealed, plain) {
         Err(e) if e == errno::ebadmsg() => Ok(()),
         // A device that accepts a wrong tag is not an AEAD.
         Ok(()) => Err(errno::ebadmsg()),
@@ -535,8 +546,10 @@ pub(crate) fn sample<'a>(
     let v = Vector::new(dev, spec, AAD, text)?;
     let mut buf = KVec::new();
     buf.extend_from_slice(&v.sealed, GFP_KERNEL)?;
-    let pair = create_sessions(dev, spec, &v.key[..spec.check_key], spec.max_auth)?;
-    let sessions = Scoped::pair(dev, Service::Aead, pair);
+    let sessions = Scoped::create(
+        dev,
+        &session_params(spec, &v.key[..spec.check_key], spec.max_auth),
+    )?;
     let out = text + spec.max_auth as usize;
     Ok(Sample {
         spec,

@@ -21,12 +21,13 @@ use crate::abstractions::{
     wire,
 };
 use crate::bindings;
+use crate::registry::Alg;
 use crate::requests::{self, DataCtx, DataJob, DataToken, DATA_REQ_LEN, STATUS_UNSET};
-use crate::session::{self, Scoped, Service, SessionParams};
+use crate::session::{Keyed, Scoped, Service, SessionParams};
 use crate::skcipher::PRIORITY;
+use crate::stats::Event;
 use crate::{policy, AlgId, DeviceRef, Manager, QueueRef, VCrypto};
-use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use kernel::{c_str, prelude::*, str::CStr, sync::Arc, sync::Mutex};
+use kernel::{c_str, prelude::*, str::CStr, sync::Arc};
 
 /// Bytes of a streamed message a request keeps for the device; a longer
 /// message continues in software.
@@ -165,37 +166,22 @@ pub(crate) struct HashTfm {
     spec: &'static HashSpec,
     fallback: SoftHash,
     digest_size: usize,
-    /// Serialises session changes (MAC setkey).
-    keying: Pin<KBox<Mutex<Option<u64>>>>,
-    /// Whether `session` holds a session requests may use.
-    on_device: AtomicBool,
-    session: AtomicU64,
+    /// The device session (made at creation for a hash, at setkey for a MAC).
+    session: Keyed<()>,
 }
 
 impl HashTfm {
-    /// Replaces the device session (none: software only from now on).
-    fn set_session(&self, new: Option<u64>) {
-        let mut cur = self.keying.lock();
-        self.on_device.store(false, Ordering::Release);
-        if let Some(id) = new {
-            self.session.store(id, Ordering::Release);
-            self.on_device.store(true, Ordering::Release);
-        }
-        let old = core::mem::replace(&mut *cur, new);
-        drop(cur);
-        if let (Some(id), Some(dev)) = (old, self.dev.get()) {
-            session::destroy_logged(dev, self.spec.service, id);
-        }
+    /// The session for `key` (none for a hash).
+    fn params<'a>(&self, key: &'a [u8]) -> Result<SessionParams<'a>> {
+        session_params(self.spec, self.digest_size, key)
     }
 
-    /// The data queue for a message of `len` bytes, if it goes to the device
-    /// (see [`DeviceRef::queue`]).
-    fn queue(&self, len: usize) -> Option<QueueRef<'_>> {
+    /// The data queue and session for a message of `len` bytes, if it goes
+    /// to the device (see [`DeviceRef::queue`]).
+    fn target(&self, len: usize, may_backlog: bool) -> Option<(u64, QueueRef<'_>)> {
         let wire = (len <= u32::MAX as usize).then(|| len as u64 + self.digest_size as u64 + 1);
-        match self.on_device.load(Ordering::Acquire) {
-            true => self.dev.queue(len, wire),
-            false => None,
-        }
+        let sid = self.session.session(true)?;
+        Some((sid, self.dev.queue(len, wire, may_backlog)?))
     }
 }
 
@@ -217,18 +203,16 @@ fn device_key(spec: &HashSpec, key: &[u8]) -> Result<KVec<u8>> {
     Ok(out)
 }
 
-/// Creates a device session for `spec` (with `key` for a MAC).
-fn create_session(dev: &VCrypto, spec: &HashSpec, digest_size: usize, key: &[u8]) -> Result<u64> {
-    session::create(
-        dev,
-        &SessionParams {
-            service: spec.service,
-            algo: spec.algo,
-            key,
-            encrypt: true,
-            result_len: u32::try_from(digest_size)?,
-        },
-    )
+/// What a session of `spec` with digest length `digest` is made of (with
+/// `key` for a MAC).
+fn session_params<'a>(spec: &HashSpec, digest: usize, key: &'a [u8]) -> Result<SessionParams<'a>> {
+    Ok(SessionParams {
+        service: spec.service,
+        algo: spec.algo,
+        key,
+        encrypt: true,
+        result_len: u32::try_from(digest)?,
+    })
 }
 
 /// The ahash implementation.
@@ -240,37 +224,30 @@ impl Provider for AhashDriver {
     type Ctx = HashTfm;
 
     fn init_tfm(spec: &'static HashSpec, mgr: &Arc<Manager>) -> Result<HashTfm> {
-        let dev = mgr.pick_device(spec.id());
+        let dev = mgr.pick_device(Alg::Ahash(spec));
         let fallback = SoftHash::new(spec.generic)?;
         let digest_size = fallback.digest_size();
-        // A hash's session is made here, a MAC's at setkey. Without a device
-        // (or having lost it meanwhile) the transform runs in software.
-        let session = match dev.serving(spec.id()) {
-            Some(d) if spec.service == Service::Hash => {
-                match create_session(d, spec, digest_size, &[]) {
-                    Ok(id) => Some(id),
-                    Err(e) if e == ENODEV || !d.serves(spec.id()) => None,
-                    Err(e) => return Err(e),
-                }
-            }
-            _ => None,
-        };
-        Ok(HashTfm {
-            on_device: AtomicBool::new(session.is_some()),
-            session: AtomicU64::new(session.unwrap_or(0)),
-            keying: KBox::pin_init(
-                kernel::new_mutex!(session, "virtio_crypto_rs::HashTfm::keying"),
-                GFP_KERNEL,
-            )?,
+        let tfm = HashTfm {
             dev,
             spec,
             fallback,
             digest_size,
-        })
+            session: Keyed::new(())?,
+        };
+        // A hash's session is made here, a MAC's at setkey. Without one the
+        // transform runs in software.
+        if spec.service == Service::Hash {
+            let p = tfm.params(&[])?;
+            tfm.session.rekey(&tfm.dev, |(), mk| {
+                mk.make(&p);
+                Ok(())
+            })?;
+        }
+        Ok(tfm)
     }
 
     fn exit_tfm(ctx: &HashTfm) {
-        ctx.set_session(None);
+        ctx.session.clear(&ctx.dev);
     }
 }
 
@@ -283,47 +260,18 @@ impl Ahash for AhashDriver {
 
     fn setkey(ctx: &HashTfm, key: &[u8]) -> Result {
         // The generic implementation decides which keys are valid, with its errno.
-        ctx.fallback.setkey(key)?;
         let mut dkey = device_key(ctx.spec, key)?;
-        let Some(dev) = ctx.dev.serving(ctx.spec.id()) else {
-            // No device, or it is gone or no longer offers the algorithm: software.
-            zeroize(&mut dkey);
-            ctx.set_session(None);
-            return Ok(());
-        };
-        if dkey.len() > dev.cfg.max_auth_key_len as usize {
-            pr_info!(
-                "virtio{}: {}: key of {} bytes beyond the device's limit of {}: software\n",
-                dev.index,
-                ctx.spec.driver_name,
-                dkey.len(),
-                dev.cfg.max_auth_key_len
-            );
-            zeroize(&mut dkey);
-            ctx.set_session(None);
-            return Ok(());
-        }
-        let res = create_session(dev, ctx.spec, ctx.digest_size, &dkey);
+        let res = ctx.session.rekey(&ctx.dev, |(), mk| {
+            ctx.fallback.setkey(key)?;
+            mk.make(&ctx.params(&dkey)?);
+            Ok(())
+        });
         zeroize(&mut dkey);
-        match res {
-            Ok(id) => {
-                ctx.set_session(Some(id));
-                Ok(())
-            }
-            // Lost the device (or the algorithm) meanwhile: software.
-            Err(e) if e == ENODEV || !dev.serves(ctx.spec.id()) => {
-                ctx.set_session(None);
-                Ok(())
-            }
-            Err(e) => {
-                ctx.set_session(None);
-                Err(e)
-            }
-        }
+        res
     }
 
     fn init(ctx: &HashTfm, mut req: Req<'_>) -> Result<Queued> {
-        if ctx.on_device.load(Ordering::Acquire) {
+        if ctx.session.session(true).is_some() {
             let st = req.state();
             st.mode = MODE_DEVICE;
             st.len = 0;
@@ -359,7 +307,10 @@ impl Ahash for AhashDriver {
                 let len = req.state().len as usize;
                 to_device(ctx, req, len, false)
             }
-            MODE_SOFT => req.sw().final_result().map(|()| Queued::Done),
+            MODE_SOFT => {
+                ctx.dev.count(Event::Software);
+                req.sw().final_result().map(|()| Queued::Done)
+            }
             _ => Err(EINVAL),
         }
     }
@@ -370,18 +321,22 @@ impl Ahash for AhashDriver {
                 let len = req.state().len as usize;
                 to_device(ctx, req, len, true)
             }
-            MODE_SOFT => req.sw().finup_src().map(|()| Queued::Done),
+            MODE_SOFT => {
+                ctx.dev.count(Event::Software);
+                req.sw().finup_src().map(|()| Queued::Done)
+            }
             _ => Err(EINVAL),
         }
     }
 
     fn digest(ctx: &HashTfm, mut req: Req<'_>) -> Result<Queued> {
-        if ctx.on_device.load(Ordering::Acquire) {
+        if ctx.session.session(true).is_some() {
             let st = req.state();
             st.mode = MODE_DEVICE;
             st.len = 0;
             return to_device(ctx, req, 0, true);
         }
+        ctx.dev.count(Event::Software);
         req.sw().init()?;
         req.state().mode = MODE_SOFT;
         req.sw().finup_src().map(|()| Queued::Done)
@@ -441,26 +396,45 @@ fn to_device(ctx: &HashTfm, mut req: Req<'_>, prefix: usize, with_src: bool) -> 
     let prefix = prefix.min(BUF_LEN);
     let src_len = if with_src { req.nbytes() } else { 0 };
     let total = prefix.checked_add(src_len).ok_or(EINVAL)?;
-    let Some(queue) = ctx.queue(total) else {
-        // Not for the device (too long, no session, device gone): software.
-        to_soft(&mut req)?;
-        let mut sw = req.sw();
-        if with_src {
-            sw.finup_src()?;
-        } else {
-            sw.final_result()?;
+    if let Some((sid, queue)) = ctx.target(total, req.may_backlog()) {
+        match build(ctx, &mut req, sid, prefix, src_len) {
+            Ok(job) => return requests::submit(&queue, job, req.into_request()),
+            // No memory for the job: the software path needs none.
+            Err(e) if e == ENOMEM => {}
+            Err(e) => return Err(e),
         }
-        return Ok(Queued::Done);
-    };
+    }
+    // Not for the device (too long, no session, device gone), or no memory.
+    ctx.dev.count(Event::Software);
+    to_soft(&mut req)?;
+    let mut sw = req.sw();
+    if with_src {
+        sw.finup_src()?;
+    } else {
+        sw.final_result()?;
+    }
+    Ok(Queued::Done)
+}
+
+/// The job digesting the first `prefix` buffered bytes, then `src_len` bytes
+/// of the request's source, on session `sid`.
+fn build(
+    ctx: &HashTfm,
+    req: &mut Req<'_>,
+    sid: u64,
+    prefix: usize,
+    src_len: usize,
+) -> Result<DataToken> {
     let digest = ctx.digest_size;
     // Scratch: [header][buffered prefix][digest][status].
     let pre_at = DATA_REQ_LEN;
     let dig_at = pre_at + prefix;
     let scratch_len = dig_at + digest + 1;
     let flags = req.gfp();
-    let data = DataCtx::new(done_digest, dig_at, digest);
-    let mut job = DataToken::for_request(req.request(), src_len, 0, 4, scratch_len, data, flags)?;
-    let hdr = header(ctx.spec, ctx.session.load(Ordering::Acquire), total, digest)?;
+    let data = DataCtx::new(done_digest, dig_at, digest).counted(ctx.dev.alg());
+    let mut job =
+        DataToken::for_request(req.request_mut(), src_len, 0, 4, scratch_len, data, flags)?;
+    let hdr = header(ctx.spec, sid, prefix + src_len, digest)?;
     let s = job.scratch_mut();
     s[..DATA_REQ_LEN].copy_from_slice(&hdr);
     s[pre_at..dig_at].copy_from_slice(&req.state().buf[..prefix]);
@@ -472,7 +446,7 @@ fn to_device(ctx: &HashTfm, mut req: Req<'_>, prefix: usize, with_src: bool) -> 
     job.push_src(req.request(), src_len)?;
     job.push_in(dig_at..dig_at + digest)?;
     job.push_in(scratch_len - 1..scratch_len)?;
-    requests::submit(&queue, job, req.into_request())
+    Ok(job)
 }
 
 /// The data request header digesting `len` bytes on session `sid`.
@@ -541,7 +515,7 @@ pub(crate) fn sample<'a>(dev: &'a VCrypto, spec: &'a HashSpec, len: usize) -> Re
     }
     let mut want = [0u8; bindings::HASH_MAX_DIGESTSIZE as usize];
     soft.digest(&msg, &mut want)?;
-    let session = Scoped::one(dev, spec.service, create_session(dev, spec, digest, key)?);
+    let session = Scoped::create(dev, &session_params(spec, digest, key)?)?;
     Ok(Sample {
         hdr: header(spec, session.enc, len, digest)?,
         msg,

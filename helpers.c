@@ -7,6 +7,10 @@
 #include <linux/string.h>
 #include <linux/bottom_half.h>
 #include <linux/delay.h>
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/rcupdate.h>
+#include <linux/rwsem.h>
 #include <crypto/xts.h>
 #include <crypto/internal/des.h>
 #include <uapi/linux/virtio_ids.h>
@@ -461,4 +465,77 @@ struct workqueue_struct *vcrs_alloc_workqueue(const char *name, bool bh)
 void vcrs_msleep(unsigned int ms)
 {
 	msleep(ms);
+}
+
+static int vcrs_debugfs_show(struct seq_file *m, void *v)
+{
+	struct vcrs_debugfs_entry *e = m->private;
+
+	e->show(e, m);
+	return 0;
+}
+
+static int vcrs_debugfs_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, vcrs_debugfs_show, inode->i_private);
+}
+
+static const struct file_operations vcrs_debugfs_fops = {
+	.owner = THIS_MODULE,
+	.open = vcrs_debugfs_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+struct dentry *vcrs_debugfs_create_entry(const char *name, struct dentry *parent,
+					 struct vcrs_debugfs_entry *e)
+{
+	return debugfs_create_file(name, 0444, parent, e, &vcrs_debugfs_fops);
+}
+
+void *vcrs_virtio_priv(struct virtio_device *vdev)
+{
+	return rcu_dereference(*(void __rcu **)&vdev->priv);
+}
+
+void vcrs_virtio_set_priv(struct virtio_device *vdev, void *p)
+{
+	rcu_assign_pointer(*(void __rcu **)&vdev->priv, p);
+}
+
+void vcrs_rcu_read_lock(void)
+{
+	rcu_read_lock();
+}
+
+void vcrs_rcu_read_unlock(void)
+{
+	rcu_read_unlock();
+}
+
+/* crypto/internal.h, which drivers cannot include; the symbol is exported. */
+extern struct rw_semaphore crypto_alg_sem;
+
+/*
+ * Whether @alg has no reference but its registration's; if so, it is marked
+ * dying under the semaphore lookups take, so that no lookup can take one
+ * before it is unregistered (lookups skip dying algorithms, as they skip one
+ * being replaced).
+ */
+bool vcrs_crypto_alg_retire(struct crypto_alg *alg)
+{
+	bool unused;
+
+	down_write(&crypto_alg_sem);
+	unused = refcount_read(&alg->cra_refcnt) == 1;
+	if (unused)
+		alg->cra_flags |= CRYPTO_ALG_DYING;
+	up_write(&crypto_alg_sem);
+	return unused;
+}
+
+unsigned int vcrs_crypto_alg_refcount(struct crypto_alg *alg)
+{
+	return refcount_read(&alg->cra_refcnt);
 }

@@ -92,6 +92,28 @@ void vcrs_crypto_free_aead(struct crypto_aead *tfm);
 int vcrs_aead_crypt_sync(struct crypto_aead *tfm, bool encrypt, u8 *iv, u8 *buf,
 			 unsigned int assoclen, unsigned int cryptlen, unsigned int reps);
 
+/*
+ * debugfs: a read-only file whose text a Rust value writes. The file's private
+ * data starts with this header; the rest is the Rust side's.
+ */
+struct seq_file;
+struct dentry;
+struct vcrs_debugfs_entry {
+	void (*show)(struct vcrs_debugfs_entry *e, struct seq_file *m);
+};
+struct dentry *vcrs_debugfs_create_entry(const char *name, struct dentry *parent,
+					 struct vcrs_debugfs_entry *e);
+
+/* the driver data of a virtio device, read under RCU by callbacks */
+void *vcrs_virtio_priv(struct virtio_device *vdev);
+void vcrs_virtio_set_priv(struct virtio_device *vdev, void *p);
+void vcrs_rcu_read_lock(void);
+void vcrs_rcu_read_unlock(void);
+
+/* unregistering an algorithm that no transform uses, without a window */
+bool vcrs_crypto_alg_retire(struct crypto_alg *alg);
+unsigned int vcrs_crypto_alg_refcount(struct crypto_alg *alg);
+
 /* misc */
 void vcrs_init_completion(struct completion *x);
 unsigned long vcrs_msecs_to_jiffies(unsigned int m);

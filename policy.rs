@@ -18,12 +18,20 @@
 //! the device. When the device's offer changes (algorithms added or
 //! withdrawn, a new `max_size`), every algorithm is measured again; the
 //! crossovers found before apply meanwhile.
+//!
+//! The device's floor (`floor_ms`): how many one-block requests per second
+//! the device itself completes through the driver's queue path alone, logged
+//! when a device is bound.
 
-use crate::abstractions::sync;
-use crate::requests::{self, DataToken};
-use crate::VCrypto;
+use crate::abstractions::{
+    params::{self, SizePolicy},
+    sync,
+};
+use crate::registry::Alg;
+use crate::requests::{self, DataToken, Shape};
+use crate::{bindings, skcipher, VCrypto};
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use kernel::{prelude::*, time::Ktime};
+use kernel::{prelude::*, sync::Arc, time::Ktime, workqueue::WorkItem};
 
 /// A crossover meaning: never on the device.
 pub(crate) const NEVER: u32 = u32::MAX;
@@ -126,7 +134,7 @@ impl Load {
     /// Whether a request would join others on the device: some are there
     /// now, or were a moment ago (the next burst's first requests), or this
     /// is a probe. Racy by design: a hint, not an account.
-    fn joining(&self) -> bool {
+    pub(crate) fn joining(&self) -> bool {
         let now = sync::jiffies();
         if self.on_device.load(Ordering::Relaxed) > 0 {
             self.busy_at.store(now, Ordering::Relaxed);
@@ -238,4 +246,213 @@ pub(crate) fn measure<S: Sample>(
     m.alone = crossover(sizes, m.device_alone, m.software);
     m.joined = crossover(sizes, m.device_joined, m.software).min(m.alone);
     Ok(m)
+}
+
+/// How long [`VCrypto::wait_self_tests`] waits at most, and how often it looks.
+const SELF_TESTS_WAIT_MS: u32 = 300_000;
+const SELF_TESTS_POLL_MS: u32 = 20;
+
+/// State of a device's size-policy measurement: never wanted, ...
+pub(crate) const AUTO_NONE: u8 = 0;
+/// ... running, ...
+pub(crate) const AUTO_RUNNING: u8 = 1;
+/// ... done, ...
+pub(crate) const AUTO_DONE: u8 = 2;
+/// ... or running, and to run again when done (the offer changed meanwhile).
+pub(crate) const AUTO_AGAIN: u8 = 3;
+
+impl VCrypto {
+    /// Waits until the kernel's self-tests of every algorithm registered now
+    /// are done, so that a measurement started next (the floor, `auto`) has
+    /// the device and the CPUs to itself: a registration returns before its
+    /// self-tests run, and they put requests on the device and compute the
+    /// generic answers meanwhile (with the extra tests under KASAN, two
+    /// minutes for all 31 algorithms). Polls: a crypto API lookup would wait
+    /// at most 60 seconds and then kill the test, whose result is lost. Gives
+    /// up when the device goes, and after [`SELF_TESTS_WAIT_MS`] (an
+    /// algorithm that failed its self-tests never passes them).
+    pub(crate) fn wait_self_tests(&self) {
+        let done = sync::poll_until(SELF_TESTS_WAIT_MS, SELF_TESTS_POLL_MS, || {
+            self.manager.untested() == 0 || !self.usable()
+        });
+        if !done {
+            pr_info!(
+                "virtio{}: {} algorithm(s) without passed self-tests after {} s: measuring anyway\n",
+                self.index,
+                self.manager.untested(),
+                SELF_TESTS_WAIT_MS / 1000
+            );
+        }
+    }
+
+    /// Measures and logs the device's floor (see [`skcipher::floor`]) for
+    /// cbc(aes), 1 and 8 requests at a time and 8 in batches, `ms` milliseconds
+    /// each.
+    pub(crate) fn log_floor(&self, ms: u32) {
+        let Some(spec) = skcipher::SPECS
+            .iter()
+            .find(|s| s.algo == bindings::VIRTIO_CRYPTO_CIPHER_AES_CBC && self.serves(s.id()))
+        else {
+            pr_info!(
+                "virtio{}: floor: no cbc(aes) to measure it with\n",
+                self.index
+            );
+            return;
+        };
+        pr_info!(
+            "virtio{}: floor: measuring, {} algorithm(s) without passed self-tests\n",
+            self.index,
+            self.manager.untested()
+        );
+        // Each job replaced as it finishes, then 8 at a time in batches as
+        // tcrypt's multibuffer test submits them.
+        for (depth, shape, how) in [
+            (1, Shape::Window, ""),
+            (8, Shape::Window, ""),
+            (8, Shape::Batch, " in batches"),
+        ] {
+            match skcipher::floor(self, spec, depth, ms, shape) {
+                Ok((n, ns)) => pr_info!(
+                    "virtio{}: floor: {} one-block cbc(aes) requests, {} at a time{}, in {} us: {} per second\n",
+                    self.index,
+                    n,
+                    depth,
+                    how,
+                    ns / 1000,
+                    (n as i64 * 1_000_000_000) / ns.max(1)
+                ),
+                Err(e) => pr_info!("virtio{}: floor: depth {}: {:?}\n", self.index, depth, e),
+            }
+        }
+    }
+
+    /// Starts the size policy's measurement the first time it is wanted.
+    /// Until an algorithm is measured its crossovers are 0: the device takes
+    /// all of its requests.
+    pub(crate) fn want_auto(self: &Arc<Self>) {
+        if self.auto.load(Ordering::Relaxed) == AUTO_NONE {
+            self.start_measurement();
+        }
+    }
+
+    /// Queues the size policy's measurement unless it ran or runs.
+    pub(crate) fn start_measurement(self: &Arc<Self>) {
+        if self
+            .auto
+            .compare_exchange(AUTO_NONE, AUTO_RUNNING, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+        {
+            self.manager.wq.enqueue::<Arc<VCrypto>, 2>(self.clone());
+        }
+    }
+
+    /// The offer changed (algorithms, `max_size`): measures every algorithm
+    /// again if the size policy measured them before, keeping the crossovers
+    /// found meanwhile. A measurement under way runs once more when done; a
+    /// finished one is forgotten, and started again under `auto` (else the
+    /// next `auto` starts it).
+    pub(crate) fn measure_again(self: &Arc<Self>) {
+        loop {
+            let (now, next) = match self.auto.load(Ordering::Acquire) {
+                AUTO_DONE => (AUTO_DONE, AUTO_NONE),
+                AUTO_RUNNING => (AUTO_RUNNING, AUTO_AGAIN),
+                _ => return,
+            };
+            if self
+                .auto
+                .compare_exchange(now, next, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+            {
+                if next == AUTO_NONE && params::size_policy() == SizePolicy::Auto {
+                    pr_info!(
+                        "virtio{}: auto: the offer changed: measuring again\n",
+                        self.index
+                    );
+                    self.start_measurement();
+                }
+                return;
+            }
+        }
+    }
+
+    /// Measures every algorithm the device serves for the size policy and
+    /// logs what it found (policy work), again while the offer changed
+    /// during a measurement.
+    pub(crate) fn measure_all(&self) {
+        self.wait_self_tests();
+        loop {
+            self.measure_once();
+            if self
+                .auto
+                .compare_exchange(AUTO_RUNNING, AUTO_DONE, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+            {
+                return;
+            }
+            // AUTO_AGAIN.
+            pr_info!(
+                "virtio{}: auto: the offer changed during the measurement: measuring again\n",
+                self.index
+            );
+            self.auto.store(AUTO_RUNNING, Ordering::Release);
+        }
+    }
+
+    pub(crate) fn measure_once(&self) {
+        let (mut measured, mut not) = (0, 0);
+        for (i, alg) in Alg::all() {
+            if !self.serves_nth(i) {
+                continue;
+            }
+            match alg.measure(self) {
+                Ok(m) => {
+                    measured += 1;
+                    self.crossovers[i].set(&m);
+                    let at = |x: u32| if x == NEVER { -1 } else { i64::from(x) };
+                    pr_info!(
+                        "virtio{}: auto: {}: device from {} B alone, {} B joining others \
+                         (-1: never); ns per request at {}/{} B: device alone {}/{}, \
+                         8 at a time {}/{}, software {}/{}\n",
+                        self.index,
+                        alg.driver_name(),
+                        at(m.alone),
+                        at(m.joined),
+                        m.sizes[0],
+                        m.sizes[1],
+                        m.device_alone[0],
+                        m.device_alone[1],
+                        m.device_joined[0],
+                        m.device_joined[1],
+                        m.software[0],
+                        m.software[1]
+                    );
+                }
+                // The device takes all of it, as without the policy.
+                Err(e) => {
+                    not += 1;
+                    self.crossovers[i].clear();
+                    pr_info!(
+                        "virtio{}: auto: {}: not measured ({:?}): on the device\n",
+                        self.index,
+                        alg.driver_name(),
+                        e
+                    );
+                }
+            }
+        }
+        pr_info!(
+            "virtio{}: auto: {} algorithm(s) measured, {} not\n",
+            self.index,
+            measured,
+            not
+        );
+    }
+}
+
+impl WorkItem<2> for VCrypto {
+    type Pointer = Arc<VCrypto>;
+
+    fn run(this: Arc<VCrypto>) {
+        this.measure_all();
+    }
 }

@@ -16,6 +16,7 @@ use crate::abstractions::{
 };
 use crate::bindings;
 use crate::policy::Load;
+use crate::stats::{Event, Stats};
 use kernel::{
     alloc::Flags,
     new_work,
@@ -131,7 +132,13 @@ pub(crate) struct DataCtx {
     pub(crate) len: usize,
     /// For a driver-internal job: its submitter, woken with the outcome.
     pub(crate) waiter: Option<Arc<Waiter>>,
+    /// The global index of the algorithm of a transform's request (counted
+    /// in the device's statistics); [`NO_ALG`] for the driver's own jobs.
+    pub(crate) alg: usize,
 }
+
+/// [`DataCtx::alg`] of a job that is not a transform's request.
+pub(crate) const NO_ALG: usize = usize::MAX;
 
 impl DataCtx {
     /// Driver data for a job whose `done` reads `len` bytes at `at`.
@@ -143,7 +150,15 @@ impl DataCtx {
             at,
             len,
             waiter: None,
+            alg: NO_ALG,
         }
+    }
+
+    /// The same, for a request of the algorithm with global index `alg`
+    /// (`None`: not counted).
+    pub(crate) fn counted(mut self, alg: Option<usize>) -> Self {
+        self.alg = alg.unwrap_or(NO_ALG);
+        self
     }
 }
 
@@ -280,6 +295,9 @@ pub(crate) struct DataQueue {
     done_work: Work<DataQueue>,
     /// What is on the device, for the size policy.
     pub(crate) load: Load,
+    /// The queue's index, and its device's counters.
+    index: usize,
+    stats: Arc<Stats>,
 }
 
 impl_has_work! {
@@ -295,15 +313,53 @@ impl WorkItem for DataQueue {
 }
 
 impl DataQueue {
-    pub(crate) fn new(inner: DataQueueInner) -> Result<Arc<Self>> {
+    /// Data queue `index` of a device with counters `stats`.
+    pub(crate) fn new(inner: DataQueueInner, index: usize, stats: Arc<Stats>) -> Result<Arc<Self>> {
         Arc::pin_init(
             pin_init!(DataQueue {
                 inner <- new_spinlock_irq!(inner, "virtio_crypto_rs::DataQueue"),
                 done_work <- new_work!("virtio_crypto_rs::DataQueue::done_work"),
                 load: Load::new(),
+                index,
+                stats,
             }),
             GFP_KERNEL,
         )
+    }
+
+    /// Whether a request without `MAY_BACKLOG` can be taken: there is room in
+    /// the ring, or in the part of the backlog such requests may use. A hint:
+    /// a request that found room is taken even if others filled it meanwhile.
+    pub(crate) fn has_room(&self) -> bool {
+        let g = self.lock();
+        match g.vq.as_ref() {
+            Some(vq) => (g.backlog.is_empty() && vq.num_free() > 0) || g.backlog.len() < OVERFLOW,
+            None => true,
+        }
+    }
+
+    /// Gives up a job whose device is gone (see [`Job::lost`]), counting it.
+    fn lose(&self, job: DataToken) {
+        let data = job.into_inner().lost();
+        self.stats.count(data.alg, Event::Rescued);
+    }
+
+    /// Gives up every job of a device that was removed (its virtqueue is
+    /// detached), backlogged ones included. Returns how many there were.
+    pub(crate) fn give_up(&self) -> usize {
+        let (vq, mut backlog) = {
+            let mut g = self.lock();
+            (g.vq.take(), core::mem::replace(&mut g.backlog, Fifo::new()))
+        };
+        let mut n = 0;
+        if let Some(mut vq) = vq {
+            n += vq.detach_each(|job| self.lose(job));
+        }
+        while let Some(job) = backlog.pop_front() {
+            self.lose(job);
+            n += 1;
+        }
+        n
     }
 
     pub(crate) fn lock(&self) -> Guard<'_, DataQueueInner, IrqSaveBackend> {
@@ -340,7 +396,7 @@ impl DataQueue {
                 }
             };
             match item {
-                Some((job, len)) => finish(job, len),
+                Some((job, len)) => self.finish(job, len),
                 None => break,
             }
         }
@@ -357,11 +413,12 @@ fn descriptors_needed(inner: &DataQueueInner, job: &DataJob) -> u32 {
 }
 
 /// How many jobs the backlog may hold for a request without `MAY_BACKLOG`
-/// to wait there too (answered `EINPROGRESS`, like any accepted request)
-/// rather than fail with `ENOSPC`. The crypto engine queues such requests
-/// for the C driver the same way (10 of them). Without it, every ESP packet
-/// (whose requests carry no `MAY_BACKLOG`) that meets a ring filled by a
-/// dm-crypt volume would be dropped.
+/// to wait there too (answered `EINPROGRESS`, like any accepted request);
+/// beyond them such a request runs in software (see [`DataQueue::has_room`])
+/// rather than fail with `ENOSPC`, as the crypto engine would have it for the
+/// C driver (after 10). Without it, every ESP packet (whose requests carry no
+/// `MAY_BACKLOG`) that meets a ring filled by a dm-crypt volume would be
+/// dropped.
 const OVERFLOW: usize = 64;
 
 /// Hands `job`, built for `req`, to the device through `queue`.
@@ -376,7 +433,7 @@ pub(crate) fn submit<K: Kind>(
         None => {
             drop(g);
             job.attach(req.take())?;
-            job.into_inner().lost();
+            queue.lose(job);
             return Ok(Queued::InProgress);
         }
         // Without indirect descriptors a chain longer than the ring never fits.
@@ -392,9 +449,6 @@ pub(crate) fn submit<K: Kind>(
             );
         }
         let may_backlog = req.may_backlog();
-        if !may_backlog && g.backlog.len() >= OVERFLOW {
-            return Err(ENOSPC);
-        }
         job.attach(req.take())?;
         return match g.backlog.push_back(job) {
             Ok(()) if may_backlog => Ok(Queued::Backlogged),
@@ -442,6 +496,7 @@ fn put_data(
     let res = put(g.vq.as_mut(), job);
     if res.is_ok() {
         queue.load.added();
+        queue.stats.queued(queue.index);
     }
     res
 }
@@ -467,7 +522,7 @@ pub(crate) fn drain_backlog(queue: &DataQueue) {
                 }
                 None => {
                     drop(g);
-                    job.into_inner().lost();
+                    queue.lose(job);
                     continue;
                 }
             }
@@ -573,27 +628,37 @@ pub(crate) fn round_trips(
     Ok((done, (Ktime::ktime_get() - start).to_ns()))
 }
 
-/// Finishes a job the device gave back, having written `used` bytes.
-pub(crate) fn finish(job: DataToken, used: u32) {
-    let mut job = job.into_inner();
-    let status = job.scratch().last().copied().unwrap_or(STATUS_UNSET);
-    // The device must have written the status, and for success the whole
-    // output too (a failed request need not write its output).
-    let mut res = match status_to_result(status) {
-        _ if used == 0 => Err(EIO),
-        Ok(()) if (used as usize) < job.writable_len() => Err(EIO),
-        r => r,
-    };
-    if res.is_ok() {
-        res = (job.data.done)(&mut job);
+impl DataQueue {
+    /// Finishes a job the device gave back, having written `used` bytes.
+    fn finish(&self, job: DataToken, used: u32) {
+        let mut job = job.into_inner();
+        let status = job.scratch().last().copied().unwrap_or(STATUS_UNSET);
+        // The device must have written the status, and for success the whole
+        // output too (a failed request need not write its output).
+        let mut res = match status_to_result(status) {
+            _ if used == 0 => Err(EIO),
+            Ok(()) if (used as usize) < job.writable_len() => Err(EIO),
+            r => r,
+        };
+        self.stats.count(
+            job.data.alg,
+            if res.is_ok() {
+                Event::Device
+            } else {
+                Event::Failed
+            },
+        );
+        if res.is_ok() {
+            res = (job.data.done)(&mut job);
+        }
+        if let (Err(_), Some(fail)) = (res, job.data.fail) {
+            fail(&mut job);
+        }
+        if let Some(w) = job.data.waiter.take() {
+            let _ = w.deliver(res.map(|()| 0));
+        }
+        job.complete(res);
     }
-    if let (Err(_), Some(fail)) = (res, job.data.fail) {
-        fail(&mut job);
-    }
-    if let Some(w) = job.data.waiter.take() {
-        let _ = w.deliver(res.map(|()| 0));
-    }
-    job.complete(res);
 }
 
 /// A `done` step with nothing to do.

@@ -15,9 +15,16 @@ use crate::abstractions::{
 };
 use crate::bindings;
 use crate::requests::{self, status_to_result, Waiter, STATUS_UNSET};
-use crate::VCrypto;
+use crate::stats::Event;
+use crate::{DeviceRef, VCrypto};
 use core::mem::{offset_of, size_of};
-use kernel::{alloc::Flags, prelude::*, sync::Arc};
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use kernel::{
+    alloc::Flags,
+    new_mutex,
+    prelude::*,
+    sync::{Arc, Mutex},
+};
 
 /// How long a control request may take before the caller gives up.
 const CTRL_TIMEOUT_MS: u32 = 5000;
@@ -33,6 +40,8 @@ pub(crate) struct CtrlCtx {
     parse: fn(&[u8]) -> Result<u64>,
     /// For a session creation: the opcode destroying what it created.
     destroy_opcode: Option<u32>,
+    /// For a destruction nobody waits for: the session, named when it fails.
+    unwatched: Option<u64>,
 }
 
 impl Drop for CtrlCtx {
@@ -58,6 +67,14 @@ pub(crate) type CtrlQueue = SpinLockIrq<CtrlQueueInner>;
 pub(crate) fn finish(dev: &VCrypto, job: CtrlToken) {
     let job = job.into_inner();
     let res = (job.data.parse)(job.scratch());
+    if let (Some(id), Err(e)) = (job.data.unwatched, res) {
+        pr_warn!(
+            "virtio{}: destroying session {} failed: {:?}\n",
+            dev.index,
+            id,
+            e
+        );
+    }
     let orphan = job.data.waiter.deliver(res).and_then(|r| r.ok());
     let destroy_opcode = job.data.destroy_opcode;
     // Dropping the context wakes the waiter.
@@ -69,8 +86,7 @@ pub(crate) fn finish(dev: &VCrypto, job: CtrlToken) {
             id
         );
         // Nobody waits for this one.
-        let sent =
-            Waiter::new(GFP_ATOMIC).and_then(|w| submit_destroy(dev, opcode, id, w, GFP_ATOMIC));
+        let sent = submit_destroy(dev, opcode, id, GFP_ATOMIC);
         if let Err(e) = sent {
             pr_warn!(
                 "virtio{}: could not destroy orphan session {}: {:?}\n",
@@ -108,23 +124,25 @@ fn submit(
     Ok(())
 }
 
-/// Sends a control request (see [`submit`]) and waits for the answer.
-fn execute(
+/// Sends a control request (see [`submit`]); its answer comes through the
+/// returned waiter (see [`wait_for`]).
+fn post(
     dev: &VCrypto,
     scratch_len: usize,
     out_len: usize,
     fill: impl FnOnce(&mut [u8]) -> Result,
     parse: fn(&[u8]) -> Result<u64>,
     destroy_opcode: Option<u32>,
-) -> Result<u64> {
+) -> Result<Arc<Waiter>> {
     let waiter = Waiter::new(GFP_KERNEL)?;
     let ctx = CtrlCtx {
         waiter: waiter.clone(),
         parse,
         destroy_opcode,
+        unwatched: None,
     };
     submit(dev, scratch_len, out_len, fill, ctx, GFP_KERNEL)?;
-    wait_for(dev, &waiter)
+    Ok(waiter)
 }
 
 /// Waits for the outcome of a submitted control request, or gives up after
@@ -201,6 +219,12 @@ pub(crate) struct SessionParams<'a> {
 
 /// Creates a session; returns its id.
 pub(crate) fn create(dev: &VCrypto, p: &SessionParams<'_>) -> Result<u64> {
+    wait_for(dev, &*start_create(dev, p)?)
+}
+
+/// Puts the creation of a session on the control queue; its id (or the
+/// device's refusal) comes through the returned waiter.
+fn start_create(dev: &VCrypto, p: &SessionParams<'_>) -> Result<Arc<Waiter>> {
     let out_len = CTRL_REQ_LEN + p.key.len();
     let scratch_len = out_len + SESSION_INPUT_LEN;
     let keylen = u32::try_from(p.key.len())?.to_le();
@@ -209,7 +233,7 @@ pub(crate) fn create(dev: &VCrypto, p: &SessionParams<'_>) -> Result<u64> {
     } else {
         bindings::VIRTIO_CRYPTO_OP_DECRYPT
     };
-    execute(
+    post(
         dev,
         scratch_len,
         out_len,
@@ -268,18 +292,15 @@ pub(crate) fn create(dev: &VCrypto, p: &SessionParams<'_>) -> Result<u64> {
 }
 
 /// Puts the destruction of session `id` (of `destroy_opcode`'s service) on the
-/// control queue; `waiter` gets the outcome.
-fn submit_destroy(
-    dev: &VCrypto,
-    destroy_opcode: u32,
-    id: u64,
-    waiter: Arc<Waiter>,
-    flags: Flags,
-) -> Result {
+/// control queue. Nobody waits for it: the control queue keeps its order, so a
+/// session created after it finds the room it left, and a failure is logged
+/// when the device answers.
+fn submit_destroy(dev: &VCrypto, destroy_opcode: u32, id: u64, flags: Flags) -> Result {
     let ctx = CtrlCtx {
-        waiter,
+        waiter: Waiter::new(flags)?,
         parse: parse_status,
         destroy_opcode: None,
+        unwatched: Some(id),
     };
     submit(
         dev,
@@ -298,22 +319,11 @@ fn submit_destroy(
     )
 }
 
-/// Destroys session `id` of `service`.
-pub(crate) fn destroy(dev: &VCrypto, service: Service, id: u64) -> Result {
-    let waiter = Waiter::new(GFP_KERNEL)?;
-    submit_destroy(
-        dev,
-        service.destroy_opcode(),
-        id,
-        waiter.clone(),
-        GFP_KERNEL,
-    )?;
-    wait_for(dev, &waiter).map(|_| ())
-}
-
-/// Destroys session `id`, logging a failure other than the device being gone.
+/// Destroys session `id` of `service` (without waiting for the device's
+/// answer; see [`submit_destroy`]), logging a failure other than the device
+/// being gone.
 pub(crate) fn destroy_logged(dev: &VCrypto, service: Service, id: u64) {
-    if let Err(e) = destroy(dev, service, id) {
+    if let Err(e) = submit_destroy(dev, service.destroy_opcode(), id, GFP_KERNEL) {
         if e != ENODEV {
             pr_warn!(
                 "virtio{}: destroying session {} failed: {:?}\n",
@@ -325,45 +335,55 @@ pub(crate) fn destroy_logged(dev: &VCrypto, service: Service, id: u64) {
     }
 }
 
-/// The two sessions of a keyed cipher or AEAD transform: the standard fixes
-/// the direction at session creation.
-#[derive(Clone, Copy)]
-pub(crate) struct Pair {
-    pub(crate) enc: u64,
-    pub(crate) dec: u64,
+impl Service {
+    /// Whether a key's sessions come in pairs: the standard fixes the
+    /// direction of a cipher or AEAD session at its creation.
+    fn paired(self) -> bool {
+        matches!(self, Service::Cipher | Service::Aead)
+    }
 }
 
-impl Pair {
-    /// Creates the encryption and the decryption session described by `p`
-    /// (its `encrypt` is ignored); on failure none is left behind.
-    pub(crate) fn create(dev: &VCrypto, p: &SessionParams<'_>) -> Result<Self> {
-        let enc = create(
-            dev,
-            &SessionParams {
-                encrypt: true,
-                ..*p
-            },
-        )?;
-        match create(
-            dev,
-            &SessionParams {
-                encrypt: false,
-                ..*p
-            },
-        ) {
-            Ok(dec) => Ok(Self { enc, dec }),
-            Err(e) => {
-                destroy_logged(dev, p.service, enc);
-                Err(e)
-            }
-        }
+/// Creates the sessions `p` describes: an encryption and a decryption session
+/// for the services whose sessions fix the direction (`p.encrypt` is then
+/// ignored), else one. On failure none is left behind. `each` sees the
+/// outcome of every creation (and the destruction of an orphaned first one).
+fn create_set(
+    d: &VCrypto,
+    p: &SessionParams<'_>,
+    mut each: impl FnMut(Result<u64>, bool),
+) -> Result<(u64, Option<u64>)> {
+    if !p.service.paired() {
+        let res = create(d, p);
+        each(res, false);
+        return res.map(|id| (id, None));
     }
-
-    /// Destroys both sessions.
-    pub(crate) fn destroy(self, dev: &VCrypto, service: Service) {
-        for id in [self.enc, self.dec] {
-            destroy_logged(dev, service, id);
+    // Both on the control queue before waiting for either: one round trip.
+    let enc = start_create(
+        d,
+        &SessionParams {
+            encrypt: true,
+            ..*p
+        },
+    );
+    let dec = start_create(
+        d,
+        &SessionParams {
+            encrypt: false,
+            ..*p
+        },
+    );
+    let enc = enc.and_then(|w| wait_for(d, &w));
+    let dec = dec.and_then(|w| wait_for(d, &w));
+    each(enc, false);
+    each(dec, false);
+    match (enc, dec) {
+        (Ok(enc), Ok(dec)) => Ok((enc, Some(dec))),
+        (Ok(id), Err(e)) | (Err(e), Ok(id)) => {
+            destroy_logged(d, p.service, id);
+            each(Ok(id), true);
+            Err(e)
         }
+        (Err(e), Err(_)) => Err(e),
     }
 }
 
@@ -379,23 +399,23 @@ pub(crate) struct Scoped<'a> {
 }
 
 impl<'a> Scoped<'a> {
-    /// Owns the sessions of `pair`.
-    pub(crate) fn pair(dev: &'a VCrypto, service: Service, pair: Pair) -> Self {
-        Self {
+    /// Creates the sessions `p` describes (see [`create_set`]).
+    pub(crate) fn create(dev: &'a VCrypto, p: &SessionParams<'_>) -> Result<Self> {
+        let (enc, dec) = create_set(dev, p, |_, _| {})?;
+        Ok(Self {
             dev,
-            service,
-            enc: pair.enc,
-            dec: Some(pair.dec),
-        }
+            service: p.service,
+            enc,
+            dec,
+        })
     }
 
-    /// Owns session `id`.
-    pub(crate) fn one(dev: &'a VCrypto, service: Service, id: u64) -> Self {
-        Self {
-            dev,
-            service,
-            enc: id,
-            dec: None,
+    /// The session of direction `encrypt` (the only one, if not a pair).
+    pub(crate) fn id(&self, encrypt: bool) -> u64 {
+        if encrypt {
+            self.enc
+        } else {
+            self.dec.unwrap_or(self.enc)
         }
     }
 }
@@ -404,6 +424,165 @@ impl Drop for Scoped<'_> {
     fn drop(&mut self) {
         for id in Iterator::chain(core::iter::once(self.enc), self.dec) {
             destroy_logged(self.dev, self.service, id);
+        }
+    }
+}
+
+/// Sessions held for a transform: one, or a pair for services whose sessions
+/// fix the direction.
+struct Held {
+    service: Service,
+    enc: u64,
+    dec: Option<u64>,
+}
+
+/// The keying state of a transform behind its mutex: the sessions it holds
+/// and what the service keeps to make them again (`K`: the key and tag length
+/// of an AEAD, say).
+struct KeyState<K> {
+    held: Option<Held>,
+    data: K,
+}
+
+/// The device sessions of one transform, whatever its service, and the state
+/// they are made from. Made at `setkey` (at creation, for a hash) and read by
+/// requests without a lock. Any failure to make them (no device, a key over
+/// the device's limit, a device that refuses: its table full, a status, a
+/// timeout) leaves the transform in software until it is keyed again; the
+/// generic implementation, keyed alongside, decides which keys are valid.
+pub(crate) struct Keyed<K> {
+    state: Pin<KBox<Mutex<KeyState<K>>>>,
+    /// Whether `enc` (and `dec`) hold sessions requests may use.
+    live: AtomicBool,
+    enc: AtomicU64,
+    dec: AtomicU64,
+}
+
+impl<K> Keyed<K> {
+    /// No sessions yet, keying state `data`.
+    pub(crate) fn new(data: K) -> Result<Self> {
+        Ok(Self {
+            state: KBox::pin_init(
+                new_mutex!(KeyState { held: None, data }, "virtio_crypto_rs::Keyed"),
+                GFP_KERNEL,
+            )?,
+            live: AtomicBool::new(false),
+            enc: AtomicU64::new(0),
+            dec: AtomicU64::new(0),
+        })
+    }
+
+    /// Reads the keying state.
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&K) -> R) -> R {
+        f(&self.state.lock().data)
+    }
+
+    /// The session of a request in direction `encrypt` (the only session of
+    /// a hash or MAC), or `None`: the request runs in software.
+    pub(crate) fn session(&self, encrypt: bool) -> Option<u64> {
+        if !self.live.load(Ordering::Acquire) {
+            return None;
+        }
+        Some(if encrypt {
+            self.enc.load(Ordering::Acquire)
+        } else {
+            self.dec.load(Ordering::Acquire)
+        })
+    }
+
+    /// Destroys the sessions held (requests use software meanwhile), then
+    /// lets `f` change the keying state and, through the [`Maker`], make the
+    /// new sessions: on the transform's device, if it serves the algorithm
+    /// and the key is within its limits. `f`'s error is returned (and what it
+    /// made destroyed); a device's refusal is not: the transform runs in
+    /// software.
+    pub(crate) fn rekey<R>(
+        &self,
+        dev: &DeviceRef,
+        f: impl FnOnce(&mut K, &mut Maker<'_>) -> Result<R>,
+    ) -> Result<R> {
+        let mut st = self.state.lock();
+        self.live.store(false, Ordering::Release);
+        if let Some(old) = st.held.take() {
+            old.destroy(dev);
+        }
+        let mut maker = Maker { dev, made: None };
+        let r = match f(&mut st.data, &mut maker) {
+            Ok(r) => r,
+            Err(e) => {
+                if let Some(h) = maker.made.take() {
+                    h.destroy(dev);
+                }
+                return Err(e);
+            }
+        };
+        if let Some(h) = maker.made.take() {
+            self.enc.store(h.enc, Ordering::Release);
+            self.dec.store(h.dec.unwrap_or(h.enc), Ordering::Release);
+            st.held = Some(h);
+            self.live.store(true, Ordering::Release);
+        }
+        Ok(r)
+    }
+
+    /// Destroys the sessions held: the transform runs in software.
+    pub(crate) fn clear(&self, dev: &DeviceRef) {
+        let _ = self.rekey(dev, |_, _| Ok(()));
+    }
+}
+
+impl Held {
+    /// Destroys the sessions on the transform's device.
+    fn destroy(self, dev: &DeviceRef) {
+        let Some(d) = dev.get() else { return };
+        for id in Iterator::chain(core::iter::once(self.enc), self.dec) {
+            destroy_logged(d, self.service, id);
+            // The device's own counters, bound or not: it made the session.
+            d.stats.session_gone();
+        }
+    }
+}
+
+/// Makes the sessions of a transform being keyed (see [`Keyed::rekey`]).
+pub(crate) struct Maker<'a> {
+    dev: &'a DeviceRef,
+    made: Option<Held>,
+}
+
+impl Maker<'_> {
+    /// Makes the sessions `p` describes (a pair for the services whose
+    /// sessions fix the direction; `p.encrypt` is then ignored), if the
+    /// transform's device serves its algorithm and takes the key. Without
+    /// them the transform runs in software.
+    pub(crate) fn make(&mut self, p: &SessionParams<'_>) {
+        let dev = self.dev;
+        if let Some(h) = self.made.take() {
+            h.destroy(dev);
+        }
+        let Some(d) = dev.serving() else { return };
+        let limit = match p.service {
+            Service::Cipher | Service::Aead => d.cfg.max_cipher_key_len,
+            Service::Mac => d.cfg.max_auth_key_len,
+            Service::Hash => u32::MAX,
+        };
+        if p.key.len() > limit as usize {
+            return;
+        }
+        let alg = dev.alg().unwrap_or(usize::MAX);
+        let made = create_set(d, p, |res, destroyed| match res {
+            Ok(_) if destroyed => d.stats.session_gone(),
+            Ok(_) => d.stats.count(alg, Event::Session),
+            // The device went away meanwhile: not a refusal.
+            Err(e) if e == ENODEV => {}
+            Err(_) => d.stats.count(alg, Event::Refused),
+        });
+        // Refused (counted, logged once), or the device went meanwhile: software.
+        if let Ok((enc, dec)) = made {
+            self.made = Some(Held {
+                service: p.service,
+                enc,
+                dec,
+            });
         }
     }
 }

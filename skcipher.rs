@@ -14,11 +14,13 @@ use crate::abstractions::{
     wire,
 };
 use crate::bindings;
+use crate::registry::Alg;
 use crate::requests::{self, DataCtx, DataJob, DataToken, DATA_REQ_LEN, STATUS_UNSET};
-use crate::session::{Pair, Scoped, Service, SessionParams};
+use crate::session::{Keyed, Scoped, Service, SessionParams};
+use crate::stats::Event;
 use crate::{policy, AlgId, DeviceRef, Manager, VCrypto};
-use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use kernel::{c_str, prelude::*, str::CStr, sync::Arc, sync::Mutex};
+use core::sync::atomic::{AtomicBool, Ordering};
+use kernel::{c_str, prelude::*, str::CStr, sync::Arc};
 
 /// A block cipher mode, which fixes the length rules and the output IV.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -153,28 +155,21 @@ pub(crate) struct TfmCtx {
     spec: &'static CipherSpec,
     /// The generic implementation, keyed by every successful setkey.
     fallback: SoftCipher,
-    /// Serialises setkey against itself (sleeping) ...
-    keying: Pin<KBox<Mutex<Option<Pair>>>>,
-    /// ... while data requests read, without sleeping, whether a key is set ...
+    /// The pair of device sessions for the key, if the device holds them.
+    sessions: Keyed<()>,
+    /// Whether a key is set (read by requests without a lock).
     keyed: AtomicBool,
-    /// ... and whether `enc`/`dec` hold device sessions for it.
-    on_device: AtomicBool,
-    enc: AtomicU64,
-    dec: AtomicU64,
 }
 
-/// Creates the encryption and decryption sessions for `key`.
-fn create_sessions(dev: &VCrypto, spec: &CipherSpec, key: &[u8]) -> Result<Pair> {
-    Pair::create(
-        dev,
-        &SessionParams {
-            service: Service::Cipher,
-            algo: spec.algo,
-            key,
-            encrypt: true,
-            result_len: 0,
-        },
-    )
+/// What the sessions of `spec` for `key` are made of.
+fn session_params<'a>(spec: &CipherSpec, key: &'a [u8]) -> SessionParams<'a> {
+    SessionParams {
+        service: Service::Cipher,
+        algo: spec.algo,
+        key,
+        encrypt: true,
+        result_len: 0,
+    }
 }
 
 /// The skcipher implementation.
@@ -186,28 +181,19 @@ impl Provider for SkcipherDriver {
     type Ctx = TfmCtx;
 
     fn init_tfm(spec: &'static CipherSpec, mgr: &Arc<Manager>) -> Result<TfmCtx> {
-        let dev = mgr.pick_device(spec.id());
+        let dev = mgr.pick_device(Alg::Skcipher(spec));
         let fallback = SoftCipher::new(spec.generic)?;
         Ok(TfmCtx {
             dev,
             spec,
             fallback,
-            keying: KBox::pin_init(
-                kernel::new_mutex!(None, "virtio_crypto_rs::TfmCtx::keying"),
-                GFP_KERNEL,
-            )?,
+            sessions: Keyed::new(())?,
             keyed: AtomicBool::new(false),
-            on_device: AtomicBool::new(false),
-            enc: AtomicU64::new(0),
-            dec: AtomicU64::new(0),
         })
     }
 
     fn exit_tfm(ctx: &TfmCtx) {
-        let old = ctx.keying.lock().take();
-        if let (Some(s), Some(dev)) = (old, ctx.dev.get()) {
-            s.destroy(dev, Service::Cipher);
-        }
+        ctx.sessions.clear(&ctx.dev);
     }
 }
 
@@ -223,35 +209,13 @@ impl Skcipher for SkcipherDriver {
         }
         // The weak-key rules with this transform's flags, then the generic code's own.
         tfm.verify_key(ctx.spec.key_check, key)?;
-        let mut cur = ctx.keying.lock();
         // A failed setkey leaves the transform unkeyed, as the generic code does.
         ctx.keyed.store(false, Ordering::Release);
-        ctx.on_device.store(false, Ordering::Release);
-        let old = cur.take();
-        if let (Some(s), Some(dev)) = (old, ctx.dev.get()) {
-            s.destroy(dev, Service::Cipher);
-        }
-        ctx.fallback.setkey(key)?;
-        let id = ctx.spec.id();
-        let new = match ctx.dev.serving(id) {
-            // No device, the device is gone or no longer offers the algorithm,
-            // or the key is beyond its limit: this key is served in software.
-            Some(dev) if klen <= dev.cfg.max_cipher_key_len => {
-                match create_sessions(dev, ctx.spec, key) {
-                    Ok(s) => Some(s),
-                    // Lost the device (or the algorithm) meanwhile: software too.
-                    Err(e) if e == ENODEV || !dev.serves(id) => None,
-                    Err(e) => return Err(e),
-                }
-            }
-            _ => None,
-        };
-        if let Some(s) = new {
-            ctx.enc.store(s.enc, Ordering::Release);
-            ctx.dec.store(s.dec, Ordering::Release);
-            ctx.on_device.store(true, Ordering::Release);
-            *cur = Some(s);
-        }
+        ctx.sessions.rekey(&ctx.dev, |(), mk| {
+            ctx.fallback.setkey(key)?;
+            mk.make(&session_params(ctx.spec, key));
+            Ok(())
+        })?;
         ctx.keyed.store(true, Ordering::Release);
         Ok(())
     }
@@ -265,7 +229,7 @@ impl Skcipher for SkcipherDriver {
     }
 
     fn software_first(ctx: &TfmCtx, len: usize) -> bool {
-        ctx.dev.below_policy(len)
+        ctx.dev.software_first(len)
     }
 }
 
@@ -325,7 +289,7 @@ fn done_saved_iv(job: &mut DataJob) -> Result {
     Ok(())
 }
 
-fn crypt(ctx: &TfmCtx, req: SkcipherRequest<'_>, encrypt: bool) -> Result<Queued> {
+fn crypt(ctx: &TfmCtx, mut req: SkcipherRequest<'_>, encrypt: bool) -> Result<Queued> {
     let spec = ctx.spec;
     let len = req.cryptlen();
     if !ctx.keyed.load(Ordering::Acquire) {
@@ -342,21 +306,40 @@ fn crypt(ctx: &TfmCtx, req: SkcipherRequest<'_>, encrypt: bool) -> Result<Queued
     // What the device does not take (see `DeviceRef::queue`), and everything
     // once the device is gone, runs in software.
     let wire = (len <= u32::MAX as usize).then(|| (len as u64) * 2 + iv_len as u64 + 1);
-    let queue = match ctx.on_device.load(Ordering::Acquire) {
-        true => ctx.dev.queue(len, wire),
-        false => None,
-    };
-    let Some(queue) = queue else {
+    let target = ctx
+        .sessions
+        .session(encrypt)
+        .and_then(|sid| Some((sid, ctx.dev.queue(len, wire, req.may_backlog())?)));
+    let Some((sid, queue)) = target else {
+        ctx.dev.count(Event::Software);
         return req.software(encrypt).map(|()| Queued::Done);
     };
-    let sid = if encrypt {
-        ctx.enc.load(Ordering::Acquire)
-    } else {
-        ctx.dec.load(Ordering::Acquire)
-    };
 
+    let mut ivb = [0u8; 16];
+    ivb[..iv_len].copy_from_slice(iv);
+    match build(ctx, &mut req, encrypt, sid, &ivb[..iv_len]) {
+        Ok(job) => requests::submit(&queue, job, req.into_request(encrypt)),
+        // No memory for the job (an atomic caller whose lists do not fit the
+        // request's own room): the software path needs none.
+        Err(e) if e == ENOMEM => {
+            ctx.dev.count(Event::Software);
+            req.software(encrypt).map(|()| Queued::Done)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The job of cipher request `req` on session `sid` with IV `iv`.
+fn build(
+    ctx: &TfmCtx,
+    req: &mut SkcipherRequest<'_>,
+    encrypt: bool,
+    sid: u64,
+    iv: &[u8],
+) -> Result<DataToken> {
+    let (spec, len, iv_len) = (ctx.spec, req.cryptlen(), iv.len());
     // How the output IV comes about.
-    let mut data = DataCtx::new(requests::done_nothing, 0, iv_len);
+    let mut data = DataCtx::new(requests::done_nothing, 0, iv_len).counted(ctx.dev.alg());
     match spec.mode {
         Mode::Cbc if encrypt => data.done = done_last_block_out,
         Mode::Cbc => {
@@ -375,7 +358,7 @@ fn crypt(ctx: &TfmCtx, req: SkcipherRequest<'_>, encrypt: bool) -> Result<Queued
 
     let scratch_len = DATA_REQ_LEN + iv_len + 1;
     let flags = req.gfp();
-    let mut job = DataToken::for_request(req.request(), len, len, 3, scratch_len, data, flags)?;
+    let mut job = DataToken::for_request(req.request_mut(), len, len, 3, scratch_len, data, flags)?;
     let hdr = header(spec, sid, encrypt, len)?;
     let scratch = job.scratch_mut();
     scratch[..DATA_REQ_LEN].copy_from_slice(&hdr);
@@ -388,7 +371,7 @@ fn crypt(ctx: &TfmCtx, req: SkcipherRequest<'_>, encrypt: bool) -> Result<Queued
     job.push_src(req.request(), len)?;
     job.push_dst(req.request(), len)?;
     job.push_in(scratch_len - 1..scratch_len)?;
-    requests::submit(&queue, job, req.into_request(encrypt))
+    Ok(job)
 }
 
 /// Length of the known-answer message: partial blocks where the mode has them.
@@ -466,7 +449,7 @@ pub(crate) fn sample<'a>(dev: &'a VCrypto, spec: &'a CipherSpec, len: usize) -> 
     let mut buf = KVec::new();
     buf.extend_from_slice(&v.plain, GFP_KERNEL)?;
     let iv = v.iv;
-    let sessions = Scoped::pair(dev, Service::Cipher, create_sessions(dev, spec, &v.key)?);
+    let sessions = Scoped::create(dev, &session_params(spec, &v.key))?;
     Ok(Sample {
         spec,
         hdr: header(spec, sessions.enc, true, len)?,
@@ -494,10 +477,9 @@ impl policy::Sample for Sample<'_> {
 pub(crate) fn check(dev: &VCrypto, spec: &CipherSpec) -> Result {
     let v = Vector::new(dev, spec, check_len(spec))?;
     let iv = &v.iv[..spec.iv_size as usize];
-    let s = create_sessions(dev, spec, &v.key)?;
-    let _owned = Scoped::pair(dev, Service::Cipher, s);
-    check_one(dev, spec, s.enc, true, iv, &v.plain, &v.cipher)?;
-    check_one(dev, spec, s.dec, false, iv, &v.cipher, &v.plain)
+    let s = Scoped::create(dev, &session_params(spec, &v.key))?;
+    check_one(dev, spec, s.id(true), true, iv, &v.plain, &v.cipher)?;
+    check_one(dev, spec, s.id(false), false, iv, &v.cipher, &v.plain)
 }
 
 /// The device's floor for `spec`: one-block encryptions, each checked against

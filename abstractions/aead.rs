@@ -27,8 +27,10 @@ unsafe impl Kind for AeadKind {
     type Raw = bindings::aead_request;
 
     fn base(raw: *mut Self::Raw) -> *mut bindings::crypto_async_request {
-        // SAFETY: Only the address is computed.
-        unsafe { core::ptr::addr_of_mut!((*raw).base) }
+        // An address computed without a dereference: valid for any pointer.
+        raw.cast::<u8>()
+            .wrapping_add(core::mem::offset_of!(bindings::aead_request, base))
+            .cast()
     }
 
     unsafe fn lists(
@@ -83,8 +85,10 @@ unsafe impl AlgType for AeadKind {
     }
 
     fn alg_base(alg: *mut Self::Alg) -> *mut bindings::crypto_alg {
-        // SAFETY: Only the address is computed.
-        unsafe { core::ptr::addr_of_mut!((*alg).base) }
+        // An address computed without a dereference: valid for any pointer.
+        alg.cast::<u8>()
+            .wrapping_add(core::mem::offset_of!(bindings::aead_alg, base))
+            .cast()
     }
 }
 

@@ -30,8 +30,10 @@ unsafe impl Kind for AhashKind {
     type Raw = bindings::ahash_request;
 
     fn base(raw: *mut Self::Raw) -> *mut bindings::crypto_async_request {
-        // SAFETY: Only the address is computed.
-        unsafe { core::ptr::addr_of_mut!((*raw).base) }
+        // An address computed without a dereference: valid for any pointer.
+        raw.cast::<u8>()
+            .wrapping_add(core::mem::offset_of!(bindings::ahash_request, base))
+            .cast()
     }
 
     unsafe fn lists(
@@ -74,8 +76,9 @@ impl Pending<AhashKind> {
         if offset.checked_add(buf.len()).ok_or(EINVAL)? > self.nbytes() {
             return Err(EINVAL);
         }
-        // SAFETY: The request is valid.
-        self.copy_from(unsafe { (*self.raw()).src }, offset, buf);
+        // SAFETY: The request is valid, `src` is its source list, and the range is
+        // within the request's length (checked above), which the list covers.
+        unsafe { self.copy_from((*self.raw()).src, offset, buf) };
         Ok(())
     }
 
@@ -119,10 +122,12 @@ impl<const N: usize> Default for MsgState<N> {
     }
 }
 
-// SAFETY: Two `u32` then bytes, `#[repr(C)]`: no implicit padding as long as `N` is a
-// multiple of 4 (asserted where the state is used, in `AhashRegistration::new`,
-// through `size_of`), and every bit pattern is valid.
-unsafe impl<const N: usize> Pod for MsgState<N> {}
+// SAFETY: Two `u32` then bytes, `#[repr(C)]`, every bit pattern valid: no implicit
+// padding exactly when the size is that of the fields (trailing padding appears when
+// `N` is not a multiple of 4), which `CHECK` asserts wherever the state is used.
+unsafe impl<const N: usize> Pod for MsgState<N> {
+    const CHECK: () = assert!(core::mem::size_of::<Self>() == 8 + N);
+}
 
 /// Largest exported state accepted (callers such as AF_ALG keep one on the
 /// stack or in a socket buffer; the generic hashes need at most 216 bytes).
@@ -164,6 +169,7 @@ impl<'a, T: Ahash> AhashReq<'a, T> {
     /// The driver's per-request state (whatever bytes it holds: `T::State` is
     /// plain data, valid for any bit pattern).
     pub(crate) fn state(&mut self) -> &mut T::State {
+        let () = <T::State as Pod>::CHECK;
         // SAFETY: `init_tfm_cb` sized the context for a `T::State` at `STATE_AT`, 8-byte
         // aligned (alignment checked in `new`); every bit pattern is a valid `T::State`
         // (`Pod`), and `&mut self` is the only access to the request. The job slot
@@ -200,6 +206,11 @@ impl<'a, T: Ahash> AhashReq<'a, T> {
             req: self.req.raw(),
             _p: PhantomData,
         }
+    }
+
+    /// The crypto API request.
+    pub(crate) fn request_mut(&mut self) -> &mut Request<'a, AhashKind> {
+        &mut self.req
     }
 
     /// The crypto API request.
@@ -370,7 +381,8 @@ impl<T: Ahash> Registration<AhashKind, T> {
     ) -> Result<Pin<KBox<Self>>> {
         const {
             assert!(core::mem::align_of::<T::State>() <= 8);
-            assert!(core::mem::size_of::<T::State>() % 4 == 0);
+            // The state's `Pod` claim.
+            let () = <T::State as Pod>::CHECK;
         }
         if params.state_size as usize > MAX_STATE_SIZE
             || params.digest_size as usize > bindings::HASH_MAX_DIGESTSIZE as usize

@@ -38,7 +38,9 @@ pub(crate) enum Queued {
 pub(crate) unsafe trait Kind: Sized + 'static {
     /// The C request type.
     type Raw;
-    /// The request's `base`.
+    /// The address of the request's `base` (computed without reading `raw`,
+    /// so valid to call with any pointer; dereferencing the result needs a
+    /// valid request).
     fn base(raw: *mut Self::Raw) -> *mut bindings::crypto_async_request;
     /// The request's source and destination lists (NULL where it has none).
     ///
@@ -132,14 +134,23 @@ impl<K: Kind> Pending<K> {
         unsafe { K::lists(self.raw()) }
     }
 
-    /// Copies `buf.len()` bytes at `offset` of `sg` (a list of this request,
-    /// at least `offset + buf.len()` bytes long, checked by the caller).
-    pub(super) fn copy_from(&self, sg: *mut bindings::scatterlist, offset: usize, buf: &mut [u8]) {
+    /// Copies `buf.len()` bytes at `offset` of `sg` into `buf`.
+    ///
+    /// # Safety
+    ///
+    /// `sg` must be one of this request's lists, at least `offset + buf.len()`
+    /// bytes long.
+    pub(super) unsafe fn copy_from(
+        &self,
+        sg: *mut bindings::scatterlist,
+        offset: usize,
+        buf: &mut [u8],
+    ) {
         if buf.is_empty() {
             return;
         }
-        // SAFETY: `sg` is one of the request's lists, valid while the request is; the
-        // caller keeps `offset + len` within the list.
+        // SAFETY: `sg` is one of the request's lists, valid while the request is, and
+        // holds `offset + len` bytes (the caller guarantees both).
         unsafe {
             bindings::scatterwalk_map_and_copy(
                 buf.as_mut_ptr().cast(),
@@ -248,6 +259,11 @@ impl<'a, K: SoftKind> SoftReq<'a, K> {
         })
     }
 
+    /// The crypto API request, to build its job with.
+    pub(crate) fn request_mut(&mut self) -> &mut Request<'a, K> {
+        &mut self.req
+    }
+
     /// The crypto API request.
     pub(crate) fn request(&self) -> &Request<'a, K> {
         &self.req
@@ -283,9 +299,16 @@ impl<'a, K: SoftKind> core::ops::Deref for SoftReq<'a, K> {
 /// A request passed to a driver operation, borrowed for the duration of the
 /// call. [`Request::take`] turns it into an owned [`Pending`] that must (and
 /// will) be completed later.
+///
+/// # Invariants
+///
+/// `slot_free` is true only while no job of this dispatch was written into the
+/// request's job slot: one dispatch builds at most one job there (the crypto
+/// API does not hand a request to a driver again before it is completed).
 pub(crate) struct Request<'a, K: Kind> {
     inner: ManuallyDrop<Pending<K>>,
     taken: &'a Cell<bool>,
+    slot_free: bool,
 }
 
 impl<K: Kind> Request<'_, K> {
@@ -322,9 +345,11 @@ pub(super) fn dispatch<K: Kind>(
     };
     let taken = Cell::new(false);
     let r = Request {
-        // INVARIANT: The crypto API hands us a valid request that is not completed.
+        // INVARIANT: The crypto API hands us a valid request that is not completed, and
+        // not in flight: its job slot holds nothing live.
         inner: ManuallyDrop::new(Pending { ptr, rescue: None }),
         taken: &taken,
+        slot_free: true,
     };
     let res = op(r);
     match (res, taken.get()) {
@@ -429,7 +454,7 @@ impl<D: 'static> JobBox<D> {
     /// of its destination, and `scratch_len` scratch bytes: in the request's
     /// job slot when it has one and they fit, on the heap otherwise.
     pub(crate) fn for_request<K: Kind>(
-        req: &Request<'_, K>,
+        req: &mut Request<'_, K>,
         src_len: usize,
         dst_len: usize,
         extra_entries: usize,
@@ -444,7 +469,10 @@ impl<D: 'static> JobBox<D> {
         let at = core::mem::size_of::<Job<D>>()
             .next_multiple_of(core::mem::align_of::<bindings::scatterlist>());
         let fits = core::mem::align_of::<Job<D>>() <= 8 && at < JOB_SLOT;
-        if let Some(slot) = K::job_slot(req.raw()).filter(|_| fits) {
+        // The slot serves one job per dispatch; a second job goes on the heap.
+        let slot = K::job_slot(req.raw()).filter(|_| fits && req.slot_free);
+        req.slot_free = false;
+        if let Some(slot) = slot {
             // SAFETY: The slot is `JOB_SLOT` bytes of the request's context, 8-aligned
             // (`CRYPTO_MINALIGN`), used by nothing but this request's job; `at` keeps the
             // chain's storage after the job, aligned for scatterlist entries.
@@ -459,7 +487,8 @@ impl<D: 'static> JobBox<D> {
             if let Some(chain) = chain {
                 let ptr = slot.cast::<Job<D>>();
                 // SAFETY: The slot has room and alignment for a job (checked above) and
-                // holds nothing live: a request carries at most one job at a time.
+                // holds nothing live: it was free for this dispatch (`slot_free`), which
+                // now owns it.
                 unsafe {
                     ptr.as_ptr().write(Job {
                         chain,
@@ -787,7 +816,9 @@ pub(crate) unsafe trait AlgType: Kind {
     ///
     /// `tfm` must be a valid transform.
     unsafe fn tfm_ctx(tfm: *mut Self::Tfm) -> *mut core::ffi::c_void;
-    /// The common part of `alg`.
+    /// The address of the common part of `alg` (computed without reading
+    /// `alg`, so valid to call with any pointer; dereferencing the result
+    /// needs a valid `alg`).
     fn alg_base(alg: *mut Self::Alg) -> *mut bindings::crypto_alg;
 }
 
@@ -888,16 +919,30 @@ impl<A: AlgType, T: Provider> Registration<A, T> {
         )
     }
 
-    /// Number of references the crypto API holds on the algorithm (1 when no
-    /// transform uses it).
-    pub(crate) fn refcount(&self) -> u32 {
+    /// Unregisters the algorithm if no transform uses it, without a window
+    /// in which a lookup could take it in between (see
+    /// `vcrs_crypto_alg_retire`); gives the registration back otherwise.
+    /// The memory stays until the crypto API holds no reference to the
+    /// algorithm any more (see [`Lingering`]).
+    pub(crate) fn retire(
+        self: Pin<KBox<Self>>,
+    ) -> core::result::Result<Lingering<A, T>, Pin<KBox<Self>>> {
         let base = A::alg_base(self.alg.get());
-        // SAFETY: `alg` is registered (type invariant); reading the refcount is a relaxed
-        // atomic read.
-        unsafe {
-            let r = core::ptr::addr_of!((*base).cra_refcnt);
-            core::ptr::read_volatile(r.cast::<i32>()) as u32
+        // SAFETY: `alg` is registered (type invariant).
+        if !unsafe { bindings::vcrs_crypto_alg_retire(base) } {
+            return Err(self);
         }
+        // SAFETY: The registration is not moved out of its box: it is turned into a raw
+        // pointer, which `Lingering` owns.
+        let raw = KBox::into_raw(unsafe { Pin::into_inner_unchecked(self) });
+        // SAFETY: `raw` is the registration, whose `alg` is registered; `PinnedDrop` does
+        // not run (the box was given up), so it is unregistered once.
+        unsafe { A::unregister(Opaque::raw_get(core::ptr::addr_of!((*raw).alg))) };
+        // INVARIANT: From `KBox::into_raw`, unregistered.
+        Ok(Lingering {
+            // SAFETY: `KBox::into_raw` never returns NULL.
+            ptr: unsafe { NonNull::new_unchecked(raw) },
+        })
     }
 
     /// Whether the algorithm passed the kernel's self-tests. A registration
@@ -1017,6 +1062,60 @@ impl<A: AlgType, T: Provider> Registration<A, T> {
             Ok(()) => 0,
             Err(e) => e.to_errno(),
         }
+    }
+}
+
+/// An algorithm unregistered by [`Registration::retire`] whose memory the
+/// crypto API may still reach: a lookup can have taken a reference through a
+/// template instance's spawn just before the unregistration (the one path
+/// that does not look the algorithm up by name), and then
+/// `crypto_unregister_alg` warns and leaves it referenced. No new reference
+/// can appear once it is unregistered, so its count only falls back to 1.
+///
+/// # Invariants
+///
+/// `ptr` came from `KBox::into_raw` of a pinned registration whose algorithm
+/// was unregistered.
+pub(crate) struct Lingering<A: AlgType, T: Provider> {
+    ptr: NonNull<Registration<A, T>>,
+}
+
+// SAFETY: As for `Registration`.
+unsafe impl<A: AlgType, T: Provider> Send for Lingering<A, T> {}
+// SAFETY: As for `Registration`.
+unsafe impl<A: AlgType, T: Provider> Sync for Lingering<A, T> {}
+
+impl<A: AlgType, T: Provider> Lingering<A, T> {
+    fn unused(&self) -> bool {
+        // SAFETY: The registration is alive (type invariant: only freed below).
+        let alg = unsafe { core::ptr::addr_of!((*self.ptr.as_ptr()).alg) };
+        // SAFETY: As above; the count is read atomically.
+        unsafe { bindings::vcrs_crypto_alg_refcount(A::alg_base(Opaque::raw_get(alg))) == 1 }
+    }
+
+    /// Frees the registration if the crypto API holds no reference to it any
+    /// more; gives it back otherwise (try again later).
+    pub(crate) fn release(self) -> Option<Self> {
+        if self.unused() {
+            drop(self);
+            None
+        } else {
+            Some(self)
+        }
+    }
+}
+
+impl<A: AlgType, T: Provider> Drop for Lingering<A, T> {
+    fn drop(&mut self) {
+        if !self.unused() {
+            // Still referenced (cannot happen at module unload, whose transforms hold the
+            // module): leak it rather than free what the crypto API can reach.
+            pr_err!("virtio_crypto_rs: an unregistered algorithm is still referenced: leaked\n");
+            return;
+        }
+        // SAFETY: By the type invariant `ptr` came from `KBox::into_raw`; the algorithm is
+        // unregistered and unreferenced, and the crypto API forgot it.
+        drop(unsafe { KBox::from_raw(self.ptr.as_ptr()) });
     }
 }
 

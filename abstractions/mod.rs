@@ -9,6 +9,7 @@
 pub(crate) mod aead;
 pub(crate) mod ahash;
 pub(crate) mod crypto;
+pub(crate) mod debugfs;
 pub(crate) mod errno;
 pub(crate) mod params;
 pub(crate) mod sg;

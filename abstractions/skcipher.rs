@@ -29,8 +29,10 @@ unsafe impl Kind for SkcipherKind {
     type Raw = bindings::skcipher_request;
 
     fn base(raw: *mut Self::Raw) -> *mut bindings::crypto_async_request {
-        // SAFETY: Only the address is computed.
-        unsafe { core::ptr::addr_of_mut!((*raw).base) }
+        // An address computed without a dereference: valid for any pointer.
+        raw.cast::<u8>()
+            .wrapping_add(core::mem::offset_of!(bindings::skcipher_request, base))
+            .cast()
     }
 
     unsafe fn lists(
@@ -126,8 +128,9 @@ impl Pending<SkcipherKind> {
         if offset.checked_add(buf.len()).ok_or(EINVAL)? > self.cryptlen() {
             return Err(EINVAL);
         }
-        // SAFETY: The request is valid.
-        self.copy_from(unsafe { (*self.raw()).src }, offset, buf);
+        // SAFETY: The request is valid, `src` is its source list, and the range is
+        // within the request's length (checked above), which the list covers.
+        unsafe { self.copy_from((*self.raw()).src, offset, buf) };
         Ok(())
     }
 
@@ -136,8 +139,9 @@ impl Pending<SkcipherKind> {
         if offset.checked_add(buf.len()).ok_or(EINVAL)? > self.cryptlen() {
             return Err(EINVAL);
         }
-        // SAFETY: The request is valid.
-        self.copy_from(unsafe { (*self.raw()).dst }, offset, buf);
+        // SAFETY: The request is valid, `dst` is its destination list, and the range
+        // is within the request's length (checked above), which the list covers.
+        unsafe { self.copy_from((*self.raw()).dst, offset, buf) };
         Ok(())
     }
 }

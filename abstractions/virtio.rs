@@ -6,7 +6,9 @@
 //! - driver data is stored in the device *before* the device is marked ready,
 //!   so a callback firing at once finds it;
 //! - on remove the device is reset before the driver's `remove` runs, so no
-//!   buffer is in use by the device any more and no callback runs concurrently;
+//!   buffer is in use by the device any more, and the driver data is
+//!   unpublished and an RCU grace period waited for, so no callback runs with
+//!   it, whatever the transport's reset guarantees;
 //! - a [`Virtqueue`] gives back every token still queued when it is dropped, and
 //!   the virtqueues are deleted only once every [`Virtqueue`] handle is gone.
 
@@ -343,26 +345,28 @@ impl<T: VqToken> Virtqueue<T> {
     /// Resets the device (if not done yet) and drops the token of every buffer
     /// the device had not used. Returns how many there were.
     pub(crate) fn detach_all(&mut self) -> usize {
+        self.detach_each(drop)
+    }
+
+    /// Resets the device (if not done yet) and hands the token of every
+    /// buffer the device had not used to `f`, with bottom halves disabled (as
+    /// the completion work runs: `f` may complete crypto requests). Returns
+    /// how many there were.
+    pub(crate) fn detach_each(&mut self, mut f: impl FnMut(T)) -> usize {
         // Buffers can only be reclaimed from a device that no longer uses them.
         self.q.shared.reset_device();
         let mut n = 0;
-        // Dropping a token completes its request; completions run with BHs off, as
-        // they would from the completion work.
-        // SAFETY: Paired with the `local_bh_enable` below.
-        unsafe { bindings::vcrs_local_bh_disable() };
-        loop {
+        super::sync::with_bh_disabled(|| loop {
             // SAFETY: `vq` is valid and the device was reset.
             let data = unsafe { bindings::virtqueue_detach_unused_buf(self.q.vq.as_ptr()) };
             if data.is_null() {
                 break;
             }
-            // SAFETY: By the type invariant it came from `into_raw`; dropping the token
-            // completes whatever request it carries.
-            drop(unsafe { T::from_raw(data) });
+            // SAFETY: By the type invariant it came from `into_raw`, and the device no
+            // longer uses it.
+            f(unsafe { T::from_raw(data) });
             n += 1;
-        }
-        // SAFETY: Paired with the `local_bh_disable` above.
-        unsafe { bindings::vcrs_local_bh_enable() };
+        });
         n
     }
 }
@@ -487,17 +491,25 @@ pub(crate) trait Driver: Sized + 'static {
 unsafe extern "C" fn vq_callback<T: Driver>(vq: *mut bindings::virtqueue) {
     // SAFETY: The transport calls us with a valid queue of a live device.
     let (vdev, index) = unsafe { ((*vq).vdev, (*vq).index) };
-    // SAFETY: `vdev` is valid.
-    let priv_ = unsafe { (*vdev).priv_ };
-    if priv_.is_null() {
-        // Not ready yet (the device must not notify before DRIVER_OK).
-        return;
+    // The driver data is read in an RCU read-side section: `remove_cb` clears the
+    // pointer and waits for a grace period before it takes the data back. That holds
+    // on every transport, whether or not its reset waits for callbacks (PCI's does;
+    // virtio_vdpa's depends on the parent, see Documentation/architecture.rst).
+    // SAFETY: Paired with the unlock below; nothing in between sleeps (callbacks run
+    // in atomic context, or with bottom halves disabled).
+    unsafe { bindings::vcrs_rcu_read_lock() };
+    // SAFETY: `vdev` is valid; the pointer is read with `rcu_dereference`.
+    let priv_ = unsafe { bindings::vcrs_virtio_priv(vdev) };
+    if !priv_.is_null() {
+        // SAFETY: `priv_` was published by `probe_cb` (`rcu_assign_pointer`, after
+        // initialising it) and points to a `Bound` whose `data` came from
+        // `T::Data::into_foreign`; `remove_cb` reclaims both only after clearing the
+        // pointer and a grace period, which this read-side section holds off.
+        let data = unsafe { T::Data::borrow((*priv_.cast::<Bound>()).data) };
+        T::vq_callback(data, index);
     }
-    // SAFETY: `priv_` was set by `probe_cb` to a `Bound` whose `data` came from
-    // `T::Data::into_foreign`; both are only taken back in `remove_cb` after the device
-    // reset, which synchronises with callbacks.
-    let data = unsafe { T::Data::borrow((*priv_.cast::<Bound>()).data) };
-    T::vq_callback(data, index);
+    // SAFETY: Paired with the lock above.
+    unsafe { bindings::vcrs_rcu_read_unlock() };
 }
 
 /// Registration of a virtio driver; unregistered on drop.
@@ -598,10 +610,10 @@ impl<T: Driver> Registration<T> {
                 return Error::from(e).to_errno();
             }
         };
-        // SAFETY: The device is valid; driver data goes in place before the device is
-        // marked ready, so callbacks find it.
+        // SAFETY: The device is valid; driver data is published (initialised first) before
+        // the device is marked ready, so callbacks find it.
         unsafe {
-            (*vdev).priv_ = KBox::into_raw(bound).cast();
+            bindings::vcrs_virtio_set_priv(vdev, KBox::into_raw(bound).cast());
             bindings::vcrs_virtio_device_ready(vdev);
         }
         // SAFETY: `p` came from `into_foreign` and is still owned by the device.
@@ -622,11 +634,16 @@ impl<T: Driver> Registration<T> {
             // taken below; its data stays valid until then.
             T::quiesce(unsafe { T::Data::borrow((*p.cast::<Bound>()).data) });
         }
-        // Then stop the device: afterwards it touches no buffer and raises no callback.
+        // Then stop the device: afterwards it touches no buffer.
         // SAFETY: The device is valid.
         unsafe { bindings::virtio_reset_device(vdev) };
-        // SAFETY: `priv_` holds the `Bound` from `probe_cb`.
-        let p = unsafe { core::mem::replace(&mut (*vdev).priv_, core::ptr::null_mut()) };
+        // No callback may use the data from here on: the pointer is cleared, and a
+        // callback that read it before finishes within the grace period waited for.
+        // SAFETY: The device is valid; this is the pointer's only writer besides probe.
+        unsafe {
+            bindings::vcrs_virtio_set_priv(vdev, core::ptr::null_mut());
+            bindings::synchronize_rcu();
+        }
         if p.is_null() {
             return;
         }

@@ -11,8 +11,13 @@ use kernel::prelude::*;
 ///
 /// # Safety
 ///
-/// Implement only for such types.
-pub(crate) unsafe trait Pod: Copy + Default {}
+/// Implement only for such types. An implementation whose claim rests on a
+/// condition (a generic parameter, say) asserts it in [`Pod::CHECK`], which
+/// every use of the type as `Pod` evaluates at compile time.
+pub(crate) unsafe trait Pod: Copy + Default {
+    /// Compile-time check of the claim (see the trait's safety section).
+    const CHECK: () = ();
+}
 
 // SAFETY: All of these are uapi structs/unions of `__le*`/`__u8` fields with explicit
 // padding members, laid out without holes (the uapi header is ABI).
@@ -26,6 +31,7 @@ unsafe impl Pod for bindings::virtio_crypto_config {}
 
 /// Writes the bytes of `v` at the start of `dst`.
 pub(crate) fn write<T: Pod>(v: &T, dst: &mut [u8]) -> Result {
+    let () = T::CHECK;
     let n = core::mem::size_of::<T>();
     if dst.len() < n {
         return Err(EINVAL);
@@ -38,6 +44,7 @@ pub(crate) fn write<T: Pod>(v: &T, dst: &mut [u8]) -> Result {
 
 /// Reads a `T` from the start of `src`.
 pub(crate) fn read<T: Pod>(src: &[u8]) -> Result<T> {
+    let () = T::CHECK;
     let n = core::mem::size_of::<T>();
     if src.len() < n {
         return Err(EINVAL);

@@ -22,7 +22,8 @@ cd "$objtree"
     --no-layout-tests --no-debug '.*' --no-doc-comments --enable-function-attribute-detection \
     --allowlist-function 'vcrs_.*|complete|wait_for_completion_timeout|drain_workqueue|destroy_workqueue' \
     --allowlist-function 'virtqueue_(add_sgs|kick_prepare|notify|get_buf|detach_unused_buf|enable_cb|disable_cb|get_vring_size)' \
-    --allowlist-function 'virtio_reset_device|unregister_virtio_driver' \
+    --allowlist-function 'virtio_reset_device|unregister_virtio_driver|synchronize_rcu' \
+    --allowlist-function 'debugfs_create_dir|debugfs_remove|seq_write' \
     --allowlist-function 'sg_(init_table|init_one|next|nents_for_len)' \
     --allowlist-function 'scatterwalk_map_and_copy' \
     --allowlist-function 'crypto_(register|unregister)_(skcipher|ahash|aead)' \
@@ -32,7 +33,8 @@ cd "$objtree"
     --allowlist-type 'virtio_crypto_.*|virtio_driver|virtio_device_id|virtio_device|virtqueue' \
     --allowlist-type 'skcipher_alg|skcipher_request|crypto_skcipher|scatterlist|completion' \
     --allowlist-type 'ahash_alg|ahash_request|crypto_ahash|crypto_shash|shash_desc|crypto_async_request' \
-    --allowlist-type 'aead_alg|aead_request|crypto_aead' \
+    --allowlist-type 'aead_alg|aead_request|crypto_aead|vcrs_debugfs_entry' \
+    --opaque-type 'dentry|seq_file' \
     --allowlist-var 'VCRS_.*|vcrs_.*|VIRTIO_CRYPTO_.*|VIRTIO_ID_CRYPTO|VIRTIO_DEV_ANY_ID|VIRTIO_F_VERSION_1|VIRTIO_RING_F_INDIRECT_DESC' \
     --allowlist-var 'CRYPTO_(ALG_|TFM_REQ_).*|AES_(BLOCK_SIZE|MIN_KEY_SIZE|MAX_KEY_SIZE)|DES3_EDE_(BLOCK_SIZE|KEY_SIZE)|HASH_MAX_(DIGESTSIZE|STATESIZE|DESCSIZE)' \
     -o "$out" -- $clang_flags -I"$hdir"
