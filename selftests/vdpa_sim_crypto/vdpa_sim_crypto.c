@@ -99,7 +99,11 @@ MODULE_PARM_DESC(max_size, "largest request (bytes of data, IV, AAD, result and 
 
 static unsigned int max_sessions = 256;
 module_param(max_sessions, uint, 0644);
-MODULE_PARM_DESC(max_sessions, "session table size; creation beyond it answers NOSPC");
+MODULE_PARM_DESC(max_sessions, "session table size; creation beyond it answers full_status");
+
+static unsigned int full_status = VIRTIO_CRYPTO_NOSPC;
+module_param(full_status, uint, 0644);
+MODULE_PARM_DESC(full_status, "status of a session creation the table has no room for (NOSPC 5 by default; QEMU's builtin backend answers ERR 1)");
 
 static bool revision_1;
 module_param(revision_1, bool, 0644);
@@ -724,7 +728,7 @@ static bool sim_handle_ctrl(struct sim_state *st, struct sim_io *io)
 	} else if (keylen > limit) {
 		status = VIRTIO_CRYPTO_ERR;
 	} else if (slot < 0) {
-		status = VIRTIO_CRYPTO_NOSPC;
+		status = READ_ONCE(full_status);
 	} else {
 		key = kmalloc(max_t(u32, keylen, 1), GFP_KERNEL);
 		if (!key)
