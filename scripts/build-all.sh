@@ -18,7 +18,9 @@ fi
 make -C "$root" KDIR="$kdir" rustfmtcheck >/dev/null ||
     { echo "build-all: rustfmt check failed (run make rustfmt)" >&2; exit 1; }
 make -C "$root/selftests/virtio_crypto_rs" KDIR="$kdir" >&2
-out=$(make -C "$root/selftests/vdpa_sim_crypto" KDIR="$kdir" 2>&1) || { echo "$out" >&2; exit 1; }
+for m in vdpa_sim_crypto inflight; do
+    out=$(make -C "$root/selftests/$m" KDIR="$kdir" 2>&1) || { echo "$out" >&2; exit 1; }
+done
 mkdir -p "$root/build"
 "$here/mkinitramfs.sh" "$kdir" "$root/build/initramfs.cpio.gz"
 echo "$kdir"

@@ -38,8 +38,9 @@ cp "$kdir/crypto/tcrypt.ko" "$kdir/crypto/crypto_engine.ko" \
    "$kdir/drivers/vhost/vhost_iotlb.ko" "$kdir/drivers/vhost/vringh.ko" \
    "$kdir/drivers/iommu/iova.ko" "$kdir/drivers/vdpa/vdpa_sim/vdpa_sim.ko" \
    "$kdir/drivers/virtio/virtio_vdpa.ko" \
-   "$root/selftests/vdpa_sim_crypto/vdpa_sim_crypto.ko" "$work/lib/modules/"
-for p in afalg_skcipher afalg_modes afalg_hash afalg_aead afalg_speed afalg_fuzz; do cp "$root/selftests/virtio_crypto_rs/$p" "$work/bin/"; done
+   "$root/selftests/vdpa_sim_crypto/vdpa_sim_crypto.ko" "$root/selftests/inflight/vcrs_inflight.ko" \
+   "$work/lib/modules/"
+for p in afalg_skcipher afalg_modes afalg_hash afalg_aead afalg_speed afalg_fuzz afalg_inflight; do cp "$root/selftests/virtio_crypto_rs/$p" "$work/bin/"; done
 cp "$kdir/drivers/block/brd.ko" "$work/lib/modules/"
 
 # The modules modprobe may load by name or alias: our driver, the C driver

@@ -49,6 +49,49 @@ static inline int set_key(int tfm, const uint8_t *key, unsigned int klen)
 	return setsockopt(tfm, SOL_ALG, ALG_SET_KEY, key, klen) < 0 ? -errno : 0;
 }
 
+/* Room for the control messages op_cmsg writes (an IV of up to 64 bytes). */
+#define OP_CMSG_SPACE (CMSG_SPACE(4) * 2 + CMSG_SPACE(sizeof(struct af_alg_iv) + 64))
+
+/*
+ * Fills `msg`'s control part, in `cbuf` (OP_CMSG_SPACE bytes), with the
+ * operation (`enc`), the IV (`ivlen` bytes, unless `iv` is NULL) and the AEAD
+ * associated data length (unless `assoclen` is ~0u).
+ */
+static inline void op_cmsg(struct msghdr *msg, char *cbuf, int enc, const uint8_t *iv,
+			   unsigned int ivlen, unsigned int assoclen)
+{
+	struct cmsghdr *c;
+
+	memset(cbuf, 0, OP_CMSG_SPACE);
+	msg->msg_control = cbuf;
+	msg->msg_controllen = CMSG_SPACE(4);
+	c = CMSG_FIRSTHDR(msg);
+	c->cmsg_level = SOL_ALG;
+	c->cmsg_type = ALG_SET_OP;
+	c->cmsg_len = CMSG_LEN(4);
+	*(uint32_t *)CMSG_DATA(c) = enc ? ALG_OP_ENCRYPT : ALG_OP_DECRYPT;
+	if (iv) {
+		struct af_alg_iv *a;
+
+		msg->msg_controllen += CMSG_SPACE(sizeof(*a) + ivlen);
+		c = CMSG_NXTHDR(msg, c);
+		c->cmsg_level = SOL_ALG;
+		c->cmsg_type = ALG_SET_IV;
+		c->cmsg_len = CMSG_LEN(sizeof(*a) + ivlen);
+		a = (struct af_alg_iv *)CMSG_DATA(c);
+		a->ivlen = ivlen;
+		memcpy(a->iv, iv, ivlen);
+	}
+	if (assoclen != ~0u) {
+		msg->msg_controllen += CMSG_SPACE(4);
+		c = CMSG_NXTHDR(msg, c);
+		c->cmsg_level = SOL_ALG;
+		c->cmsg_type = ALG_SET_AEAD_ASSOCLEN;
+		c->cmsg_len = CMSG_LEN(4);
+		*(uint32_t *)CMSG_DATA(c) = assoclen;
+	}
+}
+
 /*
  * Sends `len` bytes in `nparts` sendmsg calls (the first carries op and IV,
  * unless `iv` is NULL: then the socket's current IV is used), then receives
@@ -57,10 +100,9 @@ static inline int set_key(int tfm, const uint8_t *key, unsigned int klen)
 static inline int do_op(int op_fd, int enc, const uint8_t *iv, unsigned int ivlen,
 		 const uint8_t *in, size_t len, uint8_t *out, int nparts)
 {
-	char cbuf[CMSG_SPACE(sizeof(uint32_t)) + CMSG_SPACE(sizeof(struct af_alg_iv) + 32)];
+	char cbuf[OP_CMSG_SPACE];
 	size_t off = 0, chunk = (len / nparts) & ~(size_t)15;
 	struct msghdr msg;
-	struct cmsghdr *c;
 	struct iovec iov;
 	ssize_t n;
 	int i;
@@ -71,28 +113,8 @@ static inline int do_op(int op_fd, int enc, const uint8_t *iv, unsigned int ivle
 		size_t this = (i == nparts - 1 || off + chunk > len) ? len - off : chunk;
 
 		memset(&msg, 0, sizeof(msg));
-		memset(cbuf, 0, sizeof(cbuf));
-		if (i == 0) {
-			msg.msg_control = cbuf;
-			msg.msg_controllen = CMSG_SPACE(sizeof(uint32_t));
-			c = CMSG_FIRSTHDR(&msg);
-			c->cmsg_level = SOL_ALG;
-			c->cmsg_type = ALG_SET_OP;
-			c->cmsg_len = CMSG_LEN(sizeof(uint32_t));
-			*(uint32_t *)CMSG_DATA(c) = enc ? ALG_OP_ENCRYPT : ALG_OP_DECRYPT;
-			if (iv) {
-				struct af_alg_iv *a;
-
-				msg.msg_controllen += CMSG_SPACE(sizeof(*a) + ivlen);
-				c = CMSG_NXTHDR(&msg, c);
-				c->cmsg_level = SOL_ALG;
-				c->cmsg_type = ALG_SET_IV;
-				c->cmsg_len = CMSG_LEN(sizeof(*a) + ivlen);
-				a = (struct af_alg_iv *)CMSG_DATA(c);
-				a->ivlen = ivlen;
-				memcpy(a->iv, iv, ivlen);
-			}
-		}
+		if (i == 0)
+			op_cmsg(&msg, cbuf, enc, iv, ivlen, ~0u);
 		iov.iov_base = (void *)(in + off);
 		iov.iov_len = this;
 		msg.msg_iov = &iov;

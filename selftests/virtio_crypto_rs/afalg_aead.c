@@ -93,34 +93,14 @@ static int aead_op(const char *name, const uint8_t *key, size_t klen, unsigned i
 static int aead_crypt(int op, int enc, const uint8_t *iv, size_t ivlen, size_t aadlen,
 		 const uint8_t *in, size_t inlen, uint8_t *out, size_t outlen, int nparts)
 {
-	char cbuf[CMSG_SPACE(4) + CMSG_SPACE(sizeof(struct af_alg_iv) + 16) + CMSG_SPACE(4)] = { 0 };
+	char cbuf[OP_CMSG_SPACE];
 	struct msghdr msg = { 0 };
-	struct cmsghdr *c;
-	struct af_alg_iv *a;
 	struct iovec iov;
 	size_t off = 0, chunk = inlen / nparts ? inlen / nparts : inlen;
 	ssize_t n;
 	int i;
 
-	msg.msg_control = cbuf;
-	msg.msg_controllen = sizeof(cbuf);
-	c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_ALG;
-	c->cmsg_type = ALG_SET_OP;
-	c->cmsg_len = CMSG_LEN(4);
-	*(uint32_t *)CMSG_DATA(c) = enc ? ALG_OP_ENCRYPT : ALG_OP_DECRYPT;
-	c = CMSG_NXTHDR(&msg, c);
-	c->cmsg_level = SOL_ALG;
-	c->cmsg_type = ALG_SET_IV;
-	c->cmsg_len = CMSG_LEN(sizeof(*a) + ivlen);
-	a = (struct af_alg_iv *)CMSG_DATA(c);
-	a->ivlen = ivlen;
-	memcpy(a->iv, iv, ivlen);
-	c = CMSG_NXTHDR(&msg, c);
-	c->cmsg_level = SOL_ALG;
-	c->cmsg_type = ALG_SET_AEAD_ASSOCLEN;
-	c->cmsg_len = CMSG_LEN(4);
-	*(uint32_t *)CMSG_DATA(c) = aadlen;
+	op_cmsg(&msg, cbuf, enc, iv, ivlen, aadlen);
 	for (i = 0; i < nparts; i++) {
 		size_t this = i == nparts - 1 ? inlen - off : chunk;
 

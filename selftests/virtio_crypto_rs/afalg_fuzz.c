@@ -209,43 +209,15 @@ struct opdesc {
 /* One operation on transform socket `tfm`: returns output length or -errno. */
 static long run_op(int tfm, const struct opdesc *d, uint8_t *out)
 {
-	char cbuf[CMSG_SPACE(4) * 2 + CMSG_SPACE(sizeof(struct af_alg_iv) + 64)];
+	char cbuf[OP_CMSG_SPACE];
 	struct msghdr msg = { 0 };
-	struct cmsghdr *c;
 	long r;
 	int op;
 
 	op = accept(tfm, NULL, 0);
 	if (op < 0)
 		return -errno;
-	memset(cbuf, 0, sizeof(cbuf));
-	msg.msg_control = cbuf;
-	msg.msg_controllen = CMSG_SPACE(4);
-	c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_ALG;
-	c->cmsg_type = ALG_SET_OP;
-	c->cmsg_len = CMSG_LEN(4);
-	*(uint32_t *)CMSG_DATA(c) = d->enc ? ALG_OP_ENCRYPT : ALG_OP_DECRYPT;
-	if (d->iv) {
-		struct af_alg_iv *a;
-
-		msg.msg_controllen += CMSG_SPACE(sizeof(*a) + d->ivlen);
-		c = CMSG_NXTHDR(&msg, c);
-		c->cmsg_level = SOL_ALG;
-		c->cmsg_type = ALG_SET_IV;
-		c->cmsg_len = CMSG_LEN(sizeof(*a) + d->ivlen);
-		a = (struct af_alg_iv *)CMSG_DATA(c);
-		a->ivlen = d->ivlen;
-		memcpy(a->iv, d->iv, d->ivlen);
-	}
-	if (d->assoclen != ~0u) {
-		msg.msg_controllen += CMSG_SPACE(4);
-		c = CMSG_NXTHDR(&msg, c);
-		c->cmsg_level = SOL_ALG;
-		c->cmsg_type = ALG_SET_AEAD_ASSOCLEN;
-		c->cmsg_len = CMSG_LEN(4);
-		*(uint32_t *)CMSG_DATA(c) = d->assoclen;
-	}
+	op_cmsg(&msg, cbuf, d->enc, d->iv, d->ivlen, d->assoclen);
 	if (getenv("FUZZ_TRACE"))
 		fprintf(stderr, "# op tfm %d enc %d len %zu ivlen %u assoclen %d want %zu\n", tfm,
 			d->enc, d->len, d->ivlen, (int)d->assoclen, d->want);
