@@ -22,7 +22,7 @@ use crate::abstractions::{
 };
 use crate::bindings;
 use crate::registry::Alg;
-use crate::requests::{self, DataCtx, DataJob, DataToken, DATA_REQ_LEN, STATUS_UNSET};
+use crate::requests::{self, DataCtx, DataJob, DataToken, ReqJob, DATA_REQ_LEN, STATUS_UNSET};
 use crate::session::{Keyed, Scoped, Service, SessionParams};
 use crate::skcipher::PRIORITY;
 use crate::stats::Event;
@@ -365,14 +365,14 @@ struct Lens {
 }
 
 /// The job of AEAD request `req` on session `sid` with IV `iv`.
-fn build(
+fn build<'a>(
     ctx: &AeadTfm,
-    req: &mut AeadReq<'_>,
+    req: &mut AeadReq<'a>,
     encrypt: bool,
     sid: u64,
     iv: &[u8],
     l: &Lens,
-) -> Result<DataToken> {
+) -> Result<ReqJob<'a>> {
     let spec = ctx.spec;
     let dev_iv = spec.salt + iv.len();
     // Scratch: [header][salt][IV][status].
@@ -383,7 +383,7 @@ fn build(
         data.fail = Some(wipe_output);
     }
     let flags = req.gfp();
-    let mut job = DataToken::for_request(
+    let mut job = ReqJob::for_request(
         req.request_mut(),
         l.aad + l.len,
         l.aad + l.out,

@@ -14,7 +14,7 @@
 //! See `Documentation/hash.rst`.
 
 use crate::abstractions::{
-    ahash::{request_ctx_size, Ahash, AhashKind, AhashParams, AhashReq, MsgState},
+    ahash::{request_ctx_size, Ahash, AhashKind, AhashParams, AhashReq, MsgState, ReqParts},
     crypto::{AlgNames, Provider, Queued},
     soft::SoftHash,
     sync::zeroize,
@@ -22,7 +22,7 @@ use crate::abstractions::{
 };
 use crate::bindings;
 use crate::registry::Alg;
-use crate::requests::{self, DataCtx, DataJob, DataToken, DATA_REQ_LEN, STATUS_UNSET};
+use crate::requests::{self, DataCtx, DataJob, DataToken, ReqJob, DATA_REQ_LEN, STATUS_UNSET};
 use crate::session::{Keyed, Scoped, Service, SessionParams};
 use crate::skcipher::PRIORITY;
 use crate::stats::Event;
@@ -290,7 +290,7 @@ impl Ahash for AhashDriver {
                 match len.checked_add(n) {
                     Some(end) if end <= BUF_LEN => collect(&mut req, len, end)?,
                     _ => {
-                        to_soft(&mut req)?;
+                        to_soft(req.parts())?;
                         req.sw().update_src()?;
                     }
                 }
@@ -362,9 +362,21 @@ impl Ahash for AhashDriver {
         req.state().mode = MODE_SOFT;
         Ok(())
     }
+
+    fn rescue(_ctx: &HashTfm, parts: &mut Parts<'_>, finup: bool) -> Result {
+        // Sent by `to_device` with the whole buffered message as its prefix.
+        to_soft(parts)?;
+        let mut sw = parts.sw();
+        if finup {
+            sw.finup_src()
+        } else {
+            sw.final_result()
+        }
+    }
 }
 
 type Req<'a> = AhashReq<'a, AhashDriver>;
+type Parts<'a> = ReqParts<'a, AhashDriver>;
 
 /// Appends the request's source to the buffered message (`len..end`).
 fn collect(req: &mut Req<'_>, len: usize, end: usize) -> Result {
@@ -381,7 +393,7 @@ fn collect(req: &mut Req<'_>, len: usize, end: usize) -> Result {
 }
 
 /// Moves a buffering request to the software implementation.
-fn to_soft(req: &mut Req<'_>) -> Result {
+fn to_soft(req: &mut Parts<'_>) -> Result {
     let (st, mut sw) = req.split();
     sw.init()?;
     sw.update(&st.buf[..(st.len as usize).min(BUF_LEN)])?;
@@ -398,7 +410,7 @@ fn to_device(ctx: &HashTfm, mut req: Req<'_>, prefix: usize, with_src: bool) -> 
     let total = prefix.checked_add(src_len).ok_or(EINVAL)?;
     if let Some((sid, queue)) = ctx.target(total, req.may_backlog()) {
         match build(ctx, &mut req, sid, prefix, src_len) {
-            Ok(job) => return requests::submit(&queue, job, req.into_request()),
+            Ok(job) => return requests::submit(&queue, job, req.into_request(with_src)),
             // No memory for the job: the software path needs none.
             Err(e) if e == ENOMEM => {}
             Err(e) => return Err(e),
@@ -406,7 +418,7 @@ fn to_device(ctx: &HashTfm, mut req: Req<'_>, prefix: usize, with_src: bool) -> 
     }
     // Not for the device (too long, no session, device gone), or no memory.
     ctx.dev.count(Event::Software);
-    to_soft(&mut req)?;
+    to_soft(req.parts())?;
     let mut sw = req.sw();
     if with_src {
         sw.finup_src()?;
@@ -418,13 +430,13 @@ fn to_device(ctx: &HashTfm, mut req: Req<'_>, prefix: usize, with_src: bool) -> 
 
 /// The job digesting the first `prefix` buffered bytes, then `src_len` bytes
 /// of the request's source, on session `sid`.
-fn build(
+fn build<'a>(
     ctx: &HashTfm,
-    req: &mut Req<'_>,
+    req: &mut Req<'a>,
     sid: u64,
     prefix: usize,
     src_len: usize,
-) -> Result<DataToken> {
+) -> Result<ReqJob<'a>> {
     let digest = ctx.digest_size;
     // Scratch: [header][buffered prefix][digest][status].
     let pre_at = DATA_REQ_LEN;
@@ -432,8 +444,7 @@ fn build(
     let scratch_len = dig_at + digest + 1;
     let flags = req.gfp();
     let data = DataCtx::new(done_digest, dig_at, digest).counted(ctx.dev.alg());
-    let mut job =
-        DataToken::for_request(req.request_mut(), src_len, 0, 4, scratch_len, data, flags)?;
+    let mut job = ReqJob::for_request(req.request_mut(), src_len, 0, 4, scratch_len, data, flags)?;
     let hdr = header(ctx.spec, sid, prefix + src_len, digest)?;
     let s = job.scratch_mut();
     s[..DATA_REQ_LEN].copy_from_slice(&hdr);

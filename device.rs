@@ -12,7 +12,7 @@ use crate::abstractions::{
 use crate::config::{Config, Offer};
 use crate::registry::{Alg, Manager, NUM_ALGS};
 use crate::requests::DataQueue;
-use crate::session::{self, CtrlQueue, CtrlQueueInner};
+use crate::session::{self, CtrlQueue, CtrlQueueInner, Service};
 use crate::stats::{Event, Stats, STATE_NONE, STATE_NOT_READY, STATE_READY};
 use crate::{policy, AlgId};
 use core::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
@@ -228,6 +228,16 @@ pub(crate) struct VCrypto {
     /// Its debugfs directory, while it is bound.
     #[pin]
     pub(crate) debugfs: Mutex<Option<Dir>>,
+    /// The sessions transforms hold on it (free slots `None`): destroyed
+    /// when it is removed while it still works, since a device may keep
+    /// them across its reset (QEMU's builtin backend does, and a device
+    /// added again then finds its table partly taken).
+    #[pin]
+    held: Mutex<KVec<Option<(Service, u64)>>>,
+    /// Serialises reading HW_READY and storing it in `hw_ready`, so that the
+    /// last store is of the latest reading (probe and config changes race).
+    #[pin]
+    status: Mutex<()>,
 }
 
 impl_has_work! {
@@ -274,6 +284,8 @@ impl VCrypto {
                 bringup_work <- new_work!("virtio_crypto_rs::VCrypto::bringup_work"),
                 stats,
                 debugfs <- new_mutex!(None, "virtio_crypto_rs::VCrypto::debugfs"),
+                held <- new_mutex!(KVec::new(), "virtio_crypto_rs::VCrypto::held"),
+                status <- new_mutex!((), "virtio_crypto_rs::VCrypto::status"),
             }),
             GFP_KERNEL,
         )?;
@@ -296,12 +308,12 @@ impl VCrypto {
         // Best effort: without memory the counters are not shown.
         let _ = dir.file(c_str!("stats"), vc.stats.clone());
         *vc.debugfs.lock() = Some(dir);
-        if !vc.cfg.hw_ready() {
+        // Read again: a config change may have come since probe read it.
+        if !vc.read_status().2 {
             vc.stats.set_state(STATE_NOT_READY);
             pr_info!("virtio{}: waiting for HW_READY\n", vc.index);
             return;
         }
-        vc.hw_ready.store(true, Ordering::Release);
         vc.manager.wq.enqueue::<Arc<VCrypto>, 3>(vc.clone());
     }
 
@@ -330,7 +342,19 @@ impl VCrypto {
         pr_info!("virtio{}: removing\n", self.index);
         self.removed.store(true, Ordering::SeqCst);
         self.stats.set_state(STATE_NONE);
-        if !sync::poll_until(DRAIN_MS, DRAIN_STEP_MS, || !self.busy()) {
+        // The requests on the device finish first: they use the sessions.
+        let data_idle =
+            || self.submitting.load(Ordering::SeqCst) == 0 && self.dataqs.iter().all(|q| q.idle());
+        let drained = sync::poll_until(DRAIN_MS, DRAIN_STEP_MS, data_idle);
+        // The transforms still holding sessions run in software from here on:
+        // their sessions go now, while the device still answers (a device that
+        // keeps them across its reset would fill up otherwise).
+        let held = core::mem::replace(&mut *self.held.lock(), KVec::new());
+        for (service, id) in held.into_iter().flatten() {
+            session::destroy_logged(self, service, id);
+            self.stats.session_gone();
+        }
+        if !drained || !sync::poll_until(DRAIN_MS, DRAIN_STEP_MS, || !self.busy()) {
             pr_warn!(
                 "virtio{}: requests still on the device after {} ms: giving them up\n",
                 self.index,
@@ -346,26 +370,61 @@ impl VCrypto {
         self.hw_ready.store(false, Ordering::Release);
         // Requests first: a check waiting for the control queue (holding the
         // registrations' lock) learns at once that the device is gone.
-        let mut failed = 0;
+        let (mut given, mut rescued) = (0, 0);
         for q in self.dataqs.iter() {
-            failed += q.give_up();
+            let (n, r) = q.give_up();
+            given += n;
+            rescued += r;
         }
         let ctrl = self.ctrl.lock().vq.take();
-        if let Some(mut ctrl) = ctrl {
-            failed += ctrl.detach_all();
-        }
+        let control = ctrl.map_or(0, |mut ctrl| ctrl.detach_all());
         self.manager.remove_device(&self);
         self.manager.refresh_all();
         pr_info!(
-            "virtio{}: removed; {} request(s) in flight given up (in software where possible, else ENODEV)\n",
+            "virtio{}: removed; {} data request(s) in flight given up: {} rerun in software, {} failed with ENODEV; {} control request(s) given up\n",
             self.index,
-            failed
+            given,
+            rescued,
+            given - rescued,
+            control
         );
         let set = self.vqset.lock().take();
         drop(set);
         // The counters go with the device; its transforms count as having none.
         let dir = self.debugfs.lock().take();
         drop(dir);
+    }
+
+    /// Notes session `id` of `service`, made for a transform. `false` once
+    /// the device is being removed (or without memory): the caller destroys
+    /// the session, and the transform runs in software.
+    pub(crate) fn note_session(&self, service: Service, id: u64) -> bool {
+        let mut held = self.held.lock();
+        if self.removed.load(Ordering::SeqCst) {
+            return false;
+        }
+        if let Some(slot) = held.as_mut_slice().iter_mut().find(|s| s.is_none()) {
+            *slot = Some((service, id));
+            return true;
+        }
+        held.push(Some((service, id)), GFP_KERNEL).is_ok()
+    }
+
+    /// Forgets session `id`; whether it was still noted, and so is the
+    /// caller's to destroy (a removal destroys those it finds).
+    pub(crate) fn forget_session(&self, service: Service, id: u64) -> bool {
+        let mut held = self.held.lock();
+        match held
+            .as_mut_slice()
+            .iter_mut()
+            .find(|s| s.is_some_and(|(sv, x)| sv == service && x == id))
+        {
+            Some(slot) => {
+                *slot = None;
+                true
+            }
+            None => false,
+        }
     }
 
     /// Transforms using the device.
@@ -496,15 +555,23 @@ impl VCrypto {
         }
     }
 
+    /// Reads the config space and stores its HW_READY in `hw_ready`. Returns
+    /// the reading, and HW_READY before and now.
+    fn read_status(&self) -> (Result<Config>, bool, bool) {
+        let _g = self.status.lock();
+        // A device that cannot be read (being removed) counts as not ready.
+        let new = Config::read(|buf| self.config.read_config(buf));
+        let ready = new.as_ref().is_ok_and(|c| c.hw_ready());
+        let was = self.hw_ready.swap(ready, Ordering::AcqRel);
+        (new, was, ready)
+    }
+
     /// Runs in process context after a config change notification.
     fn refresh_status(self: &Arc<Self>) {
         if self.removed.load(Ordering::Acquire) {
             return;
         }
-        // A device that cannot be read (being removed) counts as not ready.
-        let new = Config::read(|buf| self.config.read_config(buf));
-        let ready = new.as_ref().is_ok_and(|c| c.hw_ready());
-        let was = self.hw_ready.swap(ready, Ordering::AcqRel);
+        let (new, was, ready) = self.read_status();
         if was != ready {
             pr_info!(
                 "virtio{}: HW_READY {}\n",

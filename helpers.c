@@ -519,9 +519,13 @@ extern struct rw_semaphore crypto_alg_sem;
 
 /*
  * Whether @alg has no reference but its registration's; if so, it is marked
- * dying under the semaphore lookups take, so that no lookup can take one
- * before it is unregistered (lookups skip dying algorithms, as they skip one
- * being replaced).
+ * dying under the semaphore lookups take, so that no lookup by name can take
+ * one before it is unregistered (those skip dying algorithms, as they skip one
+ * being replaced). Two paths do not look at the flag: a template instance's
+ * spawn (crypto_spawn_alg) and crypto_user's report (CRYPTO_MSG_GETALG) take a
+ * reference directly; one taken in the window before the unregistration makes
+ * crypto_unregister_alg warn and leave the algorithm referenced, and the
+ * caller keeps its memory until the count falls back (Lingering).
  */
 bool vcrs_crypto_alg_retire(struct crypto_alg *alg)
 {

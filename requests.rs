@@ -175,7 +175,11 @@ impl Drop for DataCtx {
 pub(crate) type DataJob = Job<DataCtx>;
 
 /// An owned job on a data queue (the virtqueue's token).
-pub(crate) type DataToken = JobBox<DataCtx>;
+pub(crate) type DataToken = JobBox<'static, DataCtx>;
+
+/// A data job being built for a request during its dispatch `'a` (see
+/// [`JobBox::for_request`]): [`submit`] makes it the request's owner.
+pub(crate) type ReqJob<'a> = JobBox<'a, DataCtx>;
 
 // A cipher or AEAD request's job fits its request's job slot with 20 entries (its
 // own 3 or 5, and the rest for its source and destination: dm-crypt's have one
@@ -331,35 +335,49 @@ impl DataQueue {
     /// the ring, or in the part of the backlog such requests may use. A hint:
     /// a request that found room is taken even if others filled it meanwhile.
     pub(crate) fn has_room(&self) -> bool {
-        let g = self.lock();
-        match g.vq.as_ref() {
-            Some(vq) => (g.backlog.is_empty() && vq.num_free() > 0) || g.backlog.len() < OVERFLOW,
-            None => true,
-        }
+        // A ring with room has an empty backlog in front of it; a device that is
+        // gone, none.
+        self.lock().backlog.len() < OVERFLOW
     }
 
     /// Gives up a job whose device is gone (see [`Job::lost`]), counting it.
-    fn lose(&self, job: DataToken) {
-        let data = job.into_inner().lost();
-        self.stats.count(data.alg, Event::Rescued);
+    /// Returns whether its request ran in software.
+    fn lose(&self, job: DataToken) -> bool {
+        let (data, rescued) = job.into_inner().lost();
+        let e = if rescued { Event::Rescued } else { Event::Lost };
+        self.stats.count(data.alg, e);
+        rescued
+    }
+
+    /// Gives up a job that could not be put on the device (no room for it,
+    /// no memory): its request runs in software, counted so.
+    fn divert(&self, job: DataToken) {
+        let (data, rescued) = job.into_inner().lost();
+        let e = if rescued {
+            Event::Software
+        } else {
+            Event::Lost
+        };
+        self.stats.count(data.alg, e);
     }
 
     /// Gives up every job of a device that was removed (its virtqueue is
-    /// detached), backlogged ones included. Returns how many there were.
-    pub(crate) fn give_up(&self) -> usize {
+    /// detached), backlogged ones included. Returns how many there were, and
+    /// how many of them ran in software.
+    pub(crate) fn give_up(&self) -> (usize, usize) {
         let (vq, mut backlog) = {
             let mut g = self.lock();
             (g.vq.take(), core::mem::replace(&mut g.backlog, Fifo::new()))
         };
-        let mut n = 0;
+        let (mut n, mut rescued) = (0, 0);
         if let Some(mut vq) = vq {
-            n += vq.detach_each(|job| self.lose(job));
+            n += vq.detach_each(|job| rescued += usize::from(self.lose(job)));
         }
         while let Some(job) = backlog.pop_front() {
-            self.lose(job);
+            rescued += usize::from(self.lose(job));
             n += 1;
         }
-        n
+        (n, rescued)
     }
 
     pub(crate) fn lock(&self) -> Guard<'_, DataQueueInner, IrqSaveBackend> {
@@ -421,51 +439,55 @@ fn descriptors_needed(inner: &DataQueueInner, job: &DataJob) -> u32 {
 /// dropped.
 const OVERFLOW: usize = 64;
 
-/// Hands `job`, built for `req`, to the device through `queue`.
-pub(crate) fn submit<K: Kind>(
+/// Hands `job`, built for `req`, to the device through `queue`. A request
+/// that cannot get there (its device went away, no room, no memory) runs in
+/// software instead.
+pub(crate) fn submit<'a, K: Kind>(
     queue: &DataQueue,
-    mut job: DataToken,
-    req: Request<'_, K>,
+    job: ReqJob<'a>,
+    req: Request<'a, K>,
 ) -> Result<Queued> {
+    let may_backlog = req.may_backlog();
+    let job = job.attach(req)?;
     let mut g = queue.lock();
     let need = descriptors_needed(&g, &job);
     let room = match g.vq.as_ref() {
         None => {
             drop(g);
-            job.attach(req.take())?;
-            queue.lose(job);
+            let _ = queue.lose(job);
             return Ok(Queued::InProgress);
         }
         // Without indirect descriptors a chain longer than the ring never fits.
-        Some(vq) if need > vq.size() => return Err(EINVAL),
+        Some(vq) if need > vq.size() => {
+            drop(g);
+            queue.divert(job);
+            return Ok(Queued::InProgress);
+        }
         Some(vq) => g.backlog.is_empty() && vq.num_free() >= need,
     };
     if !room {
         if !g.was_full {
             g.was_full = true;
             pr_info!(
-                "data queue full: backlogging requests (without MAY_BACKLOG: up to {} waiting, then ENOSPC)\n",
+                "data queue full: backlogging requests (without MAY_BACKLOG: up to {} waiting, then in software)\n",
                 OVERFLOW
             );
         }
-        let may_backlog = req.may_backlog();
-        job.attach(req.take())?;
         return match g.backlog.push_back(job) {
             Ok(()) if may_backlog => Ok(Queued::Backlogged),
             Ok(()) => Ok(Queued::InProgress),
             Err(job) => {
                 drop(g);
-                job.into_inner().complete(Err(ENOMEM));
+                queue.divert(job);
                 Ok(Queued::InProgress)
             }
         };
     }
-    job.attach(req.take())?;
     let res = put_data(queue, &mut g, job);
     drop(g);
     match res {
         Ok(notify) => notify.into_iter().for_each(Notify::send),
-        Err((e, job)) => drop(job.into_inner().complete(Err(e))),
+        Err((_, job)) => queue.divert(job),
     }
     Ok(Queued::InProgress)
 }
@@ -516,13 +538,13 @@ pub(crate) fn drain_backlog(queue: &DataQueue) {
                     // Still no room: leave it first in line.
                     if let Err(job) = g.backlog.push_front(job) {
                         drop(g);
-                        job.into_inner().complete(Err(ENOMEM));
+                        queue.divert(job);
                     }
                     return;
                 }
                 None => {
                     drop(g);
-                    queue.lose(job);
+                    let _ = queue.lose(job);
                     continue;
                 }
             }
@@ -544,12 +566,12 @@ pub(crate) fn drain_backlog(queue: &DataQueue) {
         if e == ENOSPC && !idle {
             if let Err(job) = g.backlog.push_front(job) {
                 drop(g);
-                job.into_inner().complete(Err(ENOMEM));
+                queue.divert(job);
             }
             return;
         }
         drop(g);
-        job.into_inner().complete(Err(e));
+        queue.divert(job);
     }
 }
 
@@ -640,17 +662,15 @@ impl DataQueue {
             Ok(()) if (used as usize) < job.writable_len() => Err(EIO),
             r => r,
         };
-        self.stats.count(
-            job.data.alg,
-            if res.is_ok() {
-                Event::Device
-            } else {
-                Event::Failed
-            },
-        );
         if res.is_ok() {
             res = (job.data.done)(&mut job);
         }
+        let e = if res.is_ok() {
+            Event::Device
+        } else {
+            Event::Failed
+        };
+        self.stats.count(job.data.alg, e);
         if let (Err(_), Some(fail)) = (res, job.data.fail) {
             fail(&mut job);
         }

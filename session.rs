@@ -52,7 +52,7 @@ impl Drop for CtrlCtx {
 }
 
 /// An owned job on the control queue (the virtqueue's token).
-pub(crate) type CtrlToken = JobBox<CtrlCtx>;
+pub(crate) type CtrlToken = JobBox<'static, CtrlCtx>;
 
 /// State of the control queue, behind its lock.
 pub(crate) struct CtrlQueueInner {
@@ -532,13 +532,16 @@ impl<K> Keyed<K> {
 }
 
 impl Held {
-    /// Destroys the sessions on the transform's device.
+    /// Destroys the sessions on the transform's device (unless its removal
+    /// destroyed them already).
     fn destroy(self, dev: &DeviceRef) {
         let Some(d) = dev.get() else { return };
         for id in Iterator::chain(core::iter::once(self.enc), self.dec) {
-            destroy_logged(d, self.service, id);
-            // The device's own counters, bound or not: it made the session.
-            d.stats.session_gone();
+            if d.forget_session(self.service, id) {
+                destroy_logged(d, self.service, id);
+                // The device's own counters, bound or not: it made the session.
+                d.stats.session_gone();
+            }
         }
     }
 }
@@ -572,17 +575,37 @@ impl Maker<'_> {
         let made = create_set(d, p, |res, destroyed| match res {
             Ok(_) if destroyed => d.stats.session_gone(),
             Ok(_) => d.stats.count(alg, Event::Session),
-            // The device went away meanwhile: not a refusal.
-            Err(e) if e == ENODEV => {}
+            // The device went away meanwhile, or the driver had no memory for the
+            // request: not the device's refusal.
+            Err(e) if e == ENODEV || e == ENOMEM => {}
             Err(_) => d.stats.count(alg, Event::Refused),
         });
         // Refused (counted, logged once), or the device went meanwhile: software.
-        if let Ok((enc, dec)) = made {
+        let Ok((enc, dec)) = made else { return };
+        let mut noted = [false; 2];
+        for (n, id) in noted
+            .iter_mut()
+            .zip(Iterator::chain(core::iter::once(enc), dec))
+        {
+            *n = d.note_session(p.service, id);
+        }
+        if noted[0] && (dec.is_none() || noted[1]) {
             self.made = Some(Held {
                 service: p.service,
                 enc,
                 dec,
             });
+            return;
+        }
+        // The device is being removed: the sessions go at once.
+        for (n, id) in noted
+            .iter()
+            .zip(Iterator::chain(core::iter::once(enc), dec))
+        {
+            if !*n || d.forget_session(p.service, id) {
+                destroy_logged(d, p.service, id);
+                d.stats.session_gone();
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::abstractions::{
 };
 use crate::bindings;
 use crate::registry::Alg;
-use crate::requests::{self, DataCtx, DataJob, DataToken, DATA_REQ_LEN, STATUS_UNSET};
+use crate::requests::{self, DataCtx, DataJob, DataToken, ReqJob, DATA_REQ_LEN, STATUS_UNSET};
 use crate::session::{Keyed, Scoped, Service, SessionParams};
 use crate::stats::Event;
 use crate::{policy, AlgId, DeviceRef, Manager, VCrypto};
@@ -330,13 +330,13 @@ fn crypt(ctx: &TfmCtx, mut req: SkcipherRequest<'_>, encrypt: bool) -> Result<Qu
 }
 
 /// The job of cipher request `req` on session `sid` with IV `iv`.
-fn build(
+fn build<'a>(
     ctx: &TfmCtx,
-    req: &mut SkcipherRequest<'_>,
+    req: &mut SkcipherRequest<'a>,
     encrypt: bool,
     sid: u64,
     iv: &[u8],
-) -> Result<DataToken> {
+) -> Result<ReqJob<'a>> {
     let (spec, len, iv_len) = (ctx.spec, req.cryptlen(), iv.len());
     // How the output IV comes about.
     let mut data = DataCtx::new(requests::done_nothing, 0, iv_len).counted(ctx.dev.alg());
@@ -358,7 +358,7 @@ fn build(
 
     let scratch_len = DATA_REQ_LEN + iv_len + 1;
     let flags = req.gfp();
-    let mut job = DataToken::for_request(req.request_mut(), len, len, 3, scratch_len, data, flags)?;
+    let mut job = ReqJob::for_request(req.request_mut(), len, len, 3, scratch_len, data, flags)?;
     let hdr = header(spec, sid, encrypt, len)?;
     let scratch = job.scratch_mut();
     scratch[..DATA_REQ_LEN].copy_from_slice(&hdr);

@@ -2,7 +2,8 @@
 
 //! Where requests ran: per device and per algorithm, requests the device
 //! completed, requests it failed, requests run in the generic implementation
-//! instead, and requests a device going away gave back; sessions the device
+//! instead, and requests a device going away gave back (rerun in software, or
+//! lost); sessions the device
 //! created for transforms and sessions it refused. Relaxed atomics, so the
 //! hot path pays one uncontended increment per request.
 //!
@@ -29,19 +30,22 @@ pub(crate) enum Event {
     /// A request run in the generic implementation although the transform
     /// has a device (size policy, limits, no session, a full queue).
     Software,
-    /// A request given back by a device being removed: rerun in software
-    /// where it could be, else failed with ENODEV.
+    /// A request given back by a device being removed, rerun in software.
     Rescued,
+    /// A request given back by a device being removed that could not be
+    /// rerun (in place: the device may have overwritten its input): failed
+    /// with ENODEV.
+    Lost,
     /// A session the device created for a transform.
     Session,
-    /// A session the device refused (its table full, say): the transform
-    /// runs in software until its next key.
+    /// A session the device refused (its table full, say) or did not answer
+    /// for in time: the transform runs in software until its next key.
     Refused,
 }
 
-const EVENTS: usize = 6;
+const EVENTS: usize = 7;
 const NAMES: [&str; EVENTS] = [
-    "device", "failed", "software", "rescued", "sessions", "refused",
+    "device", "failed", "software", "rescued", "lost", "sessions", "refused",
 ];
 
 /// The counters of one device (or of the transforms without one).

@@ -148,17 +148,23 @@ pub(crate) fn request_ctx_size<S>(fb: &SoftHash) -> usize {
     desc_offset::<S>() + core::mem::size_of::<bindings::shash_desc>() + fb.desc_size()
 }
 
-/// A request passed to an [`Ahash`] operation, with access to the request
-/// context of algorithm `T`.
-pub(crate) struct AhashReq<'a, T: Ahash> {
-    req: Request<'a, AhashKind>,
+/// The per-request state and software descriptor in the context of a
+/// request of algorithm `T`.
+///
+/// # Invariants
+///
+/// `raw` is a valid request of an initialised transform of `T` whose context
+/// is `ctx`, not completed while the value exists, and the value is the only
+/// access to its context.
+pub(crate) struct ReqParts<'a, T: Ahash> {
+    raw: NonNull<bindings::ahash_request>,
     ctx: &'a T::Ctx,
 }
 
-impl<'a, T: Ahash> AhashReq<'a, T> {
+impl<'a, T: Ahash> ReqParts<'a, T> {
     fn ctx_ptr(&self) -> *mut u8 {
-        // SAFETY: The request is valid.
-        unsafe { bindings::vcrs_ahash_request_ctx(self.req.raw()).cast() }
+        // SAFETY: The request is valid (type invariant).
+        unsafe { bindings::vcrs_ahash_request_ctx(self.raw.as_ptr()).cast() }
     }
 
     fn state_ptr(&self) -> *mut T::State {
@@ -169,20 +175,19 @@ impl<'a, T: Ahash> AhashReq<'a, T> {
     /// The driver's per-request state (whatever bytes it holds: `T::State` is
     /// plain data, valid for any bit pattern).
     pub(crate) fn state(&mut self) -> &mut T::State {
-        let () = <T::State as Pod>::CHECK;
-        // SAFETY: `init_tfm_cb` sized the context for a `T::State` at `STATE_AT`, 8-byte
-        // aligned (alignment checked in `new`); every bit pattern is a valid `T::State`
-        // (`Pod`), and `&mut self` is the only access to the request. The job slot
-        // before it is not the state's.
-        unsafe { &mut *self.state_ptr() }
+        self.split().0
     }
 
     /// The state and the software implementation together (they are disjoint
     /// parts of the request context).
     pub(crate) fn split(&mut self) -> (&mut T::State, Sw<'_>) {
+        let () = <T::State as Pod>::CHECK;
         let sw = self.sw_raw();
-        // SAFETY: As in `state`; the state ends before `desc_offset`, where `sw`'s
-        // descriptor begins, so the two borrows do not overlap.
+        // SAFETY: `init_tfm_cb` sized the context for a `T::State` at `STATE_AT`, 8-byte
+        // aligned (alignment checked in `new`); every bit pattern is a valid `T::State`
+        // (`Pod`), and `&mut self` is the only access to the context (type invariant).
+        // The state ends before `desc_offset`, where `sw`'s descriptor begins, so the
+        // two borrows do not overlap; the job slot before it is not the state's.
         let st = unsafe { &mut *self.state_ptr() };
         (st, sw)
     }
@@ -203,9 +208,38 @@ impl<'a, T: Ahash> AhashReq<'a, T> {
         unsafe { (*desc).tfm = fb.raw() };
         Sw {
             desc,
-            req: self.req.raw(),
+            req: self.raw.as_ptr(),
             _p: PhantomData,
         }
+    }
+}
+
+/// A request passed to an [`Ahash`] operation, with access to the request
+/// context of algorithm `T`.
+pub(crate) struct AhashReq<'a, T: Ahash> {
+    req: Request<'a, AhashKind>,
+    parts: ReqParts<'a, T>,
+}
+
+impl<'a, T: Ahash> AhashReq<'a, T> {
+    /// The per-request state and software descriptor.
+    pub(crate) fn parts(&mut self) -> &mut ReqParts<'a, T> {
+        &mut self.parts
+    }
+
+    /// The driver's per-request state (see [`ReqParts::state`]).
+    pub(crate) fn state(&mut self) -> &mut T::State {
+        self.parts.state()
+    }
+
+    /// The state and the software implementation together.
+    pub(crate) fn split(&mut self) -> (&mut T::State, Sw<'_>) {
+        self.parts.split()
+    }
+
+    /// The software implementation working on this request's descriptor.
+    pub(crate) fn sw(&mut self) -> Sw<'_> {
+        self.parts.sw()
     }
 
     /// The crypto API request.
@@ -218,9 +252,47 @@ impl<'a, T: Ahash> AhashReq<'a, T> {
         &self.req
     }
 
-    /// The crypto API request, to hand to the device.
-    pub(crate) fn into_request(self) -> Request<'a, AhashKind> {
+    /// The crypto API request, to hand to the device. Should it not reach the
+    /// device, or be lost with it, [`Ahash::rescue`] finishes it in software
+    /// (with `finup` telling it whether the request's source is part of the
+    /// message); the device does not write the request's source.
+    pub(crate) fn into_request(mut self, finup: bool) -> Request<'a, AhashKind> {
+        // SAFETY: `rescue_cb::<T>` runs `T::rescue`, which finishes the request in
+        // software, on the request's own context.
+        unsafe {
+            self.req
+                .set_rescue(core::ptr::null_mut(), finup, false, rescue_cb::<T>)
+        };
         self.req
+    }
+}
+
+/// Runs [`Ahash::rescue`] on `req` (a [`Rescue`] function).
+///
+/// # Safety
+///
+/// `req` must be a valid, not completed request of an initialised transform of
+/// `T`, owned by the caller.
+///
+/// [`Rescue`]: crate::abstractions::crypto::Rescue
+unsafe fn rescue_cb<T: Ahash>(
+    req: *mut bindings::ahash_request,
+    _arg: *mut core::ffi::c_void,
+    finup: bool,
+    _atomic: bool,
+) -> kernel::ffi::c_int {
+    // SAFETY: As the caller guarantees.
+    let ctx = unsafe { Registration::<AhashKind, T>::req_ctx(req) };
+    // INVARIANT: As the caller guarantees; the caller owns the request, so this is
+    // the only access to its context.
+    let mut parts = ReqParts {
+        // SAFETY: The caller passes a valid request.
+        raw: unsafe { NonNull::new_unchecked(req) },
+        ctx,
+    };
+    match T::rescue(ctx, &mut parts, finup) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
     }
 }
 
@@ -325,8 +397,10 @@ unsafe impl AlgType for AhashKind {
     }
 
     fn alg_base(alg: *mut Self::Alg) -> *mut bindings::crypto_alg {
-        // SAFETY: Only the address is computed.
-        unsafe { core::ptr::addr_of_mut!((*alg).halg.base) }
+        // An address computed without a dereference: valid for any pointer.
+        alg.cast::<u8>()
+            .wrapping_add(core::mem::offset_of!(bindings::ahash_alg, halg.base))
+            .cast()
     }
 }
 
@@ -353,6 +427,10 @@ pub(crate) trait Ahash: Provider {
     fn export(ctx: &Self::Ctx, req: AhashReq<'_, Self>, out: &mut [u8]) -> Result;
     /// Continues from a state written by `export`.
     fn import(ctx: &Self::Ctx, req: AhashReq<'_, Self>, input: &[u8]) -> Result;
+    /// Finishes in software (without sleeping) a request handed to the device
+    /// by `final` (`finup` false) or `finup`/`digest` (true) that did not
+    /// reach it or was lost with it (see [`AhashReq::into_request`]).
+    fn rescue(ctx: &Self::Ctx, req: &mut ReqParts<'_, Self>, finup: bool) -> Result;
 }
 
 /// Parameters of an ahash algorithm registration.
@@ -455,7 +533,14 @@ impl<T: Ahash> Registration<AhashKind, T> {
             // SAFETY: The crypto API hands us a valid request of an initialised transform
             // of ours.
             let ctx = unsafe { Self::req_ctx(req) };
-            op(ctx, AhashReq { req: r, ctx })
+            // INVARIANT: The crypto API hands us the request until we complete it,
+            // which `r` does; `AhashReq` keeps the parts and the request together.
+            let parts = ReqParts {
+                // SAFETY: The crypto API passes a valid request.
+                raw: unsafe { NonNull::new_unchecked(req) },
+                ctx,
+            };
+            op(ctx, AhashReq { req: r, parts })
         })
     }
     /// # Safety

@@ -14,7 +14,13 @@
 use crate::abstractions::virtio::VqToken;
 use crate::abstractions::{errno, sg::SgChain};
 use crate::bindings;
-use core::{cell::Cell, marker::PhantomData, mem::ManuallyDrop, ptr::NonNull};
+use core::{
+    cell::Cell,
+    marker::PhantomData,
+    mem::ManuallyDrop,
+    ptr::NonNull,
+    sync::atomic::{AtomicBool, Ordering},
+};
 use kernel::{alloc::Flags, prelude::*, str::CStr, sync::Arc, types::Opaque, ThisModule};
 
 /// What an operation did with a request.
@@ -74,26 +80,37 @@ pub(crate) const JOB_SLOT: usize = 1536;
 ///
 /// `ptr` is a valid request that the crypto API handed to this driver and
 /// that has not been completed yet; it stays valid until completed. `rescue`,
-/// when set, satisfies the invariants of [`Rescue`] for this request.
+/// when set, satisfies the invariants of [`Rescue`] for this request. `sent`
+/// is true once the request may have been handed to a device.
 pub(crate) struct Pending<K: Kind> {
     ptr: NonNull<K::Raw>,
     rescue: Option<Rescue<K>>,
+    sent: bool,
 }
 
-/// How a request lost with its device runs on the transform's software
-/// implementation instead.
+/// How a request that did not reach a device, or was lost with it, runs
+/// without one: `run(request, arg, flag, true)` does the request's whole
+/// operation in software (without sleeping) and returns its result.
 ///
 /// # Invariants
 ///
-/// `soft` is the live, synchronous software transform of the request's own
-/// transform (which outlives its requests), keyed like it, and the request's
-/// context has room for a subrequest of it; the request is out of place (its
-/// source cannot have been overwritten by the device).
-struct Rescue<K: Kind> {
-    soft: NonNull<core::ffi::c_void>,
-    encrypt: bool,
-    run: unsafe fn(*mut K::Raw, *mut core::ffi::c_void, bool, bool) -> kernel::ffi::c_int,
+/// `run` may be called so with this request and `arg` and `flag` until the
+/// request is completed (a skcipher or AEAD: `arg` is the live, synchronous
+/// software transform of the request's own transform, which outlives its
+/// requests, keyed like it, and the request's context has room for a
+/// subrequest of it). `in_place` tells whether the request's source is its
+/// destination (which a device may have written: then it can only run before
+/// it reached a device).
+pub(super) struct Rescue<K: Kind> {
+    arg: *mut core::ffi::c_void,
+    flag: bool,
+    in_place: bool,
+    run: RescueFn<K>,
 }
+
+/// The function of a [`Rescue`].
+pub(super) type RescueFn<K> =
+    unsafe fn(*mut <K as Kind>::Raw, *mut core::ffi::c_void, bool, bool) -> kernel::ffi::c_int;
 
 // SAFETY: A request may be completed from any thread.
 unsafe impl<K: Kind> Send for Pending<K> {}
@@ -168,7 +185,7 @@ impl<K: Kind> Pending<K> {
     }
 
     /// Completes the request with `result`.
-    pub(crate) fn complete(self, result: Result) {
+    pub(super) fn complete(self, result: Result) {
         let this = ManuallyDrop::new(self);
         this.signal(match result {
             Ok(()) => 0,
@@ -177,14 +194,34 @@ impl<K: Kind> Pending<K> {
     }
 }
 
+impl<K: Kind> Pending<K> {
+    /// Whether dropping the request without a result runs it in software
+    /// (else it fails with `-ENODEV`): its source is intact, because it never
+    /// reached a device or is out of place.
+    fn rescuable(&self) -> bool {
+        self.rescue
+            .as_ref()
+            .is_some_and(|r| !r.in_place || !self.sent)
+    }
+
+    /// The request is being handed to a device (`true`), or was refused by
+    /// the queue before the device could see it (`false`).
+    fn mark_sent(&mut self, sent: bool) {
+        // INVARIANT: Only what the queue refused is unsent again.
+        self.sent = sent;
+    }
+}
+
 impl<K: Kind> Drop for Pending<K> {
     fn drop(&mut self) {
-        // Never lose a request: one dropped without a result lost its device. It
-        // runs in software where it can (possibly in atomic context: no sleeping).
-        let err = match self.rescue.take() {
-            // SAFETY: By the invariants of `Rescue`, `soft` is a live software transform
-            // the request can run on, and the request's source is intact.
-            Some(r) => unsafe { (r.run)(self.raw(), r.soft.as_ptr(), r.encrypt, true) },
+        // Never lose a request: one dropped without a result did not reach a device
+        // or lost it. It runs in software where it can (possibly in atomic context:
+        // no sleeping).
+        let rescue = self.rescue.take().filter(|r| !r.in_place || !self.sent);
+        let err = match rescue {
+            // SAFETY: By the invariants of `Rescue`, `run` may run the request with
+            // `arg` and `flag`; its source is intact: out of place, or never sent.
+            Some(r) => unsafe { (r.run)(self.raw(), r.arg, r.flag, true) },
             None => ENODEV.to_errno(),
         };
         self.signal(err);
@@ -269,21 +306,24 @@ impl<'a, K: SoftKind> SoftReq<'a, K> {
         &self.req
     }
 
-    /// The crypto API request, to hand to the device. Should the device be
-    /// lost with it, an out-of-place request runs on the software
-    /// implementation instead (an in-place one fails with `-ENODEV`: the device
-    /// may have overwritten part of its input).
+    /// The crypto API request, to hand to the device. Should it not reach the
+    /// device (no room, no memory), it runs on the software implementation
+    /// instead; should the device be lost with it, so does an out-of-place
+    /// request (an in-place one fails with `-ENODEV`: the device may have
+    /// overwritten part of its input).
     pub(crate) fn into_request(mut self, encrypt: bool) -> Request<'a, K> {
         let (src, dst) = self.req.lists();
-        if src != dst {
-            // INVARIANT: `soft` is the transform's software implementation (type
-            // invariant), which outlives the request; the request is out of place.
-            self.req.inner.rescue = Some(Rescue {
-                soft: self.soft.cast(),
+        // SAFETY: `soft` is the transform's software implementation, with room for a
+        // subrequest in the request's context (type invariant), which outlives the
+        // request: `soft_crypt` runs the request on it.
+        unsafe {
+            self.req.set_rescue(
+                self.soft.as_ptr().cast(),
                 encrypt,
-                run: soft_crypt::<K>,
-            });
-        }
+                src == dst,
+                soft_crypt::<K>,
+            )
+        };
         self.req
     }
 }
@@ -302,9 +342,10 @@ impl<'a, K: SoftKind> core::ops::Deref for SoftReq<'a, K> {
 ///
 /// # Invariants
 ///
-/// `slot_free` is true only while no job of this dispatch was written into the
-/// request's job slot: one dispatch builds at most one job there (the crypto
-/// API does not hand a request to a driver again before it is completed).
+/// `slot_free` is true only while no job was built for this dispatch (the
+/// crypto API does not hand a request to a driver again before it is
+/// completed, so its job slot holds nothing live then): a dispatch builds at
+/// most one job, in the request's job slot or on the heap.
 pub(crate) struct Request<'a, K: Kind> {
     inner: ManuallyDrop<Pending<K>>,
     taken: &'a Cell<bool>,
@@ -312,9 +353,34 @@ pub(crate) struct Request<'a, K: Kind> {
 }
 
 impl<K: Kind> Request<'_, K> {
+    /// Arms the request's rescue (see [`Rescue`]): should it not reach a
+    /// device, or (`in_place` false) be lost with it, `run(request, arg, flag,
+    /// true)` completes it.
+    ///
+    /// # Safety
+    ///
+    /// `run` must do the request's whole operation without a device, without
+    /// sleeping, when called so at any time before the request is completed.
+    pub(super) unsafe fn set_rescue(
+        &mut self,
+        arg: *mut core::ffi::c_void,
+        flag: bool,
+        in_place: bool,
+        run: RescueFn<K>,
+    ) {
+        // INVARIANT: As the caller guarantees.
+        self.inner.rescue = Some(Rescue {
+            arg,
+            flag,
+            in_place,
+            run,
+        });
+    }
+
     /// Takes ownership of the request: from now on it completes through its
-    /// callback, also on error paths.
-    pub(crate) fn take(self) -> Pending<K> {
+    /// callback, also on error paths. Only through [`JobBox::attach`] for the
+    /// driver, so that the job built in the request's slot owns it.
+    pub(super) fn take(self) -> Pending<K> {
         self.taken.set(true);
         ManuallyDrop::into_inner(self.inner)
     }
@@ -347,7 +413,11 @@ pub(super) fn dispatch<K: Kind>(
     let r = Request {
         // INVARIANT: The crypto API hands us a valid request that is not completed, and
         // not in flight: its job slot holds nothing live.
-        inner: ManuallyDrop::new(Pending { ptr, rescue: None }),
+        inner: ManuallyDrop::new(Pending {
+            ptr,
+            rescue: None,
+            sent: false,
+        }),
         taken: &taken,
         slot_free: true,
     };
@@ -401,6 +471,22 @@ impl AnyPending {
             AnyPending::Aead(p) => p.signal(err),
         }
     }
+
+    fn mark_sent(&mut self, sent: bool) {
+        match self {
+            AnyPending::Skcipher(p) => p.mark_sent(sent),
+            AnyPending::Ahash(p) => p.mark_sent(sent),
+            AnyPending::Aead(p) => p.mark_sent(sent),
+        }
+    }
+
+    fn rescuable(&self) -> bool {
+        match self {
+            AnyPending::Skcipher(p) => p.rescuable(),
+            AnyPending::Ahash(p) => p.rescuable(),
+            AnyPending::Aead(p) => p.rescuable(),
+        }
+    }
 }
 
 /// One unit of device work: an optional crypto request, the scatter-gather
@@ -421,23 +507,33 @@ pub(crate) struct Job<D> {
 /// An owned [`Job`]: on the heap, or in the job slot of the request it was
 /// built for ([`Kind::job_slot`]), which costs no allocation.
 ///
+/// A job built for a request lives no longer than the dispatch of that
+/// request (`'a`) until [`JobBox::attach`] makes it the request's owner; only
+/// then is it `'static`, and only a `'static` job goes on a virtqueue. So a
+/// job in a request's slot can never outlive the request.
+///
 /// # Invariants
 ///
 /// `ptr` points to a valid job owned by this value: from `KBox::into_raw` when
-/// `heap`; otherwise written into the job slot of the request it is bound to,
-/// which stays allocated until that request is completed, and only the job
-/// completes it (after moving itself out of the slot).
-pub(crate) struct JobBox<D: 'static> {
+/// `heap`; otherwise written into the job slot of the request it is bound to.
+/// That request stays allocated until it is completed: while `'a` lasts (its
+/// dispatch, before which the request cannot be completed by anything but the
+/// job: the dispatch builds no other job, and a `Pending` comes out of its
+/// `Request` only through `attach`), and after `attach` because only the job,
+/// which then owns the request, completes it (after moving itself out of the
+/// slot).
+pub(crate) struct JobBox<'a, D: 'static> {
     ptr: NonNull<Job<D>>,
     heap: bool,
+    _dispatch: PhantomData<&'a ()>,
 }
 
 // SAFETY: A `JobBox` owns its job like a `KBox` does.
-unsafe impl<D: Send> Send for JobBox<D> {}
+unsafe impl<D: Send> Send for JobBox<'_, D> {}
 // SAFETY: As above.
-unsafe impl<D: Sync> Sync for JobBox<D> {}
+unsafe impl<D: Sync> Sync for JobBox<'_, D> {}
 
-impl<D: 'static> JobBox<D> {
+impl<D: 'static> JobBox<'static, D> {
     /// A job on the heap.
     pub(crate) fn new(job: Job<D>, flags: Flags) -> Result<Self> {
         let ptr = KBox::into_raw(KBox::new(job, flags)?);
@@ -446,15 +542,19 @@ impl<D: 'static> JobBox<D> {
             // SAFETY: `KBox::into_raw` never returns NULL.
             ptr: unsafe { NonNull::new_unchecked(ptr) },
             heap: true,
+            _dispatch: PhantomData,
         })
     }
+}
 
+impl<'a, D: 'static> JobBox<'a, D> {
     /// A job for `req`, with room for `extra_entries` driver-owned entries plus
     /// the entries covering `src_len` bytes of its source and `dst_len` bytes
     /// of its destination, and `scratch_len` scratch bytes: in the request's
     /// job slot when it has one and they fit, on the heap otherwise.
+    /// One job per dispatch: a second one is refused (`EBUSY`).
     pub(crate) fn for_request<K: Kind>(
-        req: &mut Request<'_, K>,
+        req: &mut Request<'a, K>,
         src_len: usize,
         dst_len: usize,
         extra_entries: usize,
@@ -462,6 +562,9 @@ impl<D: 'static> JobBox<D> {
         data: D,
         flags: Flags,
     ) -> Result<Self> {
+        if !req.slot_free {
+            return Err(EBUSY);
+        }
         let (src, dst) = req.lists();
         let n = nents_for_len(src, src_len)? + nents_for_len(dst, dst_len)? + extra_entries;
         let bound = req.raw().cast();
@@ -469,8 +572,8 @@ impl<D: 'static> JobBox<D> {
         let at = core::mem::size_of::<Job<D>>()
             .next_multiple_of(core::mem::align_of::<bindings::scatterlist>());
         let fits = core::mem::align_of::<Job<D>>() <= 8 && at < JOB_SLOT;
-        // The slot serves one job per dispatch; a second job goes on the heap.
-        let slot = K::job_slot(req.raw()).filter(|_| fits && req.slot_free);
+        let slot = K::job_slot(req.raw()).filter(|_| fits);
+        // INVARIANT: This dispatch's job is being built.
         req.slot_free = false;
         if let Some(slot) = slot {
             // SAFETY: The slot is `JOB_SLOT` bytes of the request's context, 8-aligned
@@ -497,8 +600,13 @@ impl<D: 'static> JobBox<D> {
                         data,
                     })
                 };
-                // INVARIANT: Written into the slot of the request the job is bound to.
-                return Ok(Self { ptr, heap: false });
+                // INVARIANT: Written into the slot of the request the job is bound to,
+                // which the dispatch `'a` keeps alive.
+                return Ok(Self {
+                    ptr,
+                    heap: false,
+                    _dispatch: PhantomData,
+                });
             }
         }
         let job = Job {
@@ -507,7 +615,38 @@ impl<D: 'static> JobBox<D> {
             bound,
             data,
         };
-        Self::new(job, flags)
+        let ptr = KBox::into_raw(KBox::new(job, flags)?);
+        // INVARIANT: From `KBox::into_raw`.
+        Ok(Self {
+            // SAFETY: `KBox::into_raw` never returns NULL.
+            ptr: unsafe { NonNull::new_unchecked(ptr) },
+            heap: true,
+            _dispatch: PhantomData,
+        })
+    }
+
+    /// Makes the job the owner of `req`, the request it was built for: from
+    /// now on the request completes through the job (or the job's loss), and
+    /// the job may outlive the dispatch. A request it was not built for fails
+    /// with `EINVAL` (and is completed so).
+    pub(crate) fn attach<K: Kind>(mut self, req: Request<'a, K>) -> Result<JobBox<'static, D>> {
+        let pending = req.take();
+        if pending.raw().cast() != self.bound || self.req.is_some() {
+            // Not ours: give the job up first (it may live in the slot of the request
+            // it was built for), then fail the request rather than mix requests up.
+            drop(self);
+            pending.complete(Err(EINVAL));
+            return Err(EINVAL);
+        }
+        self.req = Some(K::wrap(pending));
+        let this = ManuallyDrop::new(self);
+        // INVARIANT: The job owns its request now, which stays allocated until the
+        // job completes it: it may outlive the dispatch.
+        Ok(JobBox {
+            ptr: this.ptr,
+            heap: this.heap,
+            _dispatch: PhantomData,
+        })
     }
 
     /// Moves the job out (to complete it).
@@ -524,7 +663,7 @@ impl<D: 'static> JobBox<D> {
     }
 }
 
-impl<D: 'static> core::ops::Deref for JobBox<D> {
+impl<D: 'static> core::ops::Deref for JobBox<'_, D> {
     type Target = Job<D>;
 
     fn deref(&self) -> &Job<D> {
@@ -533,14 +672,14 @@ impl<D: 'static> core::ops::Deref for JobBox<D> {
     }
 }
 
-impl<D: 'static> core::ops::DerefMut for JobBox<D> {
+impl<D: 'static> core::ops::DerefMut for JobBox<'_, D> {
     fn deref_mut(&mut self) -> &mut Job<D> {
         // SAFETY: As above; `&mut self` gives exclusive access.
         unsafe { self.ptr.as_mut() }
     }
 }
 
-impl<D: 'static> Drop for JobBox<D> {
+impl<D: 'static> Drop for JobBox<'_, D> {
     fn drop(&mut self) {
         // Out of the slot before dropping: dropping completes the request, whose
         // context holds the slot.
@@ -554,9 +693,20 @@ impl<D: 'static> Drop for JobBox<D> {
 // are the job's, its foreign segments belong to the attached request, which is
 // completed only when the job is dropped or completed, i.e. after the virtqueue gave
 // the token back. The raw form keeps the heap flag in bit 0 (jobs are 8-aligned).
-unsafe impl<D: 'static> VqToken for JobBox<D> {
+unsafe impl<D: 'static> VqToken for JobBox<'static, D> {
     fn sg_lists(&mut self) -> (*mut *mut bindings::scatterlist, u32, u32) {
+        // Its lists are about to reach a device.
+        if let Some(r) = self.req.as_mut() {
+            r.mark_sent(true);
+        }
         self.chain.finish()
+    }
+
+    fn refused(&mut self) {
+        // `virtqueue_add_sgs` failed before exposing the lists to the device.
+        if let Some(r) = self.req.as_mut() {
+            r.mark_sent(false);
+        }
     }
 
     fn into_raw(self) -> *mut core::ffi::c_void {
@@ -571,6 +721,7 @@ unsafe impl<D: 'static> VqToken for JobBox<D> {
             // SAFETY: `into_raw` encodes a non-NULL pointer.
             ptr: unsafe { NonNull::new_unchecked((v & !1) as *mut Job<D>) },
             heap: v & 1 != 0,
+            _dispatch: PhantomData,
         }
     }
 }
@@ -662,17 +813,6 @@ impl<D> Job<D> {
         unsafe { self.chain.push_foreign(dst, skip, len, true) }
     }
 
-    /// Attaches the (now owned) request this job was built for.
-    pub(crate) fn attach<K: Kind>(&mut self, req: Pending<K>) -> Result {
-        if req.raw().cast() != self.bound || self.req.is_some() {
-            // Not ours: complete it with an error rather than mixing requests up.
-            req.complete(Err(EINVAL));
-            return Err(EINVAL);
-        }
-        self.req = Some(K::wrap(req));
-        Ok(())
-    }
-
     /// The attached request, if there is one of kind `K`.
     pub(crate) fn request_mut<K: Kind>(&mut self) -> Option<&mut Pending<K>> {
         self.req.as_mut().and_then(K::view)
@@ -710,16 +850,19 @@ impl<D> Job<D> {
         data
     }
 
-    /// Gives the job up because its device is gone: its request runs on the
-    /// transform's software implementation where it can, and fails with
-    /// `-ENODEV` otherwise (see [`SoftReq::into_request`]).
-    pub(crate) fn lost(self) -> D {
+    /// Gives the job up because it did not reach its device or the device is
+    /// gone: its request runs on the transform's software implementation
+    /// where it can (see [`SoftReq::into_request`]), and fails with `-ENODEV`
+    /// otherwise. Returns the driver data, and whether the request ran in
+    /// software.
+    pub(crate) fn lost(self) -> (D, bool) {
         let Job {
             chain, req, data, ..
         } = self;
+        let rescued = req.as_ref().is_some_and(AnyPending::rescuable);
         drop(chain);
         drop(req);
-        data
+        (data, rescued)
     }
 }
 
@@ -843,8 +986,9 @@ pub(crate) trait Provider: Sized + 'static {
 ///
 /// # Invariants
 ///
-/// `alg` is registered with the crypto API while the value exists; the value is
-/// pinned (the crypto API keeps pointers to `alg`). `alg` is the first field of
+/// `alg` is registered with the crypto API while the value exists and
+/// `retired` is false; the value is pinned (the crypto API keeps pointers to
+/// `alg`). `alg` is the first field of
 /// a `#[repr(C)]` struct, so a pointer to it is a pointer to the registration.
 /// Every transform of `alg` whose init succeeded holds an initialised `T::Ctx`
 /// in its context area until its exit.
@@ -857,6 +1001,9 @@ pub(crate) struct Registration<A: AlgType, T: Provider> {
     pub(super) shared: Arc<T::Shared>,
     /// A type-specific value fixed at registration (ahash: the state size).
     pub(super) extra: usize,
+    /// Set once [`Registration::retire`] unregistered `alg`: dropping the
+    /// value then only frees it.
+    retired: AtomicBool,
     _p: PhantomData<(A, T)>,
 }
 
@@ -912,6 +1059,7 @@ impl<A: AlgType, T: Provider> Registration<A, T> {
                 spec,
                 shared,
                 extra,
+                retired: AtomicBool::new(false),
                 _p: PhantomData,
                 alg <- alg_init,
             }),
@@ -935,9 +1083,13 @@ impl<A: AlgType, T: Provider> Registration<A, T> {
         // SAFETY: The registration is not moved out of its box: it is turned into a raw
         // pointer, which `Lingering` owns.
         let raw = KBox::into_raw(unsafe { Pin::into_inner_unchecked(self) });
-        // SAFETY: `raw` is the registration, whose `alg` is registered; `PinnedDrop` does
-        // not run (the box was given up), so it is unregistered once.
-        unsafe { A::unregister(Opaque::raw_get(core::ptr::addr_of!((*raw).alg))) };
+        // SAFETY: `raw` is the registration, whose `alg` is registered; `retired` makes its
+        // `PinnedDrop` (when `Lingering` frees it) skip the unregistration, so it is
+        // unregistered once.
+        unsafe {
+            (*raw).retired.store(true, Ordering::Release);
+            A::unregister(Opaque::raw_get(core::ptr::addr_of!((*raw).alg)));
+        }
         // INVARIANT: From `KBox::into_raw`, unregistered.
         Ok(Lingering {
             // SAFETY: `KBox::into_raw` never returns NULL.
@@ -1066,11 +1218,13 @@ impl<A: AlgType, T: Provider> Registration<A, T> {
 }
 
 /// An algorithm unregistered by [`Registration::retire`] whose memory the
-/// crypto API may still reach: a lookup can have taken a reference through a
-/// template instance's spawn just before the unregistration (the one path
-/// that does not look the algorithm up by name), and then
-/// `crypto_unregister_alg` warns and leaves it referenced. No new reference
-/// can appear once it is unregistered, so its count only falls back to 1.
+/// crypto API may still reach: a reference can have been taken just before
+/// the unregistration by the paths that do not look the algorithm up by name
+/// and so ignore its `DYING` flag (a template instance's spawn, crypto_user's
+/// `GETALG` report), and then `crypto_unregister_alg` warns and leaves it
+/// referenced. No new reference can appear once it is unregistered (it is
+/// off the algorithm list, and a spawn of it is dead), so its count only
+/// falls back to 1.
 ///
 /// # Invariants
 ///
@@ -1122,7 +1276,11 @@ impl<A: AlgType, T: Provider> Drop for Lingering<A, T> {
 #[pinned_drop]
 impl<A: AlgType, T: Provider> PinnedDrop for Registration<A, T> {
     fn drop(self: Pin<&mut Self>) {
-        // SAFETY: By the type invariant the algorithm is registered.
+        if self.retired.load(Ordering::Acquire) {
+            return;
+        }
+        // SAFETY: By the type invariant the algorithm is registered (`retire` would have
+        // set `retired`).
         unsafe { A::unregister(self.alg.get()) };
     }
 }

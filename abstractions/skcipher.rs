@@ -210,8 +210,14 @@ unsafe impl AlgType for SkcipherKind {
     }
 
     fn alg_base(alg: *mut Self::Alg) -> *mut bindings::crypto_alg {
-        // SAFETY: Only the address is computed; all views of the union share `base`.
-        unsafe { core::ptr::addr_of_mut!((*alg).__bindgen_anon_1.co.base) }
+        // An address computed without a dereference: valid for any pointer. All
+        // views of the union share `base`.
+        alg.cast::<u8>()
+            .wrapping_add(core::mem::offset_of!(
+                bindings::skcipher_alg,
+                __bindgen_anon_1.co.base
+            ))
+            .cast()
     }
 }
 

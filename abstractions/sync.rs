@@ -184,8 +184,9 @@ pub(crate) fn poll_until(total_ms: u32, step_ms: u32, mut cond: impl FnMut() -> 
     true
 }
 
-/// Whether the caller runs in task context (not in a hard or soft interrupt,
-/// nor with bottom halves off).
+/// Whether the caller runs in task context: not in a hard interrupt or an NMI,
+/// nor serving a soft interrupt (the kernel's `in_task()`; bottom halves may
+/// be disabled).
 pub(crate) fn in_task() -> bool {
     // SAFETY: Reads the preempt count; no precondition.
     unsafe { bindings::vcrs_in_task() }

@@ -235,6 +235,9 @@ pub(crate) unsafe trait VqToken: Sized + 'static {
     ///
     /// `p` must come from `into_raw` and not have been taken back yet.
     unsafe fn from_raw(p: *mut core::ffi::c_void) -> Self;
+    /// The queue refused the token (after `sg_lists`): the device never saw
+    /// its lists.
+    fn refused(&mut self) {}
 }
 
 /// A virtqueue whose buffers carry tokens of type `T`. Mutating methods take
@@ -259,6 +262,7 @@ impl<T: VqToken> Virtqueue<T> {
     pub(crate) fn add(&mut self, mut token: T) -> core::result::Result<(), (Error, T)> {
         let (sgs, nout, nin) = token.sg_lists();
         if nout + nin == 0 {
+            token.refused();
             return Err((EINVAL, token));
         }
         let data = token.into_raw();
@@ -276,7 +280,9 @@ impl<T: VqToken> Virtqueue<T> {
         };
         if ret < 0 {
             // SAFETY: The queue did not take `data`; it came from `into_raw` above.
-            return Err((Error::from_errno(ret), unsafe { T::from_raw(data) }));
+            let mut token = unsafe { T::from_raw(data) };
+            token.refused();
+            return Err((Error::from_errno(ret), token));
         }
         Ok(())
     }
