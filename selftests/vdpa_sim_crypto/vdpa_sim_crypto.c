@@ -9,8 +9,9 @@
  *
  * Services: CIPHER (AES ECB/CBC/CTR/XTS, 3DES ECB/CBC/CTR), HASH (MD5, SHA-1,
  * SHA-2, SHA-3), MAC (HMAC over MD5, SHA-1 and SHA-2; CMAC-AES, CMAC-3DES,
- * CBC-MAC-AES, XCBC-AES) and AEAD (GCM,
- * CCM, ChaCha20-Poly1305), with control-queue sessions and data requests in
+ * CBC-MAC-AES, XCBC-AES), AEAD (GCM, CCM, ChaCha20-Poly1305) and AKCIPHER
+ * (RSA: raw, and PKCS#1 v1.5 with MD5, SHA-1, SHA-256 or SHA-512), with
+ * control-queue sessions and data requests in
  * the layout without VIRTIO_CRYPTO_F_REVISION_1 (72-byte control and data
  * headers) or, when a device offers it (revision_1=1) and the driver accepts
  * it, the REVISION_1 layout (fixed-length parts of their own size). They are
@@ -31,6 +32,30 @@
  * - HASH and MAC: readable [header][src], writable [result][status]; the
  *   request's hash_result_len must equal the session's, which is at most the
  *   algorithm's digest size (a shorter result is the truncated digest).
+ * - AKCIPHER, as QEMU 7.2 serves it (k is the modulus size in bytes):
+ *   create session: readable [header 72 B][key: keylen bytes], writable
+ *   [session_input 16 B]. algo must be RSA (else ERR), keytype PUBLIC or
+ *   PRIVATE (else NOTSUPP); the key is the DER PKCS#1 RSAPublicKey or
+ *   RSAPrivateKey, given unchanged to the kernel (refused: ERR). Padding RAW
+ *   (hash ignored) or PKCS1 with MD5, SHA1, SHA256 or SHA512 (others: ERR, as
+ *   QEMU's builtin backend). Destroy: [header] -> [status 1 B].
+ *   Data: readable [header][src: src_data_len] and, for VERIFY only,
+ *   [digest: dst_data_len]; writable [dst: dst_data_len][status], for VERIFY
+ *   [status] (a dst area before it is accepted and left unwritten).
+ *   ENCRYPT (a private-key session may too): src at most k (PKCS1: k - 11)
+ *   bytes, dst_data_len >= k; k bytes written at the start of dst.
+ *   DECRYPT (private key): src at most k bytes (a shorter one is the number
+ *   left-padded); RAW writes k bytes (dst_data_len >= k), PKCS1 the message
+ *   (ERR if its padding is bad or it does not fit in dst_data_len).
+ *   SIGN (PKCS1, private key): src is the digest itself, of the session
+ *   hash's size; k bytes written. VERIFY (PKCS1): src is the signature, k
+ *   bytes, then the digest, dst_data_len of the hash's size; OK or
+ *   KEY_REJECTED. Other lengths, a RAW SIGN or VERIFY, a public-key DECRYPT
+ *   or SIGN: ERR. The used length is what was written: the result and the
+ *   status, 1 for VERIFY. Computed by rsa-generic (RAW) and by the pkcs1pad
+ *   template instantiated over it by driver name, "pkcs1pad(rsa-generic,H)"
+ *   (H only selects the DigestInfo; no hash is allocated), so a driver's
+ *   "rsa" or "pkcs1pad(rsa,H)" is never used here.
  *
  * Devices are created with "vdpa dev add name NAME mgmtdev vdpasim_crypto" (or
  * at load time with autoadd=NAME) from the module parameters in force at that
@@ -53,6 +78,8 @@
 #include <crypto/skcipher.h>
 #include <crypto/hash.h>
 #include <crypto/aead.h>
+#include <crypto/akcipher.h>
+#include <crypto/sig.h>
 #include <uapi/linux/virtio_crypto.h>
 #include <uapi/linux/virtio_ids.h>
 
@@ -85,6 +112,14 @@ static unsigned int aead_mask = ~0U;
 module_param(aead_mask, uint, 0644);
 MODULE_PARM_DESC(aead_mask, "advertised AEAD algorithms (bit n = VIRTIO_CRYPTO_AEAD id n)");
 
+static unsigned int akcipher_mask = BIT(VIRTIO_CRYPTO_AKCIPHER_RSA);
+module_param(akcipher_mask, uint, 0644);
+MODULE_PARM_DESC(akcipher_mask, "advertised akcipher algorithms (bit n = VIRTIO_CRYPTO_AKCIPHER id n)");
+
+static bool rsa_raw = true;
+module_param(rsa_raw, bool, 0644);
+MODULE_PARM_DESC(rsa_raw, "serve RSA with raw padding (0: such sessions are created, every operation on them answers ERR, as QEMU 7.2 with nettle)");
+
 static unsigned int max_cipher_key_len = 64;
 module_param(max_cipher_key_len, uint, 0644);
 MODULE_PARM_DESC(max_cipher_key_len, "largest cipher and AEAD key (bytes, at most 64)");
@@ -111,7 +146,7 @@ MODULE_PARM_DESC(revision_1, "offer VIRTIO_CRYPTO_F_REVISION_1 (used when the dr
 
 static int lie_service = -1;
 module_param(lie_service, int, 0644);
-MODULE_PARM_DESC(lie_service, "service (0 cipher, 1 hash, 2 mac, 3 aead) of the algorithm lie_algo whose service is faked; -1: none");
+MODULE_PARM_DESC(lie_service, "service (0 cipher, 1 hash, 2 mac, 3 aead, 4 akcipher) of the algorithm lie_algo whose service is faked; -1: none");
 
 static unsigned int lie_algo;
 module_param(lie_algo, uint, 0644);
@@ -134,6 +169,8 @@ MODULE_PARM_DESC(selftest, "run the known-answer self-test through the request p
 #define SIM_MAX_IV 16
 #define SIM_MAX_RESULT 64
 #define SIM_MAX_QUEUES 16
+#define SIM_MAX_AKCIPHER_KEY 4096	/* DER bytes: more than a 4096-bit RSA private key takes */
+#define SIM_MAX_RSA_SIZE 512		/* modulus bytes: rsa-generic takes at most 4096 bits */
 
 /*
  * Not in the uapi header; from the virtio 1.2 specification (5.9.3, 5.9.7):
@@ -152,18 +189,23 @@ MODULE_PARM_DESC(selftest, "run the known-answer self-test through the request p
 static_assert(sizeof(struct virtio_crypto_op_ctrl_req) == 72);
 static_assert(sizeof(struct virtio_crypto_op_data_req) == 72);
 static_assert(sizeof(struct virtio_crypto_session_input) == 16);
+static_assert(sizeof(struct virtio_crypto_akcipher_create_session_req) == SIM_CTRL_FLF_LEGACY);
 
 enum sim_service {
 	SIM_CIPHER = VIRTIO_CRYPTO_SERVICE_CIPHER,
 	SIM_HASH = VIRTIO_CRYPTO_SERVICE_HASH,
 	SIM_MAC = VIRTIO_CRYPTO_SERVICE_MAC,
 	SIM_AEAD = VIRTIO_CRYPTO_SERVICE_AEAD,
+	SIM_AKCIPHER = VIRTIO_CRYPTO_SERVICE_AKCIPHER,
 	SIM_NSERVICES,
 };
 
 static const char *const sim_service_names[SIM_NSERVICES] = {
-	"cipher", "hash", "mac", "aead",
+	"cipher", "hash", "mac", "aead", "akcipher",
 };
+
+/* AKCIPHER data opcodes, from VIRTIO_CRYPTO_AKCIPHER_ENCRYPT on (counter names). */
+static const char *const sim_akcipher_ops[] = { "encrypt", "decrypt", "sign", "verify" };
 
 /* A device algorithm id and the generic implementation computing it. */
 struct sim_alg {
@@ -220,8 +262,31 @@ static const struct sim_alg sim_aeads[] = {
 	{}
 };
 
+/* RAW padding; PKCS1 sessions instantiate pkcs1pad over it (sim_akcipher_session()). */
+static const struct sim_alg sim_akciphers[] = {
+	{ VIRTIO_CRYPTO_AKCIPHER_RSA, "rsa-generic" },
+	{}
+};
+
 static const struct sim_alg *const sim_algs[SIM_NSERVICES] = {
-	sim_ciphers, sim_hashes, sim_macs, sim_aeads,
+	sim_ciphers, sim_hashes, sim_macs, sim_aeads, sim_akciphers,
+};
+
+/*
+ * The PKCS#1 v1.5 hashes of RSA sessions: those QEMU's builtin backend
+ * accepts, by their names in the kernel's pkcs1pad template (a name there only
+ * selects the DigestInfo prefix; no hash is allocated).
+ */
+static const struct sim_rsa_hash {
+	u32 id;
+	const char *name;
+	u8 digest_size;
+} sim_rsa_hashes[] = {
+	{ VIRTIO_CRYPTO_RSA_MD5, "md5", 16 },
+	{ VIRTIO_CRYPTO_RSA_SHA1, "sha1", 20 },
+	{ VIRTIO_CRYPTO_RSA_SHA256, "sha256", 32 },
+	{ VIRTIO_CRYPTO_RSA_SHA512, "sha512", 64 },
+	{}
 };
 
 /* Bit mask of the ids in a table. */
@@ -238,13 +303,20 @@ static u64 sim_implemented(enum sim_service svc)
 struct sim_session {
 	bool used;
 	bool encrypt;
+	bool priv;		/* AKCIPHER: a private key (the public operations work too) */
 	u8 service;
+	u8 padding;		/* AKCIPHER: VIRTIO_CRYPTO_RSA_*_PADDING */
 	const struct sim_alg *alg;
-	u32 result_len;		/* digest, MAC or tag length */
+	u32 result_len;		/* digest, MAC or tag length; RSA PKCS1: the hash's digest size */
+	u32 key_size;		/* AKCIPHER: modulus size in bytes */
 	union {
 		struct crypto_skcipher *skcipher;
 		struct crypto_shash *shash;
 		struct crypto_aead *aead;
+		struct {
+			struct crypto_akcipher *cipher;	/* encrypt, decrypt */
+			struct crypto_sig *sig;		/* sign, verify (PKCS1) */
+		} rsa;
 	} tfm;
 };
 
@@ -261,6 +333,7 @@ struct sim_faults {
 	atomic_t hang_ctrl;	/* the next N control requests are never completed */
 	atomic_t no_status;	/* the next N data requests: nothing written, full length claimed */
 	atomic_t short_len;	/* the next N data requests: used length one byte short */
+	atomic_t short_rsa;	/* the next N RSA ENCRYPT/SIGN results: k - 1 bytes (QEMU-nettle) */
 };
 
 struct sim_counters {
@@ -279,6 +352,9 @@ struct sim_counters {
 	u64 lies;		/* answers faked by lie_service/lie_algo/lie_mode */
 	u64 no_status;		/* completed without a status byte (no_status) */
 	u64 short_len;		/* completed with a short used length (short_len) */
+	u64 short_rsa;		/* RSA results cut to k - 1 bytes (short_rsa) */
+	u64 akcipher_ops[ARRAY_SIZE(sim_akcipher_ops)];	/* data requests per akcipher opcode */
+	u64 akcipher_rejected;	/* VERIFY answered KEY_REJECTED */
 	atomic64_t storm_irqs;	/* interrupts sent with nothing used (irq_storm) */
 	u64 config_changes;	/* config space changes at run time (cfg_*) */
 	u32 alg_requests[SIM_NSERVICES][64];	/* data requests per algorithm id (all below 64) */
@@ -297,6 +373,7 @@ struct sim_state {
 	u32 max_sessions;
 	u32 sessions_live;
 	bool rev1;		/* VIRTIO_CRYPTO_F_REVISION_1 negotiated */
+	bool rsa_raw;		/* RAW padding served (rsa_raw) */
 	struct sim_session *sessions;
 	struct sim_faults faults;
 	/*
@@ -490,6 +567,10 @@ static void sim_session_free(struct sim_session *s)
 	case SIM_AEAD:
 		crypto_free_aead(s->tfm.aead);
 		break;
+	case SIM_AKCIPHER:
+		crypto_free_akcipher(s->tfm.rsa.cipher);
+		crypto_free_sig(s->tfm.rsa.sig);
+		break;
 	}
 	*s = (struct sim_session){};
 }
@@ -509,6 +590,61 @@ static u8 sim_setkey_status(int err)
 	if (!err)
 		return VIRTIO_CRYPTO_OK;
 	return err == -EINVAL ? VIRTIO_CRYPTO_KEY_REJECTED : VIRTIO_CRYPTO_ERR;
+}
+
+/*
+ * An RSA session (see the top): RAW padding computes with the algorithm's
+ * generic driver, PKCS1 with the pkcs1pad template instantiated over it by
+ * driver name, as an akcipher (encrypt, decrypt) and as a sig (sign,
+ * verify). Every failure is answered with ERR, as QEMU does.
+ */
+static int sim_akcipher_session(struct sim_session *s,
+				const struct virtio_crypto_akcipher_session_para *p, const u8 *key,
+				u32 keylen)
+{
+	u32 padding = le32_to_cpu(p->u.rsa.padding_algo);
+	u32 hash = le32_to_cpu(p->u.rsa.hash_algo);
+	char name[CRYPTO_MAX_ALG_NAME];
+	const struct sim_rsa_hash *h;
+	int err;
+
+	if (padding == VIRTIO_CRYPTO_RSA_PKCS1_PADDING) {
+		for (h = sim_rsa_hashes; h->name && h->id != hash; h++)
+			;
+		if (!h->name || snprintf(name, sizeof(name), "pkcs1pad(%s,%s)", s->alg->generic,
+					 h->name) >= sizeof(name))
+			return -EINVAL;
+		s->result_len = h->digest_size;
+	} else if (padding == VIRTIO_CRYPTO_RSA_RAW_PADDING) {
+		strscpy(name, s->alg->generic, sizeof(name));
+	} else {
+		return -EINVAL;
+	}
+	s->padding = padding;
+	s->tfm.rsa.cipher = crypto_alloc_akcipher(name, 0, CRYPTO_ALG_ASYNC);
+	if (IS_ERR(s->tfm.rsa.cipher)) {
+		err = PTR_ERR(s->tfm.rsa.cipher);
+		s->tfm.rsa.cipher = NULL;
+		return err;
+	}
+	err = s->priv ? crypto_akcipher_set_priv_key(s->tfm.rsa.cipher, key, keylen) :
+			crypto_akcipher_set_pub_key(s->tfm.rsa.cipher, key, keylen);
+	if (err)
+		return err;
+	if (padding == VIRTIO_CRYPTO_RSA_PKCS1_PADDING) {
+		s->tfm.rsa.sig = crypto_alloc_sig(name, 0, CRYPTO_ALG_ASYNC);
+		if (IS_ERR(s->tfm.rsa.sig)) {
+			err = PTR_ERR(s->tfm.rsa.sig);
+			s->tfm.rsa.sig = NULL;
+			return err;
+		}
+		err = s->priv ? crypto_sig_set_privkey(s->tfm.rsa.sig, key, keylen) :
+				crypto_sig_set_pubkey(s->tfm.rsa.sig, key, keylen);
+		if (err)
+			return err;
+	}
+	s->key_size = crypto_akcipher_maxsize(s->tfm.rsa.cipher);
+	return s->key_size && s->key_size <= SIM_MAX_RSA_SIZE ? 0 : -EINVAL;
 }
 
 /* Creates a session of service `svc` in slot `slot`; returns the status. */
@@ -543,12 +679,27 @@ static u8 sim_create_session(struct sim_state *st, const struct virtio_crypto_op
 		result_len = le32_to_cpu(req->u.aead_create_session.para.hash_result_len);
 		op = le32_to_cpu(req->u.aead_create_session.para.op);
 		break;
+	case SIM_AKCIPHER: {
+		u32 type = le32_to_cpu(req->u.akcipher_create_session.para.keytype);
+
+		/* QEMU checks the key type before anything else. */
+		if (type != VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC &&
+		    type != VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PRIVATE)
+			return VIRTIO_CRYPTO_NOTSUPP;
+		s.priv = type == VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PRIVATE;
+		algo = le32_to_cpu(req->u.akcipher_create_session.para.algo);
+		break;
+	}
 	default:
 		return VIRTIO_CRYPTO_NOTSUPP;
 	}
 	s.alg = sim_find_alg(st, svc, algo);
-	if (!s.alg || sim_lies(st, svc, algo, SIM_LIE_NOTSUPP))
+	if (!s.alg || sim_lies(st, svc, algo, SIM_LIE_NOTSUPP)) {
+		/* QEMU's builtin backend: ERR for an asymmetric algorithm it does not know. */
+		if (svc == SIM_AKCIPHER && algo != VIRTIO_CRYPTO_AKCIPHER_RSA)
+			return VIRTIO_CRYPTO_ERR;
 		return VIRTIO_CRYPTO_NOTSUPP;
+	}
 	if (op != VIRTIO_CRYPTO_OP_ENCRYPT && op != VIRTIO_CRYPTO_OP_DECRYPT)
 		return VIRTIO_CRYPTO_ERR;
 	s.encrypt = op == VIRTIO_CRYPTO_OP_ENCRYPT;
@@ -583,12 +734,16 @@ static u8 sim_create_session(struct sim_state *st, const struct virtio_crypto_op
 		}
 		err = crypto_aead_setkey(s.tfm.aead, key, keylen);
 		break;
+	case SIM_AKCIPHER:
+		err = sim_akcipher_session(&s, &req->u.akcipher_create_session.para, key, keylen);
+		break;
 	default:
 		return VIRTIO_CRYPTO_NOTSUPP;
 	}
 	if (err) {
 		sim_session_free(&s);
-		return sim_setkey_status(err);
+		/* QEMU answers ERR to any asymmetric session it cannot create. */
+		return svc == SIM_AKCIPHER ? VIRTIO_CRYPTO_ERR : sim_setkey_status(err);
 	}
 	st->sessions[slot] = s;
 	st->sessions_live++;
@@ -620,6 +775,8 @@ static int sim_ctrl_service(u32 opcode, bool *create)
 			      VIRTIO_CRYPTO_MAC_DESTROY_SESSION },
 		[SIM_AEAD] = { VIRTIO_CRYPTO_AEAD_CREATE_SESSION,
 			       VIRTIO_CRYPTO_AEAD_DESTROY_SESSION },
+		[SIM_AKCIPHER] = { VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION,
+				   VIRTIO_CRYPTO_AKCIPHER_DESTROY_SESSION },
 	};
 	int i;
 
@@ -652,8 +809,11 @@ static int sim_ctrl_flf_len(const struct sim_state *st, u32 opcode)
 		return offsetof(struct virtio_crypto_hash_session_para, padding);
 	case SIM_MAC:
 		return sizeof(struct virtio_crypto_mac_session_para);
-	default:
+	case SIM_AEAD:
 		return sizeof(struct virtio_crypto_aead_session_para);
+	default:
+		/* The specification's akcipher flf: 12 bytes, then 44 of algorithm parameters. */
+		return sizeof(struct virtio_crypto_akcipher_create_session_req);
 	}
 }
 
@@ -673,6 +833,9 @@ static u32 sim_ctrl_keylen(const struct sim_state *st, const struct virtio_crypt
 	case SIM_AEAD:
 		*limit = st->max_cipher_key_len;
 		return le32_to_cpu(req->u.aead_create_session.para.key_len);
+	case SIM_AKCIPHER:
+		*limit = SIM_MAX_AKCIPHER_KEY;
+		return le32_to_cpu(req->u.akcipher_create_session.para.keylen);
 	default:
 		*limit = 0;
 		return 0;
@@ -949,6 +1112,116 @@ out:
 	return err;
 }
 
+/*
+ * AKCIPHER (see the top): readable [src] and, for VERIFY, [digest]; writable
+ * [dst][status], for VERIFY [status] (a dst area before it is left alone).
+ */
+static int sim_data_akcipher(struct sim_state *st, struct sim_io *io, u32 opcode,
+			     const struct virtio_crypto_akcipher_para *p, struct sim_session *s,
+			     u8 *status)
+{
+	u32 src_len = le32_to_cpu(p->src_data_len);
+	u32 dst_len = le32_to_cpu(p->dst_data_len);
+	bool verify = opcode == VIRTIO_CRYPTO_AKCIPHER_VERIFY;
+	bool pkcs1 = s->padding == VIRTIO_CRYPTO_RSA_PKCS1_PADDING;
+	u32 k = s->key_size, in_len = src_len, out_len = k, digest_len = verify ? dst_len : 0;
+	bool bad, verified;
+	u8 *buf, *dst;
+	int ret, err;
+
+	if ((u64)src_len + digest_len > sim_readable(io) ||
+	    (!verify && (u64)dst_len + 1 > sim_writable(io)))
+		return -EPROTO;
+	if ((u64)src_len + dst_len + 1 > st->max_size) {
+		*status = VIRTIO_CRYPTO_ERR;
+		return 0;
+	}
+	switch (opcode) {
+	case VIRTIO_CRYPTO_AKCIPHER_ENCRYPT:
+		bad = src_len > (pkcs1 ? k - 11 : k) || dst_len < k;
+		break;
+	case VIRTIO_CRYPTO_AKCIPHER_DECRYPT:
+		/* A shorter ciphertext is the same number, left-padded. */
+		bad = !s->priv || src_len > k || (!pkcs1 && dst_len < k);
+		in_len = k;
+		break;
+	case VIRTIO_CRYPTO_AKCIPHER_SIGN:
+		bad = !pkcs1 || !s->priv || src_len != s->result_len || dst_len < k;
+		break;
+	default:
+		bad = !pkcs1 || src_len != k || dst_len != s->result_len;
+		out_len = 0;
+		break;
+	}
+	/* QEMU with nettle creates RAW sessions and refuses every operation on them. */
+	if (bad || (!pkcs1 && !st->rsa_raw)) {
+		*status = VIRTIO_CRYPTO_ERR;
+		return 0;
+	}
+	/* [src, left-padded to in_len][digest][result: k bytes] */
+	buf = kzalloc(in_len + digest_len + k, GFP_KERNEL);
+	if (!buf) {
+		*status = VIRTIO_CRYPTO_ERR;
+		return 0;
+	}
+	dst = buf + in_len + digest_len;
+	err = -EPROTO;
+	if (!sim_pull(io, buf + in_len - src_len, src_len) ||
+	    !sim_pull(io, buf + in_len, digest_len))
+		goto out;
+	err = 0;
+	/*
+	 * The kernel's synchronous helpers, which sleep: this is process context
+	 * (a queue's work item, holding only qlock, a rw_semaphore, or the
+	 * self-test).
+	 */
+	switch (opcode) {
+	case VIRTIO_CRYPTO_AKCIPHER_ENCRYPT:
+		ret = crypto_akcipher_sync_encrypt(s->tfm.rsa.cipher, buf, in_len, dst, k);
+		break;
+	case VIRTIO_CRYPTO_AKCIPHER_DECRYPT:
+		/* The result's length: k (RAW) or the message's (PKCS1). */
+		ret = crypto_akcipher_sync_decrypt(s->tfm.rsa.cipher, buf, in_len, dst, k);
+		if (ret >= 0) {
+			out_len = ret;
+			ret = out_len > dst_len ? -EOVERFLOW : 0;
+		}
+		break;
+	case VIRTIO_CRYPTO_AKCIPHER_SIGN:
+		ret = crypto_sig_sign(s->tfm.rsa.sig, buf, in_len, dst, k);
+		break;
+	default:
+		ret = crypto_sig_verify(s->tfm.rsa.sig, buf, in_len, buf + in_len, digest_len);
+		if (ret == -ENOMEM)
+			break;
+		/* Any other failure is a signature that does not verify, as in QEMU. */
+		verified = !ret;
+		if (sim_lies(st, SIM_AKCIPHER, s->alg->id, SIM_LIE_WRONG))
+			verified = !verified;
+		if (!verified) {
+			*status = VIRTIO_CRYPTO_KEY_REJECTED;
+			sim_count(st, akcipher_rejected);
+		}
+		goto out;
+	}
+	if (ret) {
+		*status = VIRTIO_CRYPTO_ERR;
+		goto out;
+	}
+	if (out_len && sim_lies(st, SIM_AKCIPHER, s->alg->id, SIM_LIE_WRONG))
+		dst[0] ^= 1;
+	if (opcode != VIRTIO_CRYPTO_AKCIPHER_DECRYPT &&
+	    atomic_dec_if_positive(&st->faults.short_rsa) >= 0) {
+		/* QEMU-nettle's answer for a result with a leading zero: its first k - 1 bytes. */
+		out_len = k - 1;
+		sim_count(st, short_rsa);
+	}
+	err = sim_push(io, dst, out_len) ? 0 : -EPROTO;
+out:
+	kfree_sensitive(buf);
+	return err;
+}
+
 /* Size of the fixed-length part of a data request. */
 static size_t sim_data_flf_len(const struct sim_state *st, u32 opcode)
 {
@@ -962,6 +1235,11 @@ static size_t sim_data_flf_len(const struct sim_state *st, u32 opcode)
 	case VIRTIO_CRYPTO_AEAD_ENCRYPT:
 	case VIRTIO_CRYPTO_AEAD_DECRYPT:
 		return SIM_AEAD_DATA_FLF_REV1;
+	case VIRTIO_CRYPTO_AKCIPHER_ENCRYPT:
+	case VIRTIO_CRYPTO_AKCIPHER_DECRYPT:
+	case VIRTIO_CRYPTO_AKCIPHER_SIGN:
+	case VIRTIO_CRYPTO_AKCIPHER_VERIFY:
+		return sizeof(struct virtio_crypto_akcipher_para);
 	default:
 		/* Symmetric (cipher) requests keep their 48 bytes; unknown ones have no more. */
 		return opcode == VIRTIO_CRYPTO_CIPHER_ENCRYPT || opcode == VIRTIO_CRYPTO_CIPHER_DECRYPT ?
@@ -1013,6 +1291,13 @@ static bool sim_handle_data(struct sim_state *st, struct sim_io *io)
 	case VIRTIO_CRYPTO_AEAD_ENCRYPT:
 		svc = SIM_AEAD;
 		break;
+	case VIRTIO_CRYPTO_AKCIPHER_ENCRYPT:
+	case VIRTIO_CRYPTO_AKCIPHER_DECRYPT:
+	case VIRTIO_CRYPTO_AKCIPHER_SIGN:
+	case VIRTIO_CRYPTO_AKCIPHER_VERIFY:
+		svc = SIM_AKCIPHER;
+		sim_count(st, akcipher_ops[opcode - VIRTIO_CRYPTO_AKCIPHER_ENCRYPT]);
+		break;
 	default:
 		status = VIRTIO_CRYPTO_NOTSUPP;
 		goto out;
@@ -1047,6 +1332,9 @@ static bool sim_handle_data(struct sim_state *st, struct sim_io *io)
 			break;
 		}
 		err = sim_data_aead(st, io, &req.u.aead_req.para, s, &status);
+		break;
+	case SIM_AKCIPHER:
+		err = sim_data_akcipher(st, io, opcode, &req.u.akcipher_req.para, s, &status);
 		break;
 	default:
 		break;
@@ -1314,6 +1602,7 @@ static void sim_get_config(struct vdpasim *vdpasim, void *config)
 	cfg->aead_algo = cpu_to_le32(lower_32_bits(st->masks[SIM_AEAD]));
 	cfg->max_cipher_key_len = cpu_to_le32(st->max_cipher_key_len);
 	cfg->max_auth_key_len = cpu_to_le32(st->max_auth_key_len);
+	cfg->akcipher_algo = cpu_to_le32(lower_32_bits(st->masks[SIM_AKCIPHER]));
 	cfg->max_size = cpu_to_le64(st->max_size);
 }
 
@@ -1506,9 +1795,14 @@ static int sim_counters_show(struct seq_file *m, void *v)
 				seq_printf(m, "%s.alg%u.requests %u\n", sim_service_names[i],
 					   a->id, READ_ONCE(n->alg_requests[i][a->id]));
 	}
+	for (i = 0; i < ARRAY_SIZE(sim_akcipher_ops); i++)
+		seq_printf(m, "akcipher.%s %llu\n", sim_akcipher_ops[i],
+			   READ_ONCE(n->akcipher_ops[i]));
+	seq_printf(m, "akcipher.rejected %llu\n", READ_ONCE(n->akcipher_rejected));
 	seq_printf(m, "lies %llu\n", READ_ONCE(n->lies));
 	seq_printf(m, "no_status %llu\n", READ_ONCE(n->no_status));
 	seq_printf(m, "short_len %llu\n", READ_ONCE(n->short_len));
+	seq_printf(m, "short_rsa %llu\n", READ_ONCE(n->short_rsa));
 	seq_printf(m, "storm_irqs %lld\n", atomic64_read(&n->storm_irqs));
 	seq_printf(m, "config_changes %llu\n", READ_ONCE(n->config_changes));
 	seq_printf(m, "sessions_destroyed %llu\n", READ_ONCE(n->session_destroy));
@@ -1597,7 +1891,7 @@ static int sim_irq_storm_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(sim_irq_storm_fops, NULL, sim_irq_storm_set, "%llu\n");
 
 /*
- * cfg_cipher, cfg_hash, cfg_mac, cfg_aead, cfg_max_size: the device's
+ * cfg_cipher, cfg_hash, cfg_mac, cfg_aead, cfg_akcipher, cfg_max_size: the device's
  * algorithm masks and max_size, changed at run time with a config-change
  * notification (a device withdrawing or adding algorithms).
  */
@@ -1625,12 +1919,14 @@ SIM_CFG_ATTR(cipher, masks[SIM_CIPHER]);
 SIM_CFG_ATTR(hash, masks[SIM_HASH]);
 SIM_CFG_ATTR(mac, masks[SIM_MAC]);
 SIM_CFG_ATTR(aead, masks[SIM_AEAD]);
+SIM_CFG_ATTR(akcipher, masks[SIM_AKCIPHER]);
 SIM_CFG_ATTR(max_size, max_size);
 
 /*
  * Per device, in /sys/kernel/debug/vdpa_sim_crypto/NAME/:
  *   counters          requests and kicks per queue, requests and sessions per
- *                     service, live sessions, errors, injected faults
+ *                     service, akcipher requests per opcode and rejected
+ *                     signatures, live sessions, errors, injected faults
  *   fail_ctrl_status  status forced on the next fail_ctrl_count session
  *   fail_ctrl_count   (create or destroy) requests
  *   fail_data_status  status forced on the next fail_data_count data
@@ -1644,6 +1940,9 @@ SIM_CFG_ATTR(max_size, max_size);
  *   hang_ctrl         reset, i.e. until the driver lets go or the device goes)
  *   hw_ready          0 or 1: HW_READY in the config space, with a
  *                     config-change notification on each write
+ *   short_rsa         the next N RSA ENCRYPT/SIGN results come back as
+ *                     QEMU-nettle returns one with a leading zero byte: the
+ *                     first k - 1 of the k bytes, used length k, status OK
  */
 static void sim_debugfs_init(struct vdpasim_crypto *c, const char *name)
 {
@@ -1663,11 +1962,13 @@ static void sim_debugfs_init(struct vdpasim_crypto *c, const char *name)
 	debugfs_create_file("hw_ready", 0644, c->dbg, c, &sim_hw_ready_fops);
 	debugfs_create_file("no_status", 0644, c->dbg, &f->no_status, &sim_atomic_fops);
 	debugfs_create_file("short_len", 0644, c->dbg, &f->short_len, &sim_atomic_fops);
+	debugfs_create_file("short_rsa", 0644, c->dbg, &f->short_rsa, &sim_atomic_fops);
 	debugfs_create_file("irq_storm", 0200, c->dbg, c, &sim_irq_storm_fops);
 	debugfs_create_file("cfg_cipher", 0644, c->dbg, c, &sim_cfg_cipher_fops);
 	debugfs_create_file("cfg_hash", 0644, c->dbg, c, &sim_cfg_hash_fops);
 	debugfs_create_file("cfg_mac", 0644, c->dbg, c, &sim_cfg_mac_fops);
 	debugfs_create_file("cfg_aead", 0644, c->dbg, c, &sim_cfg_aead_fops);
+	debugfs_create_file("cfg_akcipher", 0644, c->dbg, c, &sim_cfg_akcipher_fops);
 	debugfs_create_file("cfg_max_size", 0644, c->dbg, c, &sim_cfg_max_size_fops);
 }
 
@@ -1693,6 +1994,7 @@ static int sim_state_init(struct sim_state *st)
 	st->masks[SIM_HASH] = hash_mask;
 	st->masks[SIM_MAC] = mac_mask;
 	st->masks[SIM_AEAD] = aead_mask;
+	st->masks[SIM_AKCIPHER] = akcipher_mask;
 	for (i = 0; i < SIM_NSERVICES; i++)
 		st->masks[i] &= sim_implemented(i);
 	st->max_cipher_key_len = min(max_cipher_key_len, SIM_MAX_KEY);
@@ -1700,6 +2002,7 @@ static int sim_state_init(struct sim_state *st)
 	st->max_size = max_size;
 	if (st->max_size < 2)
 		return -EINVAL;
+	st->rsa_raw = rsa_raw;
 	st->lie_svc = lie_service;
 	st->lie_algo = lie_algo;
 	st->lie_mode = lie_mode;
@@ -1831,7 +2134,7 @@ static struct vdpa_mgmt_dev sim_mgmt_dev = {
 
 static char *kat_report;
 static size_t kat_report_len;
-#define KAT_REPORT_SIZE 8192
+#define KAT_REPORT_SIZE 16384
 
 static __printf(1, 2) void kat_log(const char *fmt, ...)
 {
@@ -1855,8 +2158,11 @@ static int kat_hex(const char *hex, u8 *out, size_t room)
 	return n / 2;
 }
 
+/* The largest key: a 2048-bit RSA private key (1193 bytes). */
+#define KAT_MAX_KEY 1280
+
 struct kat_buf {
-	u8 rd[1024];
+	u8 rd[SIM_CTRL_HDR_LEN + SIM_CTRL_FLF_LEGACY + KAT_MAX_KEY];
 	u8 wr[512];
 	size_t rd_len;
 };
@@ -1867,10 +2173,10 @@ static void kat_put(struct kat_buf *b, const void *p, size_t n)
 	b->rd_len += n;
 }
 
-/* REVISION_1 fixed-length parts: sym create 56, hash 8, MAC 16, AEAD 24 bytes. */
-static const u8 kat_ctrl_flf_rev1[SIM_NSERVICES] = { 56, 8, 16, 24 };
-/* ... and of data requests: sym 48, hash 8, MAC 8, AEAD 24 bytes. */
-static const u8 kat_data_flf_rev1[SIM_NSERVICES] = { 48, 8, 8, 24 };
+/* REVISION_1 fixed-length parts: sym create 56, hash 8, MAC 16, AEAD 24, akcipher 56 bytes. */
+static const u8 kat_ctrl_flf_rev1[SIM_NSERVICES] = { 56, 8, 16, 24, 56 };
+/* ... and of data requests: sym 48, hash 8, MAC 8, AEAD 24, akcipher 8 bytes. */
+static const u8 kat_data_flf_rev1[SIM_NSERVICES] = { 48, 8, 8, 24, 8 };
 
 /* Runs a control request through sim_handle_ctrl(); returns the status. */
 static int kat_create(struct sim_state *st, const struct sim_kat *t, bool encrypt,
@@ -1881,6 +2187,7 @@ static int kat_create(struct sim_state *st, const struct sim_kat *t, bool encryp
 	static const u32 create[SIM_NSERVICES] = {
 		VIRTIO_CRYPTO_CIPHER_CREATE_SESSION, VIRTIO_CRYPTO_HASH_CREATE_SESSION,
 		VIRTIO_CRYPTO_MAC_CREATE_SESSION, VIRTIO_CRYPTO_AEAD_CREATE_SESSION,
+		VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION,
 	};
 	u32 op = encrypt ? VIRTIO_CRYPTO_OP_ENCRYPT : VIRTIO_CRYPTO_OP_DECRYPT;
 	struct kat_buf *b = kzalloc(sizeof(*b), GFP_KERNEL);
@@ -1913,6 +2220,13 @@ static int kat_create(struct sim_state *st, const struct sim_kat *t, bool encryp
 		req.u.aead_create_session.para.hash_result_len = cpu_to_le32(t->result_len);
 		req.u.aead_create_session.para.op = cpu_to_le32(op);
 		break;
+	case SIM_AKCIPHER:
+		req.u.akcipher_create_session.para.algo = cpu_to_le32(t->algo);
+		req.u.akcipher_create_session.para.keytype = cpu_to_le32(t->key_type);
+		req.u.akcipher_create_session.para.keylen = cpu_to_le32(keylen);
+		req.u.akcipher_create_session.para.u.rsa.padding_algo = cpu_to_le32(t->padding);
+		req.u.akcipher_create_session.para.u.rsa.hash_algo = cpu_to_le32(t->hash);
+		break;
 	}
 	/* Sizes of the fixed-length parts as the specification lists them. */
 	kat_put(b, &req.header, 16);
@@ -1939,6 +2253,7 @@ static int kat_destroy(struct sim_state *st, enum sim_service svc, u64 id)
 	static const u32 destroy[SIM_NSERVICES] = {
 		VIRTIO_CRYPTO_CIPHER_DESTROY_SESSION, VIRTIO_CRYPTO_HASH_DESTROY_SESSION,
 		VIRTIO_CRYPTO_MAC_DESTROY_SESSION, VIRTIO_CRYPTO_AEAD_DESTROY_SESSION,
+		VIRTIO_CRYPTO_AKCIPHER_DESTROY_SESSION,
 	};
 	struct virtio_crypto_op_ctrl_req req = {};
 	struct sim_io io = {};
@@ -1956,78 +2271,122 @@ static int kat_destroy(struct sim_state *st, enum sim_service svc, u64 id)
 	return status;
 }
 
+/* The data opcode of a vector: an RSA PKCS1 vector signs and verifies. */
+static u32 kat_opcode(const struct sim_kat *t, bool encrypt)
+{
+	switch (t->service) {
+	case SIM_CIPHER:
+		return encrypt ? VIRTIO_CRYPTO_CIPHER_ENCRYPT : VIRTIO_CRYPTO_CIPHER_DECRYPT;
+	case SIM_HASH:
+		return VIRTIO_CRYPTO_HASH;
+	case SIM_MAC:
+		return VIRTIO_CRYPTO_MAC;
+	case SIM_AEAD:
+		return encrypt ? VIRTIO_CRYPTO_AEAD_ENCRYPT : VIRTIO_CRYPTO_AEAD_DECRYPT;
+	default:
+		if (t->padding == VIRTIO_CRYPTO_RSA_PKCS1_PADDING)
+			return encrypt ? VIRTIO_CRYPTO_AKCIPHER_SIGN :
+					 VIRTIO_CRYPTO_AKCIPHER_VERIFY;
+		return encrypt ? VIRTIO_CRYPTO_AKCIPHER_ENCRYPT : VIRTIO_CRYPTO_AKCIPHER_DECRYPT;
+	}
+}
+
 /*
- * Runs a data request through sim_handle_data(): in[] is the input data
- * (plaintext, ciphertext || tag, or message), out[] receives out_len bytes.
- * Returns the status byte, or a negative error if the request was refused as
- * malformed.
+ * The readable part of a data request in b: header, fixed-length part, iv,
+ * in[] (plaintext, ciphertext || tag, message, or signature) and aad[] (for
+ * a VERIFY, the digest); out_len is the announced output length.
  */
-static int kat_data(struct sim_state *st, const struct sim_kat *t, bool encrypt, u64 id,
-		    const u8 *iv, int ivlen, const u8 *aad, int aad_len, const u8 *in, int in_len,
-		    u8 *out, int out_len)
+static void kat_data_build(struct sim_state *st, const struct sim_kat *t, u32 opcode, u64 id,
+			   const u8 *iv, int ivlen, const u8 *aad, int aad_len, const u8 *in,
+			   int in_len, int out_len, struct kat_buf *b)
 {
 	struct virtio_crypto_op_data_req req = {};
-	struct kat_buf *b = kzalloc(sizeof(*b), GFP_KERNEL);
-	struct sim_io io = {};
-	int ret;
 
-	if (!b)
-		return -ENOMEM;
+	req.header.opcode = cpu_to_le32(opcode);
 	req.header.session_id = cpu_to_le64(id);
 	req.header.algo = cpu_to_le32(t->algo);
 	if (st->rev1)
 		req.header.flag = cpu_to_le32(SIM_FLAG_SESSION_MODE);
 	switch (t->service) {
 	case SIM_CIPHER:
-		req.header.opcode = cpu_to_le32(encrypt ? VIRTIO_CRYPTO_CIPHER_ENCRYPT :
-							  VIRTIO_CRYPTO_CIPHER_DECRYPT);
 		req.u.sym_req.op_type = cpu_to_le32(VIRTIO_CRYPTO_SYM_OP_CIPHER);
 		req.u.sym_req.u.cipher.para.iv_len = cpu_to_le32(ivlen);
 		req.u.sym_req.u.cipher.para.src_data_len = cpu_to_le32(in_len);
 		req.u.sym_req.u.cipher.para.dst_data_len = cpu_to_le32(out_len);
 		break;
 	case SIM_HASH:
-		req.header.opcode = cpu_to_le32(VIRTIO_CRYPTO_HASH);
 		req.u.hash_req.para.src_data_len = cpu_to_le32(in_len);
 		req.u.hash_req.para.hash_result_len = cpu_to_le32(out_len);
 		break;
 	case SIM_MAC:
-		req.header.opcode = cpu_to_le32(VIRTIO_CRYPTO_MAC);
 		req.u.mac_req.para.hash.src_data_len = cpu_to_le32(in_len);
 		req.u.mac_req.para.hash.hash_result_len = cpu_to_le32(out_len);
 		break;
 	case SIM_AEAD:
-		req.header.opcode = cpu_to_le32(encrypt ? VIRTIO_CRYPTO_AEAD_ENCRYPT :
-							  VIRTIO_CRYPTO_AEAD_DECRYPT);
 		req.u.aead_req.para.iv_len = cpu_to_le32(ivlen);
 		req.u.aead_req.para.aad_len = cpu_to_le32(aad_len);
 		req.u.aead_req.para.src_data_len = cpu_to_le32(in_len);
 		req.u.aead_req.para.dst_data_len = cpu_to_le32(out_len);
 		put_unaligned_le32(t->result_len, req.u.aead_req.padding);	/* REVISION_1 tag_len */
 		break;
+	case SIM_AKCIPHER:
+		req.u.akcipher_req.para.src_data_len = cpu_to_le32(in_len);
+		req.u.akcipher_req.para.dst_data_len = cpu_to_le32(out_len);
+		break;
 	}
 	static_assert(offsetof(struct virtio_crypto_op_data_req, u) == 24);
+	b->rd_len = 0;
 	kat_put(b, &req.header, 24);
 	kat_put(b, &req.u, st->rev1 ? kat_data_flf_rev1[t->service] : 48);
 	kat_put(b, iv, ivlen);
 	kat_put(b, in, in_len);
 	kat_put(b, aad, aad_len);
-	io.rd = b->rd;
-	io.rd_len = b->rd_len;
-	io.wr = b->wr;
-	io.wr_len = out_len + 1;
-	if (!sim_handle_data(st, &io)) {
-		ret = -EPROTO;
-	} else {
+}
+
+/*
+ * Runs the request in b through sim_handle_data() with wr_len bytes of
+ * writable room (filled with 0xa5 first). Returns the status byte (the last
+ * of the room) and the used length in *used (if not NULL), or a negative
+ * error if the request was refused as malformed.
+ */
+static int kat_data_io(struct sim_state *st, struct kat_buf *b, size_t wr_len, size_t *used)
+{
+	struct sim_io io = { .rd = b->rd, .rd_len = b->rd_len, .wr = b->wr, .wr_len = wr_len };
+
+	memset(b->wr, 0xa5, sizeof(b->wr));
+	if (!wr_len || wr_len > sizeof(b->wr) || !sim_handle_data(st, &io))
+		return -EPROTO;
+	if (used)
+		*used = io.written;
+	return b->wr[wr_len - 1];
+}
+
+/*
+ * Runs a data request: in[] is the input data (see kat_data_build()), out[]
+ * receives out_len bytes; the writable part is out_len bytes and the status
+ * (a VERIFY's: the status alone). Returns the status byte, or a negative
+ * error if the request was refused as malformed.
+ */
+static int kat_data(struct sim_state *st, const struct sim_kat *t, u32 opcode, u64 id,
+		    const u8 *iv, int ivlen, const u8 *aad, int aad_len, const u8 *in, int in_len,
+		    u8 *out, int out_len)
+{
+	struct kat_buf *b = kzalloc(sizeof(*b), GFP_KERNEL);
+	bool verify = opcode == VIRTIO_CRYPTO_AKCIPHER_VERIFY;
+	int ret;
+
+	if (!b)
+		return -ENOMEM;
+	kat_data_build(st, t, opcode, id, iv, ivlen, aad, aad_len, in, in_len, out_len, b);
+	ret = kat_data_io(st, b, verify ? 1 : out_len + 1, NULL);
+	if (ret >= 0 && !verify)
 		memcpy(out, b->wr, out_len);
-		ret = b->wr[out_len];
-	}
 	kfree(b);
 	return ret;
 }
 
 struct kat_vec {
-	u8 key[SIM_MAX_AUTH_KEY];
+	u8 key[KAT_MAX_KEY];
 	u8 iv[SIM_MAX_IV];
 	u8 aad[64];
 	u8 in[256];
@@ -2035,6 +2394,25 @@ struct kat_vec {
 	u8 got[256];
 	int keylen, ivlen, aad_len, in_len, out_len;
 };
+
+/*
+ * What a vector checks: the encrypting direction (encryption, digest, RSA
+ * encryption or signature), the decrypting one (decryption, RSA decryption
+ * or verification), a corrupted input (AEAD tag, RSA signature). An RSA
+ * public key neither decrypts nor signs.
+ */
+static bool kat_checks(const struct sim_kat *t, bool encrypt, bool corrupt)
+{
+	bool rsa = t->service == SIM_AKCIPHER;
+	bool sig = rsa && t->padding == VIRTIO_CRYPTO_RSA_PKCS1_PADDING;
+	bool pub = rsa && t->key_type == VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC;
+
+	if (corrupt)
+		return t->service == SIM_AEAD || sig;
+	if (encrypt)
+		return !(sig && pub);
+	return t->service == SIM_CIPHER || t->service == SIM_AEAD || sig || (rsa && !pub);
+}
 
 /* One direction: session, request, comparison, destruction. */
 static const char *kat_run_one(struct sim_state *st, const struct sim_kat *t, struct kat_vec *v,
@@ -2044,6 +2422,9 @@ static const char *kat_run_one(struct sim_state *st, const struct sim_kat *t, st
 	const u8 *want = encrypt ? v->out : v->in;
 	int in_len = encrypt ? v->in_len : v->out_len;
 	int want_len = encrypt ? v->out_len : v->in_len;
+	u32 opcode = kat_opcode(t, encrypt);
+	/* A VERIFY reads the digest after the signature and answers with its status alone. */
+	bool verify = opcode == VIRTIO_CRYPTO_AKCIPHER_VERIFY;
 	const char *err = NULL;
 	u8 tampered[256];
 	u64 id = 0;
@@ -2054,20 +2435,22 @@ static const char *kat_run_one(struct sim_state *st, const struct sim_kat *t, st
 		pr_err(DRV_NAME ": self-test %s: session creation answered %d\n", t->name, status);
 		return "session creation failed";
 	}
-	if (corrupt) {
+	if (corrupt && in_len > 0) {
 		memcpy(tampered, in, in_len);
 		tampered[in_len - 1] ^= 1;
 		in = tampered;
 	}
 	memset(v->got, 0xa5, sizeof(v->got));
-	status = kat_data(st, t, encrypt, id, v->iv, v->ivlen, v->aad, v->aad_len, in, in_len,
-			  v->got, want_len);
+	status = kat_data(st, t, opcode, id, v->iv, v->ivlen, verify ? want : v->aad,
+			  verify ? want_len : v->aad_len, in, in_len, v->got, want_len);
 	if (corrupt) {
-		if (status != VIRTIO_CRYPTO_BADMSG)
+		if (verify && status != VIRTIO_CRYPTO_KEY_REJECTED)
+			err = "a corrupted signature was not answered with KEY_REJECTED";
+		else if (!verify && status != VIRTIO_CRYPTO_BADMSG)
 			err = "a corrupted tag was not answered with BADMSG";
 	} else if (status != VIRTIO_CRYPTO_OK) {
 		err = "request failed";
-	} else if (memcmp(v->got, want, want_len)) {
+	} else if (!verify && memcmp(v->got, want, want_len)) {
 		err = "wrong result";
 	}
 	if (kat_destroy(st, t->service, id) != VIRTIO_CRYPTO_OK && !err)
@@ -2092,13 +2475,14 @@ static bool kat_run(struct sim_state *st, const struct sim_kat *t)
 		err = "bad vector";
 		goto out;
 	}
-	/* Each direction of a cipher or AEAD, digests once; both request layouts. */
+	/* What the vector checks (kat_checks()), in both request layouts. */
 	for (rev1 = 0; rev1 < 2; rev1++) {
 		st->rev1 = rev1;
-		err = kat_run_one(st, t, v, true, false);
-		if (!err && (t->service == SIM_CIPHER || t->service == SIM_AEAD))
+		if (kat_checks(t, true, false))
+			err = kat_run_one(st, t, v, true, false);
+		if (!err && kat_checks(t, false, false))
 			err = kat_run_one(st, t, v, false, false);
-		if (!err && t->service == SIM_AEAD)
+		if (!err && kat_checks(t, false, true))
 			err = kat_run_one(st, t, v, false, true);
 		if (err)
 			break;
@@ -2140,10 +2524,12 @@ static void kat_negative(struct sim_state *st)
 		ok = false;
 	kat_log("%s session table full answers NOSPC\n", ok ? "ok" : "FAIL");
 	/* Wrong result length, unknown session, destroyed session. */
-	status = n ? kat_data(st, &sha256, true, ids[0], NULL, 0, NULL, 0, out, 3, out, 20) : -1;
+	status = n ? kat_data(st, &sha256, VIRTIO_CRYPTO_HASH, ids[0], NULL, 0, NULL, 0, out, 3,
+			      out, 20) : -1;
 	kat_log("%s hash_result_len other than the session's answers BADMSG\n",
 		status == VIRTIO_CRYPTO_BADMSG ? "ok" : "FAIL");
-	status = n ? kat_data(st, &sha1, true, ids[0] + 100, NULL, 0, NULL, 0, out, 3, out, 20) : -1;
+	status = n ? kat_data(st, &sha1, VIRTIO_CRYPTO_HASH, ids[0] + 100, NULL, 0, NULL, 0, out, 3,
+			      out, 20) : -1;
 	kat_log("%s unknown session answers INVSESS\n",
 		status == VIRTIO_CRYPTO_INVSESS ? "ok" : "FAIL");
 	/* A request whose descriptors are shorter than its header says. */
@@ -2184,12 +2570,198 @@ static void kat_negative(struct sim_state *st)
 		ok ? "ok" : "FAIL");
 	for (i = 0; i < n; i++)
 		kat_destroy(st, SIM_HASH, ids[i]);
-	status = n ? kat_data(st, &sha256, true, ids[0], NULL, 0, NULL, 0, out, 3, out, 32) : -1;
+	status = n ? kat_data(st, &sha256, VIRTIO_CRYPTO_HASH, ids[0], NULL, 0, NULL, 0, out, 3,
+			      out, 32) : -1;
 	kat_log("%s destroyed session answers INVSESS\n",
 		status == VIRTIO_CRYPTO_INVSESS ? "ok" : "FAIL");
 	status = kat_destroy(st, SIM_HASH, ids[0]);
 	kat_log("%s destroying a destroyed session answers INVSESS\n",
 		status == VIRTIO_CRYPTO_INVSESS ? "ok" : "FAIL");
+}
+
+/* A session creation that must answer `want`; one created anyway is destroyed. */
+static bool kat_create_answers(struct sim_state *st, const struct sim_kat *t, const u8 *key,
+			       int keylen, int want)
+{
+	u64 id = 0;
+	int status = kat_create(st, t, true, key, keylen, &id);
+
+	if (status == VIRTIO_CRYPTO_OK)
+		kat_destroy(st, t->service, id);
+	return status == want;
+}
+
+/* An RSA request with `room` writable bytes; returns the status and the used length. */
+static int kat_rsa(struct sim_state *st, const struct sim_kat *t, u32 opcode, u64 id,
+		   const u8 *src, int src_len, const u8 *digest, int dst_len, size_t room,
+		   struct kat_buf *b, size_t *used)
+{
+	kat_data_build(st, t, opcode, id, NULL, 0, digest, digest ? dst_len : 0, src, src_len,
+		       dst_len, b);
+	return kat_data_io(st, b, room, used);
+}
+
+/* The key, digest and signature of the PKCS#1 v1.5 SHA-256 vector. */
+struct kat_rsa_vec {
+	u8 priv[KAT_MAX_KEY];
+	u8 pub[512];
+	u8 digest[32];
+	u8 sig[256];
+	u8 ct[256];
+	int priv_len, pub_len;
+};
+
+/*
+ * RSA beyond the vectors: what QEMU 7.2's builtin backend refuses, the
+ * lengths the device answers with, and the QEMU-nettle switches (rsa_raw,
+ * short_rsa), with the key of the PKCS#1 v1.5 SHA-256 vector (k = 256).
+ * Needs two free sessions.
+ */
+static void kat_akcipher(struct sim_state *st)
+{
+	static const struct sim_kat sig = {
+		"pkcs1pad(rsa,sha256)", "", SIM_AKCIPHER, VIRTIO_CRYPTO_AKCIPHER_RSA, 32,
+		.key_type = VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PRIVATE,
+		.padding = VIRTIO_CRYPTO_RSA_PKCS1_PADDING,
+		.hash = VIRTIO_CRYPTO_RSA_SHA256,
+	};
+	static const struct sim_kat sha256 = {
+		"sha256", "", SIM_HASH, VIRTIO_CRYPTO_HASH_SHA_256, 32,
+	};
+	static const u8 msg[] = { 'a', 'b', 'c' };
+	const u32 enc = VIRTIO_CRYPTO_AKCIPHER_ENCRYPT, dec = VIRTIO_CRYPTO_AKCIPHER_DECRYPT;
+	const u32 sign = VIRTIO_CRYPTO_AKCIPHER_SIGN, verify = VIRTIO_CRYPTO_AKCIPHER_VERIFY;
+	struct kat_rsa_vec *d = kzalloc(sizeof(*d), GFP_KERNEL);
+	struct kat_buf *b = kzalloc(sizeof(*b), GFP_KERNEL);
+	const int k = sizeof(d->sig);
+	struct sim_kat t = sig;
+	size_t used = 0, used2 = 0;
+	u64 id = 0, id2 = 0;
+	int status, status2;
+	bool ok;
+
+	if (!d || !b) {
+		kat_log("FAIL akcipher: out of memory\n");
+		goto out;
+	}
+	d->priv_len = kat_hex(kat_rsa_sig_priv, d->priv, sizeof(d->priv));
+	d->pub_len = kat_hex(kat_rsa_sig_pub, d->pub, sizeof(d->pub));
+	if (d->priv_len < 0 || d->pub_len < 0 ||
+	    kat_hex(kat_rsa_sig_digest, d->digest, sizeof(d->digest)) != sizeof(d->digest) ||
+	    kat_hex(kat_rsa_sig, d->sig, sizeof(d->sig)) != k) {
+		kat_log("FAIL akcipher: bad vector\n");
+		goto out;
+	}
+
+	/* Session creation. */
+	t.hash = VIRTIO_CRYPTO_RSA_SHA384;
+	ok = kat_create_answers(st, &t, d->priv, d->priv_len, VIRTIO_CRYPTO_ERR);
+	kat_log("%s akcipher: a PKCS1 session with SHA-384 answers ERR (QEMU's builtin backend)\n",
+		ok ? "ok" : "FAIL");
+	t = sig;
+	t.algo = VIRTIO_CRYPTO_AKCIPHER_DSA;
+	ok = kat_create_answers(st, &t, d->priv, d->priv_len, VIRTIO_CRYPTO_ERR);
+	kat_log("%s akcipher: an algorithm other than RSA answers ERR\n", ok ? "ok" : "FAIL");
+	t = sig;
+	t.key_type = 3;
+	ok = kat_create_answers(st, &t, d->priv, d->priv_len, VIRTIO_CRYPTO_NOTSUPP);
+	kat_log("%s akcipher: a key type other than public or private answers NOTSUPP\n",
+		ok ? "ok" : "FAIL");
+	ok = kat_create_answers(st, &sig, d->pub, d->pub_len, VIRTIO_CRYPTO_ERR);
+	kat_log("%s akcipher: a key the kernel refuses (public key as private) answers ERR\n",
+		ok ? "ok" : "FAIL");
+
+	/* A public-key session neither decrypts nor signs. */
+	t = sig;
+	t.key_type = VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC;
+	status = kat_create(st, &t, true, d->pub, d->pub_len, &id);
+	status2 = status ? -1 : kat_rsa(st, &t, dec, id, d->sig, k, NULL, k, k + 1, b, NULL);
+	kat_log("%s akcipher: DECRYPT with a public-key session answers ERR\n",
+		status2 == VIRTIO_CRYPTO_ERR ? "ok" : "FAIL");
+	status2 = status ? -1 : kat_rsa(st, &t, sign, id, d->digest, 32, NULL, k, k + 1, b, NULL);
+	kat_log("%s akcipher: SIGN with a public-key session answers ERR\n",
+		status2 == VIRTIO_CRYPTO_ERR ? "ok" : "FAIL");
+	if (!status)
+		kat_destroy(st, SIM_AKCIPHER, id);
+
+	/* A private-key session: lengths, used lengths, faults. */
+	status = kat_create(st, &sig, true, d->priv, d->priv_len, &id);
+	status2 = status ? -1 : kat_rsa(st, &sig, sign, id, d->digest, 20, NULL, k, k + 1, b, NULL);
+	kat_log("%s akcipher: SIGN with a digest not of the session hash's size answers ERR\n",
+		status2 == VIRTIO_CRYPTO_ERR ? "ok" : "FAIL");
+	ok = !status && kat_rsa(st, &sig, verify, id, d->sig, k, d->digest, 32, 33, b, &used) ==
+		VIRTIO_CRYPTO_OK && used == 1 && !memchr_inv(b->wr, 0xa5, 32);
+	kat_log("%s akcipher: VERIFY accepts a dst area, leaves it unwritten, used length 1\n",
+		ok ? "ok" : "FAIL");
+	ok = !status && kat_rsa(st, &sig, enc, id, msg, sizeof(msg), NULL, k, k + 1, b, &used) ==
+		VIRTIO_CRYPTO_OK && used == k + 1;
+	if (ok)
+		memcpy(d->ct, b->wr, k);
+	ok = ok && kat_rsa(st, &sig, dec, id, d->ct, k, NULL, k, k + 1, b, &used2) ==
+		VIRTIO_CRYPTO_OK && used2 == sizeof(msg) + 1 && !memcmp(b->wr, msg, sizeof(msg));
+	kat_log("%s akcipher: PKCS#1 v1.5 ENCRYPT, DECRYPT: the message back (used lengths %zu, %zu)\n",
+		ok ? "ok" : "FAIL", used, used2);
+	status2 = ok ? kat_rsa(st, &sig, dec, id, d->ct, k, NULL, 2, 3, b, NULL) : -1;
+	kat_log("%s akcipher: DECRYPT into a dst shorter than the message answers ERR\n",
+		status2 == VIRTIO_CRYPTO_ERR ? "ok" : "FAIL");
+	atomic_set(&st->faults.short_rsa, 1);
+	ok = !status && kat_rsa(st, &sig, sign, id, d->digest, 32, NULL, k, k + 1, b, &used) ==
+		VIRTIO_CRYPTO_OK && used == k && !memcmp(b->wr, d->sig, k - 1) &&
+	     b->wr[k - 1] == 0xa5;
+	ok = ok && kat_rsa(st, &sig, sign, id, d->digest, 32, NULL, k, k + 1, b, &used) ==
+		VIRTIO_CRYPTO_OK && used == k + 1 && !memcmp(b->wr, d->sig, k);
+	atomic_set(&st->faults.short_rsa, 0);
+	kat_log("%s akcipher: short_rsa: one SIGN gets k - 1 bytes, used length k; the next all\n",
+		ok ? "ok" : "FAIL");
+	/* Descriptors shorter than the header says: the digest, the dst area. */
+	ok = !status;
+	if (ok) {
+		kat_data_build(st, &sig, verify, id, NULL, 0, d->digest, 32, d->sig, k, 32, b);
+		b->rd_len -= 32;
+		ok = kat_data_io(st, b, 1, NULL) == -EPROTO &&
+		     kat_rsa(st, &sig, enc, id, msg, sizeof(msg), NULL, k, k, b, NULL) == -EPROTO;
+	}
+	kat_log("%s akcipher: a request shorter than its header says is refused as malformed\n",
+		ok ? "ok" : "FAIL");
+	/* Sessions of another service. */
+	status2 = kat_create(st, &sha256, true, NULL, 0, &id2);
+	ok = !status && !status2 &&
+	     kat_rsa(st, &sig, enc, id2, msg, sizeof(msg), NULL, k, k + 1, b, NULL) ==
+		VIRTIO_CRYPTO_INVSESS &&
+	     kat_data(st, &sha256, VIRTIO_CRYPTO_HASH, id, NULL, 0, NULL, 0, msg, sizeof(msg),
+		      d->ct, 32) == VIRTIO_CRYPTO_INVSESS;
+	kat_log("%s akcipher: a session of another service answers INVSESS, both ways\n",
+		ok ? "ok" : "FAIL");
+	if (!status2)
+		kat_destroy(st, SIM_HASH, id2);
+	if (!status)
+		kat_destroy(st, SIM_AKCIPHER, id);
+
+	/* RAW: no signatures; rsa_raw=0 (QEMU with nettle) refuses its operations. */
+	t = sig;
+	t.padding = VIRTIO_CRYPTO_RSA_RAW_PADDING;
+	t.hash = VIRTIO_CRYPTO_RSA_NO_HASH;
+	status = kat_create(st, &t, true, d->priv, d->priv_len, &id);
+	ok = !status && kat_rsa(st, &t, sign, id, d->digest, 32, NULL, k, k + 1, b, NULL) ==
+		VIRTIO_CRYPTO_ERR &&
+	     kat_rsa(st, &t, verify, id, d->sig, k, d->digest, 32, 1, b, NULL) == VIRTIO_CRYPTO_ERR;
+	kat_log("%s akcipher: SIGN and VERIFY with a raw session answer ERR\n", ok ? "ok" : "FAIL");
+	if (!status)
+		kat_destroy(st, SIM_AKCIPHER, id);
+	st->rsa_raw = false;
+	status = kat_create(st, &t, true, d->priv, d->priv_len, &id);
+	ok = !status && kat_rsa(st, &t, enc, id, d->digest, 32, NULL, k, k + 1, b, NULL) ==
+		VIRTIO_CRYPTO_ERR;
+	st->rsa_raw = true;
+	ok = ok && kat_rsa(st, &t, enc, id, d->digest, 32, NULL, k, k + 1, b, NULL) ==
+		VIRTIO_CRYPTO_OK;
+	kat_log("%s akcipher: rsa_raw=0: a raw session is created, ENCRYPT answers ERR (1: OK)\n",
+		ok ? "ok" : "FAIL");
+	if (!status)
+		kat_destroy(st, SIM_AKCIPHER, id);
+out:
+	kfree(b);
+	kfree_sensitive(d);
 }
 
 /* Mostly lengths that algorithms take (key, IV, digest, tag sizes). */
@@ -2225,6 +2797,11 @@ static void kat_fuzz_ctrl(struct rnd_state *rs, __le32 *w, u32 opcode)
 	case SIM_AEAD:		/* algo, key_len, tag, aad_len, op */
 		w[8] = cpu_to_le32(1 + prandom_u32_state(rs) % 2);
 		break;
+	case SIM_AKCIPHER:	/* algo, keytype, keylen, padding, hash (the key is random) */
+		w[5] = cpu_to_le32(1 + prandom_u32_state(rs) % 2);
+		w[7] = cpu_to_le32(prandom_u32_state(rs) % 2);
+		w[8] = cpu_to_le32(prandom_u32_state(rs) % 10);
+		break;
 	default:		/* algo, result_len (, auth_key_len) */
 		break;
 	}
@@ -2242,10 +2819,13 @@ static void kat_fuzz(struct sim_state *st)
 		VIRTIO_CRYPTO_HASH_CREATE_SESSION, VIRTIO_CRYPTO_HASH_DESTROY_SESSION,
 		VIRTIO_CRYPTO_MAC_CREATE_SESSION, VIRTIO_CRYPTO_MAC_DESTROY_SESSION,
 		VIRTIO_CRYPTO_AEAD_CREATE_SESSION, VIRTIO_CRYPTO_AEAD_DESTROY_SESSION,
+		VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION, VIRTIO_CRYPTO_AKCIPHER_DESTROY_SESSION,
 	};
 	static const u32 data_ops[] = {
 		VIRTIO_CRYPTO_CIPHER_ENCRYPT, VIRTIO_CRYPTO_CIPHER_DECRYPT, VIRTIO_CRYPTO_HASH,
 		VIRTIO_CRYPTO_MAC, VIRTIO_CRYPTO_AEAD_ENCRYPT, VIRTIO_CRYPTO_AEAD_DECRYPT,
+		VIRTIO_CRYPTO_AKCIPHER_ENCRYPT, VIRTIO_CRYPTO_AKCIPHER_DECRYPT,
+		VIRTIO_CRYPTO_AKCIPHER_SIGN, VIRTIO_CRYPTO_AKCIPHER_VERIFY,
 	};
 	const unsigned int rounds = 4000;
 	unsigned int i, j, answered = 0, refused = 0, bad = 0, succeeded = 0;
@@ -2320,6 +2900,7 @@ static int kat_state_init(struct sim_state *st, u32 nsessions)
 	st->max_cipher_key_len = SIM_MAX_KEY;
 	st->max_auth_key_len = SIM_MAX_AUTH_KEY;
 	st->max_size = 1 << 20;
+	st->rsa_raw = true;
 	return sim_state_alloc(st, nsessions);
 }
 
@@ -2344,6 +2925,7 @@ static void kat_all(void)
 			fail++;
 	}
 	kat_negative(&st);
+	kat_akcipher(&st);
 	sim_state_free(&st);
 	if (kat_state_init(&st, 8)) {
 		kat_log("FAIL state allocation\n");

@@ -4,6 +4,8 @@
  * documents named in each entry (hex strings; ASCII messages such as "abc"
  * are written out in hex). The CCM IVs are the 16-byte SP 800-38C counter
  * blocks the simulator takes: iv[0] = L - 1, then the nonce, then zeros.
+ * RSA keys are the DER PKCS#1 structures the device takes; for an RSA
+ * signature vector "in" is the digest and "out" the signature.
  */
 struct sim_kat {
 	const char *name;
@@ -14,7 +16,155 @@ struct sim_kat {
 	const char *key, *iv, *aad;
 	const char *in;		/* plaintext or message */
 	const char *out;	/* ciphertext (|| tag) or digest */
+	u8 key_type;		/* AKCIPHER: VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_* */
+	u8 padding, hash;	/* AKCIPHER: VIRTIO_CRYPTO_RSA_* padding and (PKCS1) hash */
 };
+
+/*
+ * RSA, raw: the 2048-bit key, message and ciphertext of the kernel's own
+ * self-test (crypto/testmgr.h rsa_tv_template, whose origin it gives as
+ * "Borrowed from openSSL"; checked independently: c = m^e mod n and
+ * m = c^d mod n). The public key is the RSAPublicKey DER of that key's
+ * modulus and exponent (testmgr's own copy writes the modulus as a negative
+ * INTEGER), and the message is written left-padded to the modulus size, as
+ * RAW decryption returns it.
+ */
+static const char kat_rsa2048_priv[] =
+	"308204a30201000282010100db101ac2a3f1dcff136bed44dff0026d13c788da"
+	"706b54f1e827dcc30f996afac667ff1d1e3c1dc1b55f6cc0b2073a6d41e42599"
+	"acfcd20f02d3d154061a5177bdb6bfeaa75c06a95d698445d7f505ba47f01bd7"
+	"2b24eccb9b1b108d81a0beb18c33e436b843eb192a818dde810a9948b6f6bccd"
+	"49343a8f2694e328821a7c8f599f45e85d1a4576045605a1d01b8c776daf53fa"
+	"71e267e09afe03a985d2c9aaba2abcf4a008f51398135df0d933342a61c38955"
+	"f0ae1a9c22ee19058d32feec9c84bab7f96c3a4f07fc45eb12e57bfd55e62969"
+	"d1c2e8b97859f67910c64eeb6a5eb99ac7c45b63daa33f5e927a815ed6b0e262"
+	"8f7426c20cd39a1747e68eab0203010001028201005241f4da7bb75955cad42f"
+	"0f3acba40d936ccc9dc1b2fbfdae4031ac69522192b327dfeaee2c82bbf74032"
+	"d514c49412ecb81fca59e3c178f385d847a5d7021a6579970d24f4f0676e752d"
+	"bf103da87def7f60e4e60582895ddfc6d26c0791339842f002002538c585698a"
+	"7d2f956c439ab881e2d00735aa0541c91eafe4043b19b873a2ac4b1e6648d872"
+	"1facf6cbbc9009caec0cdcf92cd7ebaea3a447d7332f8acabc5ef077e4979897"
+	"c710917d2aa6ff468397dee9e217030614e2d7b11d77af51275b5e69b881e611"
+	"c54323810462ffe946b8d844dba5cc315434ce3e82d6bf7a0b64216d887e5b45"
+	"121e638d49a71dd91e06cde8ba2c8c6932eabe607102818100faace1375e3211"
+	"34c672582d91063e77e71121cd4af8a43f0fef31e3f355a0b9acb6cbbb41d032"
+	"819a8f7a9930776c6827e296b572c9c3d442aaaaca958fffc99b5234301dcffe"
+	"cf3c56686eefe76cd7fb99f54aa5211f2bea93e89826c46e42215ea0a12a5835"
+	"bb10e7ba270a3bb3afe2753604ac56a0ab52decedd2c28770302818100dfb752"
+	"b6d7c0e296e7c9fe5d715ac440962fe587eaf3a57711673c8d5608a7b567fa37"
+	"a8b8cf61e863d83806212b9209a6393aeaa8b4454b36104ce400667165f80b94"
+	"594f8cfdd534a2e762840aa7bbdbd98acd05e1cc577bf1f11f119dba3e451899"
+	"1b416443ee975d77135b74697387950507be4507177e4a6922f3db0539028180"
+	"5ed8dcda5344c467e0925134e483a54d3edba79b82bb7381fce8774b15be1773"
+	"499b5c98bcbd26ef0ce92eed197e86411e9e4881dd2de46fc2cdca939e657ed5"
+	"ec73fd151ba2a07a0f0d6eb453079092643b8ba933b3c5949b4c5d9c7c46a4a5"
+	"56f4f3f8270a7b420d927047e74251a9c218b158b15091b86141b6a9ced47cbb"
+	"02818054091f0f03d8b6c50ce8b99e0c389643d4a6c547db200ee5bd29d47b1a"
+	"f8415749699a82cc794a43eb4d8b2df243d5a5be44fd36ac8c9b02f79a03e819"
+	"a661ae761093774104ab4ced6acc141b998d0c6a373b866c51375b1d79f2a343"
+	"10c6a721796df9e9046ae832ffaefd1c7b8c2913a30cb2adec6c0f8d27127b48"
+	"b2db31028181008d1b05ca241f0c531952746321fa784679af5cde30a46c2038"
+	"e69739b87a700d8b6c6d1374d51cdea9f46037fe68775e0b4e5e033130dfd6ae"
+	"85d081bb61c7b1045ac46d561cd964e7857f8891c9602805e2c6248fdd6164d8"
+	"09de7ed34a611ad373584bd8a0542548836f826caf36512a5d142f412500ddf8"
+	"f395fe31255012";
+static const char kat_rsa2048_pub[] =
+	"3082010a0282010100db101ac2a3f1dcff136bed44dff0026d13c788da706b54"
+	"f1e827dcc30f996afac667ff1d1e3c1dc1b55f6cc0b2073a6d41e42599acfcd2"
+	"0f02d3d154061a5177bdb6bfeaa75c06a95d698445d7f505ba47f01bd72b24ec"
+	"cb9b1b108d81a0beb18c33e436b843eb192a818dde810a9948b6f6bccd49343a"
+	"8f2694e328821a7c8f599f45e85d1a4576045605a1d01b8c776daf53fa71e267"
+	"e09afe03a985d2c9aaba2abcf4a008f51398135df0d933342a61c38955f0ae1a"
+	"9c22ee19058d32feec9c84bab7f96c3a4f07fc45eb12e57bfd55e62969d1c2e8"
+	"b97859f67910c64eeb6a5eb99ac7c45b63daa33f5e927a815ed6b0e2628f7426"
+	"c20cd39a1747e68eab0203010001";
+static const char kat_rsa2048_m[] =
+	"0000000000000000000000000000000000000000000000000000000000000000"
+	"0000000000000000000000000000000000000000000000000000000000000000"
+	"0000000000000000000000000000000000000000000000000000000000000000"
+	"0000000000000000000000000000000000000000000000000000000000000000"
+	"0000000000000000000000000000000000000000000000000000000000000000"
+	"0000000000000000000000000000000000000000000000000000000000000000"
+	"0000000000000000000000000000000000000000000000000000000000000000"
+	"00000000000000000000000000000000000000000000000054859b342c49ea2a";
+static const char kat_rsa2048_c[] =
+	"b29776b4ae3e383c7e641fcca27ff6becf49bc48d36c8f0a0ec173bd7b557936"
+	"0ea18788b92c90a6535ee9efc4e24dddf7a669823f56a47bfb62e0aeb8d304b3"
+	"ac5a152ae3199b039a0b41da64ec0a69fcf21092f3c1bf847ffd2caec8b5f641"
+	"70c547038af8ff6f3fd26f09b422f330bea985cb9c8df98feb3291a225848ff5"
+	"dcc7069c2de5112c09098709a9f6337390f160f265dd30a566ce627bd0f82d3d"
+	"198277e30a5f752f8eb1e5e891351b3b33b76692d1f28e6fe5750cad36fb4ed0"
+	"6661bd49fef41aa22b49fe034c74478d9a66b249464d77ea334d6b3cb4494ac6"
+	"7d3db5b9564115670f943c936527e0215d59c362d5a6da3826225e341c94af98";
+
+/*
+ * RSA, PKCS#1 v1.5 with SHA-256: the 2048-bit signature vector of the kernel's
+ * own self-test (crypto/testmgr.h pkcs1pad_rsa_tv_template, whose origin it
+ * gives as "Obtained from CAVS testing", NIST's validation system); the digest
+ * is the SHA-256 of the 128-byte message quoted there (checked independently,
+ * as is s^e mod n: the EMSA-PKCS1-v1_5 encoding of that digest). The public
+ * key is the RSAPublicKey DER of the key's modulus and exponent.
+ */
+static const char kat_rsa_sig_priv[] =
+	"308204a50201000282010100d71e77828c9231e76902a2d55c78dea20c8ffe28"
+	"5931df409c606106b92f62408076cb674ab55956691707faf94cbd6c377a467d"
+	"70a76722b34d7a94c3ba4b7c4ba9327cb738954564a405a89f127c4ec6c82d40"
+	"0630f460a691bb9bca0479111375f0aed35189c574b9aa3fb683e4786bcdf95c"
+	"4c85ea523b5193fc146b335d3070fa501b1b3881138df7a50cc08ef96352184e"
+	"a9f9f85c5dcd7a0dd48e7bee917bad7db492d5ab163b0a8ace8ede471a170186"
+	"7bab99f14b0c3a0d8247c1918cbb2e229e49636e02c1c93a9ba5221b0795d610"
+	"0250fdfdd19bbeabc2c074d7ec00fb1171cb7adc81799f86684663824db7f1e6"
+	"166f4263f494a0ca33cc751302030100010282010062b560314f3f6616c160ac"
+	"472aff6b69004ab25ce150b91874a8e4dca8eccd30bbc1c6e3c6ac202a3e5e8b"
+	"12e6820809380bab7cb3cc9cce9767ddef95404e92e244e91dc114fda9b1dc71"
+	"9c4621bd58886e221556c1efe0c98de5803eda7e930f52f6f5c191909e42494f"
+	"8d9cba3883e933c2504fecc2f0a8b76e2825566b6267fe08f156e56f0e99f1e5"
+	"957befeb0a2c92975723333607ddfbaef1b1d833b796714236c5a4a9194b1b52"
+	"4c506991f00efa80374bb5d02fb7440dd4f8398dab71675905883deb48483388"
+	"4efef8271bd655605e48b76d9aa837f97ade1bcd5d1a30d4e99e5b3c15f89c1f"
+	"dad1864855ce83ee8e51c7de3212477d46b835df4102818100e44caede16fd9f"
+	"83555b844acf1cf13795adca297f2d6e3281a42b2614961d4005ec0caf3f2c6f"
+	"2ce8bf1deed0b3ef7c5b9e884f2a8b0e4abdb78cfa100e3bda68ad412be496fa"
+	"7f80525f079f0e3b5e96451a132b94ce1f07698535fc69635bf8f83fce9d401e"
+	"7cadfb9ecee001f8ef595ddc0079ab8a3f80a2763294a9ea6502818100f13860"
+	"900d0c2e3d34e590ea21431f6863167b258dde822b52f8a3fd0f39e7e95e3275"
+	"157dd0c9ce06e5fba9cb22e5db4909f2e6b7a5a7752e912d2b5df148614543d7"
+	"bdfc1173b5119fb2183a6f36a7c2d3184df0c51f708c9bc51d95a85a9e8cb14b"
+	"6a2a84762cd84f47b081840245f085f80c6da70c4d2cb25b8170fd6e17028181"
+	"008d07c5fa924f48cbd3ddfe024ca17f6dabfc38e79b95cffe4951c609f72ba8"
+	"941554759d88b40555c3cdd44ae40853c809bd0c4d83657585bc5ef82abde25d"
+	"1d160ef9348938af34366c2c224422819073d9ea3aaf7074487cc6b5b0dce5a9"
+	"a8764bbcf700f34c220f44621d400a57e25bdd7c7b9aadda7052218a4cc2c398"
+	"7502818100ed245ca22181a10fa12a330e49c7006092516e9d9bdc6d22047ed6"
+	"51199ff6e3912c8fb8a22919cc4731dff8abf0d20283ca9916c2e2c33f4b9983"
+	"cb879e8666c23e91218066f3d6c5cdb6bb64ef22cf489458e77ed57c341cb7a2"
+	"d093e99fb51161d75f370f6452701178cc0877ebf8301eb49e1b4ac7a83351e0"
+	"eddf53f6df0281810086d94cee6561c119a9d5749bd5caf6832b06b420fe4529"
+	"e8e3fae14f288e632f74c33a5c9af59e0e0dc5fea04c00ce7ba4191759af133a"
+	"038f54f560392ed906b37cd690064177f393e17a0141c18ffe4c8839dbde719e"
+	"58d1495080b25a4f698bb8fe63d4423d3761a84cffb6994cf451e044aa69793f"
+	"81a4613d26e9045264";
+static const char kat_rsa_sig_pub[] =
+	"3082010a0282010100d71e77828c9231e76902a2d55c78dea20c8ffe285931df"
+	"409c606106b92f62408076cb674ab55956691707faf94cbd6c377a467d70a767"
+	"22b34d7a94c3ba4b7c4ba9327cb738954564a405a89f127c4ec6c82d400630f4"
+	"60a691bb9bca0479111375f0aed35189c574b9aa3fb683e4786bcdf95c4c85ea"
+	"523b5193fc146b335d3070fa501b1b3881138df7a50cc08ef96352184ea9f9f8"
+	"5c5dcd7a0dd48e7bee917bad7db492d5ab163b0a8ace8ede471a1701867bab99"
+	"f14b0c3a0d8247c1918cbb2e229e49636e02c1c93a9ba5221b0795d6100250fd"
+	"fdd19bbeabc2c074d7ec00fb1171cb7adc81799f86684663824db7f1e6166f42"
+	"63f494a0ca33cc75130203010001";
+static const char kat_rsa_sig_digest[] =
+	"3ec8a12620544452480de566f3b3f504be10a84894222dddba7ab4768d799889";
+static const char kat_rsa_sig[] =
+	"c7a398eb43d108c23d78450470c901eef885377c0bf919705c457b2f3a0bb78b"
+	"c40d7b3a640b0fdb78a90bfd8d82a48639bf21b884c4ce9fc2e8b6614617b94e"
+	"0b5705b44ff99c932d9bd5481d8012ef3a777fbcb58e2b6b7cfc9f8c9da2c485"
+	"b087e9179bb62362d2a99f57e8f70445243a45ebeb6a088eafc8a084bc5d1338"
+	"f5178ca3969ba9388df035ad328a725bdf21ab4b0ea829bb6154bf05db8484de"
+	"dd163631daf3426d7a90229b1129a6f83061dad38b541e42d1471d6fd1cd420b"
+	"d1e415857e08d659644c0134919226e8b0258cf8f4fa8bc931337672fb64929f"
+	"da628de12a71914340613c5abe86fc5be6f9a916311faf256dc24a236e6302a2";
 
 static const struct sim_kat sim_kats[] = {
 	{ "ecb(aes)", "SP 800-38A F.1.1", SIM_CIPHER, VIRTIO_CRYPTO_CIPHER_AES_ECB, 0,
@@ -264,4 +414,38 @@ static const struct sim_kat sim_kats[] = {
 	  "92ddbd7f2d778b8c9803aee328091b58fab324e4fad675945585808b4831d7bc"
 	  "3ff4def08e4b7a9de576d26586cec64b61161ae10b594f09e26a7e902ecbd060"
 	  "0691" },
+	{ "rsa, 2048-bit private key", "crypto/testmgr.h rsa_tv_template, from OpenSSL", SIM_AKCIPHER, VIRTIO_CRYPTO_AKCIPHER_RSA, 0,
+	  .key = kat_rsa2048_priv,
+	  .iv = NULL,
+	  .aad = NULL,
+	  .in = kat_rsa2048_m,
+	  .out = kat_rsa2048_c,
+	  .key_type = VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PRIVATE,
+	  .padding = VIRTIO_CRYPTO_RSA_RAW_PADDING },
+	{ "rsa, 2048-bit public key", "crypto/testmgr.h rsa_tv_template, from OpenSSL", SIM_AKCIPHER, VIRTIO_CRYPTO_AKCIPHER_RSA, 0,
+	  .key = kat_rsa2048_pub,
+	  .iv = NULL,
+	  .aad = NULL,
+	  .in = kat_rsa2048_m,
+	  .out = kat_rsa2048_c,
+	  .key_type = VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC,
+	  .padding = VIRTIO_CRYPTO_RSA_RAW_PADDING },
+	{ "pkcs1pad(rsa,sha256), 2048-bit private key", "crypto/testmgr.h pkcs1pad_rsa_tv_template, from NIST CAVS", SIM_AKCIPHER, VIRTIO_CRYPTO_AKCIPHER_RSA, 32,
+	  .key = kat_rsa_sig_priv,
+	  .iv = NULL,
+	  .aad = NULL,
+	  .in = kat_rsa_sig_digest,
+	  .out = kat_rsa_sig,
+	  .key_type = VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PRIVATE,
+	  .padding = VIRTIO_CRYPTO_RSA_PKCS1_PADDING,
+	  .hash = VIRTIO_CRYPTO_RSA_SHA256 },
+	{ "pkcs1pad(rsa,sha256), 2048-bit public key", "crypto/testmgr.h pkcs1pad_rsa_tv_template, from NIST CAVS", SIM_AKCIPHER, VIRTIO_CRYPTO_AKCIPHER_RSA, 32,
+	  .key = kat_rsa_sig_pub,
+	  .iv = NULL,
+	  .aad = NULL,
+	  .in = kat_rsa_sig_digest,
+	  .out = kat_rsa_sig,
+	  .key_type = VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC,
+	  .padding = VIRTIO_CRYPTO_RSA_PKCS1_PADDING,
+	  .hash = VIRTIO_CRYPTO_RSA_SHA256 },
 };
