@@ -23,7 +23,7 @@ use crate::abstractions::{
 use crate::bindings;
 use crate::registry::Alg;
 use crate::requests::{self, DataCtx, DataJob, DataToken, ReqJob, DATA_REQ_LEN, STATUS_UNSET};
-use crate::session::{Keyed, Scoped, Service, SessionParams};
+use crate::session::{AsymPara, Keyed, Scoped, Service, SessionParams};
 use crate::skcipher::PRIORITY;
 use crate::stats::Event;
 use crate::{policy, AlgId, DeviceRef, Manager, VCrypto};
@@ -161,6 +161,7 @@ fn session_params<'a>(spec: &AeadSpec, key: &'a [u8], authsize: u32) -> SessionP
         key,
         encrypt: true,
         result_len: authsize,
+        asym: AsymPara::default(),
     }
 }
 

@@ -23,7 +23,7 @@ use crate::abstractions::{
 use crate::bindings;
 use crate::registry::Alg;
 use crate::requests::{self, DataCtx, DataJob, DataToken, ReqJob, DATA_REQ_LEN, STATUS_UNSET};
-use crate::session::{Keyed, Scoped, Service, SessionParams};
+use crate::session::{AsymPara, Keyed, Scoped, Service, SessionParams};
 use crate::skcipher::PRIORITY;
 use crate::stats::Event;
 use crate::{policy, AlgId, DeviceRef, Manager, QueueRef, VCrypto};
@@ -212,6 +212,7 @@ fn session_params<'a>(spec: &HashSpec, digest: usize, key: &'a [u8]) -> Result<S
         key,
         encrypt: true,
         result_len: u32::try_from(digest)?,
+        asym: AsymPara::default(),
     })
 }
 

@@ -73,6 +73,11 @@ impl Config {
                 u64::from(self.aead_algo),
                 a,
             ),
+            AlgId::Akcipher(a) => (
+                bindings::VIRTIO_CRYPTO_SERVICE_AKCIPHER,
+                u64::from(self.akcipher_algo),
+                a,
+            ),
         };
         self.has_service(service) && algo < 64 && mask & (1 << algo) != 0
     }
@@ -107,6 +112,7 @@ pub(crate) struct Offer {
     pub(crate) hash: AtomicU32,
     pub(crate) mac: AtomicU64,
     pub(crate) aead: AtomicU32,
+    pub(crate) akcipher: AtomicU32,
     pub(crate) max_size: AtomicU64,
 }
 
@@ -118,6 +124,7 @@ impl Offer {
             hash: AtomicU32::new(c.hash_algo),
             mac: AtomicU64::new(c.mac_algo),
             aead: AtomicU32::new(c.aead_algo),
+            akcipher: AtomicU32::new(c.akcipher_algo),
             max_size: AtomicU64::new(c.max_size),
         }
     }
@@ -130,6 +137,7 @@ impl Offer {
             hash_algo: self.hash.load(Ordering::Acquire),
             mac_algo: self.mac.load(Ordering::Acquire),
             aead_algo: self.aead.load(Ordering::Acquire),
+            akcipher_algo: self.akcipher.load(Ordering::Acquire),
             max_size: self.max_size.load(Ordering::Acquire),
             ..*base
         }
@@ -143,6 +151,7 @@ impl Offer {
             self.hash.swap(c.hash_algo, Ordering::AcqRel) != c.hash_algo,
             self.mac.swap(c.mac_algo, Ordering::AcqRel) != c.mac_algo,
             self.aead.swap(c.aead_algo, Ordering::AcqRel) != c.aead_algo,
+            self.akcipher.swap(c.akcipher_algo, Ordering::AcqRel) != c.akcipher_algo,
             self.max_size.swap(c.max_size, Ordering::AcqRel) != c.max_size,
         ];
         changed.iter().any(|c| *c)
@@ -156,4 +165,5 @@ pub(crate) enum AlgId {
     Hash(u32),
     Mac(u32),
     Aead(u32),
+    Akcipher(u32),
 }

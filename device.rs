@@ -154,6 +154,20 @@ impl DeviceRef {
     }
 }
 
+impl DeviceRef {
+    /// The data queue for a request of a service the size policy does not
+    /// cover (akcipher: an operation costs the same whatever its few hundred
+    /// bytes), if the device serves the transform's algorithm; `None`: the
+    /// request runs in software.
+    pub(crate) fn queue_unsized(&self) -> Option<QueueRef<'_>> {
+        let (dev, i) = (self.dev.as_ref()?, self.alg?);
+        if !dev.serves_nth(i) {
+            return None;
+        }
+        dev.data_queue(sync::current_cpu()).ok()
+    }
+}
+
 impl Drop for DeviceRef {
     fn drop(&mut self) {
         if let Some(d) = &self.dev {
@@ -588,13 +602,14 @@ impl VCrypto {
                 changed = true;
                 pr_info!(
                     "virtio{}: offer changed: services {:#x} cipher {:#x} hash {:#x} mac {:#x} \
-                     aead {:#x} max_size {}\n",
+                     aead {:#x} akcipher {:#x} max_size {}\n",
                     self.index,
                     c.crypto_services,
                     c.cipher_algo,
                     c.hash_algo,
                     c.mac_algo,
                     c.aead_algo,
+                    c.akcipher_algo,
                     c.max_size
                 );
                 for (i, alg) in Alg::all() {

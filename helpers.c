@@ -13,6 +13,7 @@
 #include <linux/rwsem.h>
 #include <crypto/xts.h>
 #include <crypto/internal/des.h>
+#include <crypto/internal/rsa.h>
 #include <uapi/linux/virtio_ids.h>
 #include "helpers.h"
 
@@ -370,6 +371,135 @@ unsigned int vcrs_crypto_aead_ivsize(struct crypto_aead *tfm)
 void vcrs_crypto_aead_set_reqsize(struct crypto_aead *tfm, unsigned int reqsize)
 {
 	crypto_aead_set_reqsize(tfm, reqsize);
+}
+
+void *vcrs_crypto_akcipher_ctx(struct crypto_akcipher *tfm)
+{
+	return akcipher_tfm_ctx(tfm);
+}
+
+struct akcipher_alg *vcrs_crypto_akcipher_alg(struct crypto_akcipher *tfm)
+{
+	return crypto_akcipher_alg(tfm);
+}
+
+struct crypto_akcipher *vcrs_crypto_akcipher_reqtfm(struct akcipher_request *req)
+{
+	return crypto_akcipher_reqtfm(req);
+}
+
+void vcrs_akcipher_set_reqsize(struct crypto_akcipher *tfm, unsigned int reqsize)
+{
+	akcipher_set_reqsize(tfm, reqsize);
+}
+
+unsigned int vcrs_crypto_akcipher_reqsize(struct crypto_akcipher *tfm)
+{
+	return crypto_akcipher_reqsize(tfm);
+}
+
+/*
+ * Runs req (same lists and lengths) on the synchronous software transform sw
+ * through the subrequest at the start of req's context (the driver sizes the
+ * context for it), op 0 encrypt, 1 decrypt, 2 sign, 3 verify, and hands the
+ * result length back. The generic RSA of 6.12 sleeps (its allocations), as
+ * every akcipher caller allows.
+ */
+int vcrs_akcipher_sw_op(struct akcipher_request *req, struct crypto_akcipher *sw,
+			unsigned int op)
+{
+	struct akcipher_request *sub = akcipher_request_ctx(req);
+	int err;
+
+	/* The context must hold the subrequest (the driver sized it for sw). */
+	if (sizeof(*sub) + crypto_akcipher_reqsize(sw) >
+	    crypto_akcipher_reqsize(crypto_akcipher_reqtfm(req)))
+		return -EINVAL;
+	akcipher_request_set_tfm(sub, sw);
+	akcipher_request_set_callback(sub, req->base.flags, NULL, NULL);
+	akcipher_request_set_crypt(sub, req->src, req->dst, req->src_len, req->dst_len);
+	switch (op) {
+	case 0:
+		err = crypto_akcipher_encrypt(sub);
+		break;
+	case 1:
+		err = crypto_akcipher_decrypt(sub);
+		break;
+	case 2:
+		err = crypto_akcipher_sign(sub);
+		break;
+	case 3:
+		err = crypto_akcipher_verify(sub);
+		break;
+	default:
+		return -EINVAL;
+	}
+	req->dst_len = sub->dst_len;
+	return err;
+}
+
+int vcrs_crypto_akcipher_set_key(struct crypto_akcipher *tfm, const void *key,
+				 unsigned int keylen, bool private)
+{
+	return private ? crypto_akcipher_set_priv_key(tfm, key, keylen) :
+			 crypto_akcipher_set_pub_key(tfm, key, keylen);
+}
+
+unsigned int vcrs_crypto_akcipher_maxsize(struct crypto_akcipher *tfm)
+{
+	return crypto_akcipher_maxsize(tfm);
+}
+
+void vcrs_crypto_free_akcipher(struct crypto_akcipher *tfm)
+{
+	crypto_free_akcipher(tfm);
+}
+
+/*
+ * Copies the modulus of a BER RSAPublicKey or RSAPrivateKey (PKCS#1), without
+ * leading zero bytes (what the device's results are sized by), to out (room
+ * for outlen bytes) and returns its length: a negative errno for a key the
+ * kernel's parser refuses, -EOVERFLOW for a modulus longer than outlen.
+ */
+int vcrs_rsa_modulus(const void *key, unsigned int keylen, bool private, u8 *out,
+		     unsigned int outlen)
+{
+	struct rsa_key k = {};
+	const u8 *n;
+	size_t len;
+	int err;
+
+	err = private ? rsa_parse_priv_key(&k, key, keylen) : rsa_parse_pub_key(&k, key, keylen);
+	if (err)
+		return err;
+	n = k.n;
+	len = k.n_sz;
+	while (len && !*n) {
+		n++;
+		len--;
+	}
+	if (!len)
+		return -EINVAL;
+	if (len > outlen)
+		return -EOVERFLOW;
+	memcpy(out, n, len);
+	return len;
+}
+
+/* sg_pcopy_{to,from}_buffer over the whole list (up to its end marker). */
+size_t vcrs_sg_copy_to_buffer(struct scatterlist *sgl, void *buf, size_t buflen, size_t skip)
+{
+	int nents = sg_nents(sgl);
+
+	return nents > 0 ? sg_pcopy_to_buffer(sgl, nents, buf, buflen, skip) : 0;
+}
+
+size_t vcrs_sg_copy_from_buffer(struct scatterlist *sgl, const void *buf, size_t buflen,
+				size_t skip)
+{
+	int nents = sg_nents(sgl);
+
+	return nents > 0 ? sg_pcopy_from_buffer(sgl, nents, buf, buflen, skip) : 0;
 }
 
 unsigned int vcrs_crypto_aead_reqsize(struct crypto_aead *tfm)

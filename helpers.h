@@ -15,6 +15,7 @@
 #include <crypto/internal/skcipher.h>
 #include <crypto/internal/hash.h>
 #include <crypto/internal/aead.h>
+#include <crypto/internal/akcipher.h>
 
 /* virtio */
 void vcrs_virtio_cread_bytes(struct virtio_device *vdev, unsigned int offset,
@@ -91,6 +92,24 @@ int vcrs_skcipher_crypt_sync(struct crypto_skcipher *tfm, bool encrypt, u8 *iv,
 void vcrs_crypto_free_aead(struct crypto_aead *tfm);
 int vcrs_aead_crypt_sync(struct crypto_aead *tfm, bool encrypt, u8 *iv, u8 *buf,
 			 unsigned int assoclen, unsigned int cryptlen, unsigned int reps);
+
+/* akcipher provider side */
+void *vcrs_crypto_akcipher_ctx(struct crypto_akcipher *tfm);
+struct akcipher_alg *vcrs_crypto_akcipher_alg(struct crypto_akcipher *tfm);
+struct crypto_akcipher *vcrs_crypto_akcipher_reqtfm(struct akcipher_request *req);
+void vcrs_akcipher_set_reqsize(struct crypto_akcipher *tfm, unsigned int reqsize);
+unsigned int vcrs_crypto_akcipher_reqsize(struct crypto_akcipher *tfm);
+int vcrs_akcipher_sw_op(struct akcipher_request *req, struct crypto_akcipher *sw,
+			unsigned int op);
+int vcrs_crypto_akcipher_set_key(struct crypto_akcipher *tfm, const void *key,
+				 unsigned int keylen, bool private);
+unsigned int vcrs_crypto_akcipher_maxsize(struct crypto_akcipher *tfm);
+void vcrs_crypto_free_akcipher(struct crypto_akcipher *tfm);
+int vcrs_rsa_modulus(const void *key, unsigned int keylen, bool private, u8 *out,
+		     unsigned int outlen);
+size_t vcrs_sg_copy_to_buffer(struct scatterlist *sgl, void *buf, size_t buflen, size_t skip);
+size_t vcrs_sg_copy_from_buffer(struct scatterlist *sgl, const void *buf, size_t buflen,
+				size_t skip);
 
 /*
  * debugfs: a read-only file whose text a Rust value writes. The file's private

@@ -9,12 +9,14 @@ use crate::abstractions::debugfs::Dir;
 use crate::abstractions::{
     aead::{AeadKind, AeadRegistration},
     ahash::{AhashKind, AhashRegistration},
+    akcipher::{AkcipherKind, AkcipherRegistration},
     crypto::Lingering,
     skcipher::{SkcipherKind, SkcipherRegistration},
     sync::{self, OwnedQueue},
 };
 use crate::aead::{self, AeadDriver, AeadSpec};
 use crate::ahash::{self, AhashDriver, HashSpec};
+use crate::akcipher::{self, AkcipherDriver, AkcipherSpec};
 use crate::skcipher::{self, CipherSpec, SkcipherDriver};
 use crate::stats::{Stats, STATE_NONE};
 use crate::{policy, AlgId, DeviceRef, VCrypto};
@@ -34,21 +36,26 @@ pub(crate) enum Alg {
     Skcipher(&'static CipherSpec),
     Ahash(&'static HashSpec),
     Aead(&'static AeadSpec),
+    Akcipher(&'static AkcipherSpec),
 }
 
 /// Number of algorithms the driver knows.
-pub(crate) const NUM_ALGS: usize = skcipher::SPECS.len() + ahash::SPECS.len() + aead::SPECS.len();
+pub(crate) const NUM_ALGS: usize =
+    skcipher::SPECS.len() + ahash::SPECS.len() + aead::SPECS.len() + akcipher::SPECS.len();
 
 impl Alg {
-    /// The algorithm with global index `i` (skciphers, then hashes, then AEADs).
+    /// The algorithm with global index `i` (skciphers, then hashes, AEADs,
+    /// akciphers).
     pub(crate) fn nth(i: usize) -> Option<Alg> {
-        let (n, h) = (skcipher::SPECS.len(), ahash::SPECS.len());
+        let (n, h, a) = (skcipher::SPECS.len(), ahash::SPECS.len(), aead::SPECS.len());
         if i < n {
             Some(Alg::Skcipher(&skcipher::SPECS[i]))
         } else if i < n + h {
             Some(Alg::Ahash(&ahash::SPECS[i - n]))
+        } else if i < n + h + a {
+            Some(Alg::Aead(&aead::SPECS[i - n - h]))
         } else {
-            aead::SPECS.get(i - n - h).map(Alg::Aead)
+            akcipher::SPECS.get(i - n - h - a).map(Alg::Akcipher)
         }
     }
 
@@ -69,6 +76,7 @@ impl Alg {
                 (Alg::Skcipher(x), Alg::Skcipher(y)) => core::ptr::eq(x, *y),
                 (Alg::Ahash(x), Alg::Ahash(y)) => core::ptr::eq(x, *y),
                 (Alg::Aead(x), Alg::Aead(y)) => core::ptr::eq(x, *y),
+                (Alg::Akcipher(x), Alg::Akcipher(y)) => core::ptr::eq(x, *y),
                 _ => false,
             })
             .map(|(i, _)| i)
@@ -79,6 +87,7 @@ impl Alg {
             Alg::Skcipher(s) => s.id(),
             Alg::Ahash(h) => h.id(),
             Alg::Aead(a) => a.id(),
+            Alg::Akcipher(r) => r.id(),
         }
     }
 
@@ -87,7 +96,14 @@ impl Alg {
             Alg::Skcipher(s) => s.driver_name,
             Alg::Ahash(h) => h.driver_name,
             Alg::Aead(a) => a.driver_name,
+            Alg::Akcipher(r) => r.driver_name,
         }
+    }
+
+    /// Whether the size policy routes its requests (an akcipher operation
+    /// costs the same whatever its size: on the device).
+    pub(crate) fn sized(self) -> bool {
+        !matches!(self, Alg::Akcipher(_))
     }
 
     /// The size policy's measurement on `dev` (see `policy.rs`).
@@ -96,6 +112,7 @@ impl Alg {
             Alg::Skcipher(s) => policy::measure(dev, |len| skcipher::sample(dev, s, len)),
             Alg::Ahash(h) => policy::measure(dev, |len| ahash::sample(dev, h, len)),
             Alg::Aead(a) => policy::measure(dev, |len| aead::sample(dev, a, len)),
+            Alg::Akcipher(_) => Err(EINVAL),
         }
     }
 
@@ -105,6 +122,7 @@ impl Alg {
             Alg::Skcipher(s) => skcipher::check(dev, s),
             Alg::Ahash(h) => ahash::check(dev, h),
             Alg::Aead(a) => aead::check(dev, a),
+            Alg::Akcipher(r) => akcipher::check(dev, r),
         }
     }
 
@@ -128,6 +146,12 @@ impl Alg {
                 mgr.clone(),
                 mgr.module,
             )?),
+            Alg::Akcipher(r) => Registered::Akcipher(AkcipherRegistration::new(
+                &r.params(),
+                r,
+                mgr.clone(),
+                mgr.module,
+            )?),
         })
     }
 }
@@ -137,6 +161,7 @@ pub(crate) enum Registered {
     Skcipher(Pin<KBox<SkcipherRegistration<SkcipherDriver>>>),
     Ahash(Pin<KBox<AhashRegistration<AhashDriver>>>),
     Aead(Pin<KBox<AeadRegistration<AeadDriver>>>),
+    Akcipher(Pin<KBox<AkcipherRegistration<AkcipherDriver>>>),
 }
 
 /// An unregistered algorithm whose memory waits for the crypto API's last
@@ -145,6 +170,7 @@ pub(crate) enum Lingered {
     Skcipher(Lingering<SkcipherKind, SkcipherDriver>),
     Ahash(Lingering<AhashKind, AhashDriver>),
     Aead(Lingering<AeadKind, AeadDriver>),
+    Akcipher(Lingering<AkcipherKind, AkcipherDriver>),
 }
 
 impl Lingered {
@@ -154,6 +180,7 @@ impl Lingered {
             Lingered::Skcipher(l) => l.release().map(Lingered::Skcipher),
             Lingered::Ahash(l) => l.release().map(Lingered::Ahash),
             Lingered::Aead(l) => l.release().map(Lingered::Aead),
+            Lingered::Akcipher(l) => l.release().map(Lingered::Akcipher),
         }
     }
 }
@@ -168,6 +195,10 @@ impl Registered {
                 .map_err(Registered::Skcipher)?,
             Registered::Ahash(r) => r.retire().map(Lingered::Ahash).map_err(Registered::Ahash)?,
             Registered::Aead(r) => r.retire().map(Lingered::Aead).map_err(Registered::Aead)?,
+            Registered::Akcipher(r) => r
+                .retire()
+                .map(Lingered::Akcipher)
+                .map_err(Registered::Akcipher)?,
         };
         Ok(l.release())
     }
@@ -177,6 +208,7 @@ impl Registered {
             Registered::Skcipher(r) => r.tested(),
             Registered::Ahash(r) => r.tested(),
             Registered::Aead(r) => r.tested(),
+            Registered::Akcipher(r) => r.tested(),
         }
     }
 }

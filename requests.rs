@@ -117,6 +117,66 @@ impl Waiter {
     }
 }
 
+/// Most bytes a [`Reply`] carries (an RSA-4096 result).
+pub(crate) const MAX_REPLY: usize = 512;
+
+/// Output a driver-internal job hands to its submitter: the job goes when
+/// the device answers, so its `done` step copies what the submitter needs
+/// here before the submitter is woken.
+#[pin_data]
+pub(crate) struct Reply {
+    #[pin]
+    out: SpinLockIrq<ReplyBytes>,
+}
+
+struct ReplyBytes {
+    len: usize,
+    bytes: [u8; MAX_REPLY],
+}
+
+impl Drop for ReplyBytes {
+    fn drop(&mut self) {
+        // A late answer nobody took may be plaintext.
+        crate::abstractions::sync::zeroize(&mut self.bytes);
+    }
+}
+
+impl Reply {
+    pub(crate) fn new(flags: Flags) -> Result<Arc<Self>> {
+        Arc::pin_init(
+            pin_init!(Reply {
+                out <- new_spinlock_irq!(
+                    ReplyBytes {
+                        len: 0,
+                        bytes: [0; MAX_REPLY],
+                    },
+                    "virtio_crypto_rs::Reply::out"
+                ),
+            }),
+            flags,
+        )
+    }
+
+    /// Keeps `b` (at most [`MAX_REPLY`] bytes) for the submitter.
+    pub(crate) fn put(&self, b: &[u8]) -> Result {
+        let mut o = self.out.lock();
+        o.bytes.get_mut(..b.len()).ok_or(EINVAL)?.copy_from_slice(b);
+        o.len = b.len();
+        Ok(())
+    }
+
+    /// Hands the bytes kept to `f` (then wipes them: they may be plaintext).
+    /// `f` runs under a spinlock with interrupts off: it must not sleep.
+    pub(crate) fn take<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
+        let mut o = self.out.lock();
+        let len = o.len;
+        let r = f(&o.bytes[..len]);
+        crate::abstractions::sync::zeroize(&mut o.bytes[..len]);
+        o.len = 0;
+        r
+    }
+}
+
 /// Driver data travelling with a data-queue job.
 pub(crate) struct DataCtx {
     /// The service's last step once the device answered OK (output IV, digest
@@ -135,6 +195,15 @@ pub(crate) struct DataCtx {
     /// The global index of the algorithm of a transform's request (counted
     /// in the device's statistics); [`NO_ALG`] for the driver's own jobs.
     pub(crate) alg: usize,
+    /// Whether the device must fill the whole writable part (else `done`
+    /// checks [`DataCtx::used`]: an output whose length the device decides).
+    pub(crate) exact: bool,
+    /// The device status as a result.
+    pub(crate) status: fn(u8) -> Result,
+    /// Bytes the device wrote, status included (set before `done`).
+    pub(crate) used: usize,
+    /// Where `done` leaves output for a driver-internal job's submitter.
+    pub(crate) reply: Option<Arc<Reply>>,
 }
 
 /// [`DataCtx::alg`] of a job that is not a transform's request.
@@ -151,6 +220,10 @@ impl DataCtx {
             len,
             waiter: None,
             alg: NO_ALG,
+            exact: true,
+            status: status_to_result,
+            used: 0,
+            reply: None,
         }
     }
 
@@ -577,7 +650,7 @@ pub(crate) fn drain_backlog(queue: &DataQueue) {
 
 /// Puts a driver-internal job (no crypto request) on `queue`; its outcome
 /// comes through the returned waiter.
-fn post(queue: &DataQueue, mut job: DataToken) -> Result<Arc<Waiter>> {
+pub(crate) fn post(queue: &DataQueue, mut job: DataToken) -> Result<Arc<Waiter>> {
     let waiter = Waiter::new(GFP_KERNEL)?;
     job.data.waiter = Some(waiter.clone());
     let res = put_data(queue, &mut queue.lock(), job);
@@ -657,11 +730,13 @@ impl DataQueue {
         let status = job.scratch().last().copied().unwrap_or(STATUS_UNSET);
         // The device must have written the status, and for success the whole
         // output too (a failed request need not write its output).
-        let mut res = match status_to_result(status) {
+        let exact = job.data.exact;
+        let mut res = match (job.data.status)(status) {
             _ if used == 0 => Err(EIO),
-            Ok(()) if (used as usize) < job.writable_len() => Err(EIO),
+            Ok(()) if exact && (used as usize) < job.writable_len() => Err(EIO),
             r => r,
         };
+        job.data.used = used as usize;
         if res.is_ok() {
             res = (job.data.done)(&mut job);
         }
@@ -675,7 +750,7 @@ impl DataQueue {
             fail(&mut job);
         }
         if let Some(w) = job.data.waiter.take() {
-            let _ = w.deliver(res.map(|()| 0));
+            let _ = w.deliver(res.map(|()| u64::from(used)));
         }
         job.complete(res);
     }

@@ -181,6 +181,7 @@ pub(crate) enum Service {
     Hash,
     Mac,
     Aead,
+    Akcipher,
 }
 
 impl Service {
@@ -190,6 +191,7 @@ impl Service {
             Service::Hash => bindings::VCRS_HASH_CREATE_SESSION,
             Service::Mac => bindings::VCRS_MAC_CREATE_SESSION,
             Service::Aead => bindings::VCRS_AEAD_CREATE_SESSION,
+            Service::Akcipher => bindings::VCRS_AKCIPHER_CREATE_SESSION,
         }
     }
 
@@ -199,8 +201,21 @@ impl Service {
             Service::Hash => bindings::VCRS_HASH_DESTROY_SESSION,
             Service::Mac => bindings::VCRS_MAC_DESTROY_SESSION,
             Service::Aead => bindings::VCRS_AEAD_DESTROY_SESSION,
+            Service::Akcipher => bindings::VCRS_AKCIPHER_DESTROY_SESSION,
         }
     }
+}
+
+/// What an asymmetric (akcipher) session is made of besides its algorithm
+/// and key.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct AsymPara {
+    /// The key is a private key (`RSAPrivateKey`), else a public one.
+    pub(crate) private: bool,
+    /// `VIRTIO_CRYPTO_RSA_RAW_PADDING` or `VIRTIO_CRYPTO_RSA_PKCS1_PADDING`.
+    pub(crate) padding: u32,
+    /// `VIRTIO_CRYPTO_RSA_*` hash of a PKCS#1 session.
+    pub(crate) hash: u32,
 }
 
 /// What a new session is for.
@@ -209,12 +224,14 @@ pub(crate) struct SessionParams<'a> {
     pub(crate) service: Service,
     /// Device algorithm id.
     pub(crate) algo: u32,
-    /// Cipher, MAC or AEAD key (empty for a hash).
+    /// Cipher, MAC, AEAD or akcipher key (empty for a hash).
     pub(crate) key: &'a [u8],
     /// Cipher and AEAD direction.
     pub(crate) encrypt: bool,
     /// Digest length (hash, MAC) or tag length (AEAD).
     pub(crate) result_len: u32,
+    /// The rest of an akcipher session.
+    pub(crate) asym: AsymPara,
 }
 
 /// Creates a session; returns its id.
@@ -277,6 +294,28 @@ fn start_create(dev: &VCrypto, p: &SessionParams<'_>) -> Result<Arc<Waiter>> {
                         op: op.to_le(),
                         ..Default::default()
                     };
+                }
+                Service::Akcipher => {
+                    let keytype = if p.asym.private {
+                        bindings::VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PRIVATE
+                    } else {
+                        bindings::VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC
+                    };
+                    req.u.akcipher_create_session =
+                        bindings::virtio_crypto_akcipher_create_session_req {
+                            para: bindings::virtio_crypto_akcipher_session_para {
+                                algo: p.algo.to_le(),
+                                keytype: keytype.to_le(),
+                                keylen,
+                                u: bindings::virtio_crypto_akcipher_session_para__bindgen_ty_1 {
+                                    rsa: bindings::virtio_crypto_rsa_session_para {
+                                        padding_algo: p.asym.padding.to_le(),
+                                        hash_algo: p.asym.hash.to_le(),
+                                    },
+                                },
+                            },
+                            ..Default::default()
+                        };
                 }
             }
             wire::write(&req, s)?;
@@ -563,10 +602,11 @@ impl Maker<'_> {
             h.destroy(dev);
         }
         let Some(d) = dev.serving() else { return };
+        // The standard bounds no akcipher key (the device refuses what it cannot take).
         let limit = match p.service {
             Service::Cipher | Service::Aead => d.cfg.max_cipher_key_len,
             Service::Mac => d.cfg.max_auth_key_len,
-            Service::Hash => u32::MAX,
+            Service::Hash | Service::Akcipher => u32::MAX,
         };
         if p.key.len() > limit as usize {
             return;

@@ -16,7 +16,7 @@ use crate::abstractions::{
 use crate::bindings;
 use crate::registry::Alg;
 use crate::requests::{self, DataCtx, DataJob, DataToken, ReqJob, DATA_REQ_LEN, STATUS_UNSET};
-use crate::session::{Keyed, Scoped, Service, SessionParams};
+use crate::session::{AsymPara, Keyed, Scoped, Service, SessionParams};
 use crate::stats::Event;
 use crate::{policy, AlgId, DeviceRef, Manager, VCrypto};
 use core::sync::atomic::{AtomicBool, Ordering};
@@ -169,6 +169,7 @@ fn session_params<'a>(spec: &CipherSpec, key: &'a [u8]) -> SessionParams<'a> {
         key,
         encrypt: true,
         result_len: 0,
+        asym: AsymPara::default(),
     }
 }
 

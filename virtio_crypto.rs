@@ -28,6 +28,8 @@
 mod abstractions;
 mod aead;
 mod ahash;
+mod akcipher;
+mod akcipher_kat;
 mod bindings;
 mod config;
 mod device;

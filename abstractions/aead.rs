@@ -11,51 +11,19 @@
 //! lists, lengths and IV, synchronously.
 
 use crate::abstractions::crypto::{
-    dispatch, soft_crypt, AlgNames, AlgType, AnyPending, Kind, Pending, Provider, Queued,
-    Registration, SoftKind, SoftReq, JOB_SLOT,
+    dispatch, soft_crypt, AlgNames, AlgType, Pending, Provider, Queued, Registration, SoftKind,
+    SoftReq, JOB_SLOT,
 };
 use crate::abstractions::soft::SoftAead;
 use crate::bindings;
 use core::ptr::NonNull;
 use kernel::{prelude::*, sync::Arc, ThisModule};
 
-/// The aead request kind.
-pub(crate) struct AeadKind;
-
-// SAFETY: `base`, `src` and `dst` are the request's own fields.
-unsafe impl Kind for AeadKind {
-    type Raw = bindings::aead_request;
-
-    fn base(raw: *mut Self::Raw) -> *mut bindings::crypto_async_request {
-        // An address computed without a dereference: valid for any pointer.
-        raw.cast::<u8>()
-            .wrapping_add(core::mem::offset_of!(bindings::aead_request, base))
-            .cast()
-    }
-
-    unsafe fn lists(
-        raw: *mut Self::Raw,
-    ) -> (*mut bindings::scatterlist, *mut bindings::scatterlist) {
-        // SAFETY: The caller guarantees `raw` is valid.
-        unsafe { ((*raw).src, (*raw).dst) }
-    }
-
-    fn wrap(p: Pending<Self>) -> AnyPending {
-        AnyPending::Aead(p)
-    }
-
-    fn view(any: &mut AnyPending) -> Option<&mut Pending<Self>> {
-        match any {
-            AnyPending::Aead(p) => Some(p),
-            _ => None,
-        }
-    }
-
-    fn job_slot(raw: *mut Self::Raw) -> Option<NonNull<u8>> {
-        // SAFETY: `raw` is a valid request of one of our transforms, whose context starts
-        // with `JOB_SLOT` bytes for its job (`init_cb`).
-        NonNull::new(unsafe { bindings::vcrs_aead_request_ctx(raw) }.cast())
-    }
+crate::abstractions::crypto::request_kind! {
+    /// The aead request kind.
+    AeadKind: aead_request as Aead,
+    lists: |r| ((*r).src, (*r).dst),
+    slot: vcrs_aead_request_ctx
 }
 
 // SAFETY: These are the crypto API's aead functions for these types.

@@ -14,51 +14,18 @@
 //! later; a job lives in the slot only while its request is on the device.
 
 use crate::abstractions::crypto::{
-    dispatch, AlgNames, AlgType, AnyPending, Kind, Pending, Provider, Queued, Registration,
-    Request, JOB_SLOT,
+    dispatch, AlgNames, AlgType, Pending, Provider, Queued, Registration, Request, JOB_SLOT,
 };
 use crate::abstractions::{soft::SoftHash, wire::Pod};
 use crate::bindings;
 use core::{marker::PhantomData, ptr::NonNull};
 use kernel::{prelude::*, sync::Arc, ThisModule};
 
-/// The ahash request kind.
-pub(crate) struct AhashKind;
-
-// SAFETY: `base` and `src` are the request's own fields; it has no destination list.
-unsafe impl Kind for AhashKind {
-    type Raw = bindings::ahash_request;
-
-    fn base(raw: *mut Self::Raw) -> *mut bindings::crypto_async_request {
-        // An address computed without a dereference: valid for any pointer.
-        raw.cast::<u8>()
-            .wrapping_add(core::mem::offset_of!(bindings::ahash_request, base))
-            .cast()
-    }
-
-    unsafe fn lists(
-        raw: *mut Self::Raw,
-    ) -> (*mut bindings::scatterlist, *mut bindings::scatterlist) {
-        // SAFETY: The caller guarantees `raw` is valid.
-        unsafe { ((*raw).src, core::ptr::null_mut()) }
-    }
-
-    fn wrap(p: Pending<Self>) -> AnyPending {
-        AnyPending::Ahash(p)
-    }
-
-    fn view(any: &mut AnyPending) -> Option<&mut Pending<Self>> {
-        match any {
-            AnyPending::Ahash(p) => Some(p),
-            _ => None,
-        }
-    }
-
-    fn job_slot(raw: *mut Self::Raw) -> Option<NonNull<u8>> {
-        // SAFETY: `raw` is a valid request of one of our transforms, whose context starts
-        // with `JOB_SLOT` bytes for its job (`init_tfm_cb`).
-        NonNull::new(unsafe { bindings::vcrs_ahash_request_ctx(raw) }.cast())
-    }
+crate::abstractions::crypto::request_kind! {
+    /// The ahash request kind.
+    AhashKind: ahash_request as Ahash,
+    lists: |r| ((*r).src, core::ptr::null_mut()),
+    slot: vcrs_ahash_request_ctx
 }
 
 /// An owned ahash request.

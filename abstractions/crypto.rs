@@ -64,10 +64,79 @@ pub(crate) unsafe trait Kind: Sized + 'static {
     /// (see [`JobBox::for_request`]), if the registration reserved some
     /// ([`AlgType::HAS_JOB_SLOT`]): `JOB_SLOT` bytes at the start of the
     /// context of every request of the driver's transforms.
-    fn job_slot(_raw: *mut Self::Raw) -> Option<NonNull<u8>> {
+    ///
+    /// # Safety
+    ///
+    /// `raw` must be a valid request of one of this driver's transforms.
+    unsafe fn job_slot(_raw: *mut Self::Raw) -> Option<NonNull<u8>> {
         None
     }
 }
+
+/// Declares `$kind`, the [`Kind`] of the crypto API requests of C type
+/// `bindings::$raw`: stored as `AnyPending::$variant`, its lists read by
+/// `lists`, its job slot (if the registration reserves one) given by the C
+/// helper `slot`. One shape for every request type.
+macro_rules! request_kind {
+    (
+        $(#[$meta:meta])*
+        $kind:ident: $raw:ident as $variant:ident,
+        lists: |$r:ident| $lists:expr
+        $(, slot: $slot:ident)? $(,)?
+    ) => {
+        $(#[$meta])*
+        pub(crate) struct $kind;
+
+        // SAFETY: `base` computes the address of the request's own `base` field, and
+        // `lists` reads the request's own `src` (and `dst`) fields.
+        unsafe impl $crate::abstractions::crypto::Kind for $kind {
+            type Raw = $crate::bindings::$raw;
+
+            fn base(raw: *mut Self::Raw) -> *mut $crate::bindings::crypto_async_request {
+                // An address computed without a dereference: valid for any pointer.
+                raw.cast::<u8>()
+                    .wrapping_add(core::mem::offset_of!($crate::bindings::$raw, base))
+                    .cast()
+            }
+
+            unsafe fn lists(
+                $r: *mut Self::Raw,
+            ) -> (
+                *mut $crate::bindings::scatterlist,
+                *mut $crate::bindings::scatterlist,
+            ) {
+                // SAFETY: The caller guarantees the request is valid.
+                unsafe { $lists }
+            }
+
+            fn wrap(
+                p: $crate::abstractions::crypto::Pending<Self>,
+            ) -> $crate::abstractions::crypto::AnyPending {
+                $crate::abstractions::crypto::AnyPending::$variant(p)
+            }
+
+            fn view(
+                any: &mut $crate::abstractions::crypto::AnyPending,
+            ) -> Option<&mut $crate::abstractions::crypto::Pending<Self>> {
+                match any {
+                    $crate::abstractions::crypto::AnyPending::$variant(p) => Some(p),
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                }
+            }
+
+            $(
+            unsafe fn job_slot(raw: *mut Self::Raw) -> Option<core::ptr::NonNull<u8>> {
+                // SAFETY: The caller guarantees `raw` is a valid request of one of our
+                // transforms, whose context starts with `JOB_SLOT` bytes for its job (the
+                // registration's `init` sets the request size).
+                core::ptr::NonNull::new(unsafe { $crate::bindings::$slot(raw) }.cast())
+            }
+            )?
+        }
+    };
+}
+pub(crate) use request_kind;
 
 /// Bytes reserved at the start of a request's context by kinds that carry
 /// their job there ([`Kind::job_slot`]): the job itself and a chain of up to
@@ -445,6 +514,8 @@ pub(crate) enum AnyPending {
     Ahash(Pending<super::ahash::AhashKind>),
     /// An aead request.
     Aead(Pending<super::aead::AeadKind>),
+    /// An akcipher request.
+    Akcipher(Pending<super::akcipher::AkcipherKind>),
 }
 
 impl AnyPending {
@@ -453,6 +524,7 @@ impl AnyPending {
             AnyPending::Skcipher(p) => p.complete(result),
             AnyPending::Ahash(p) => p.complete(result),
             AnyPending::Aead(p) => p.complete(result),
+            AnyPending::Akcipher(p) => p.complete(result),
         }
     }
 
@@ -461,6 +533,7 @@ impl AnyPending {
             AnyPending::Skcipher(p) => p.may_backlog(),
             AnyPending::Ahash(p) => p.may_backlog(),
             AnyPending::Aead(p) => p.may_backlog(),
+            AnyPending::Akcipher(p) => p.may_backlog(),
         }
     }
 
@@ -469,6 +542,7 @@ impl AnyPending {
             AnyPending::Skcipher(p) => p.signal(err),
             AnyPending::Ahash(p) => p.signal(err),
             AnyPending::Aead(p) => p.signal(err),
+            AnyPending::Akcipher(p) => p.signal(err),
         }
     }
 
@@ -477,6 +551,7 @@ impl AnyPending {
             AnyPending::Skcipher(p) => p.mark_sent(sent),
             AnyPending::Ahash(p) => p.mark_sent(sent),
             AnyPending::Aead(p) => p.mark_sent(sent),
+            AnyPending::Akcipher(p) => p.mark_sent(sent),
         }
     }
 
@@ -485,6 +560,7 @@ impl AnyPending {
             AnyPending::Skcipher(p) => p.rescuable(),
             AnyPending::Ahash(p) => p.rescuable(),
             AnyPending::Aead(p) => p.rescuable(),
+            AnyPending::Akcipher(p) => p.rescuable(),
         }
     }
 }
@@ -572,7 +648,8 @@ impl<'a, D: 'static> JobBox<'a, D> {
         let at = core::mem::size_of::<Job<D>>()
             .next_multiple_of(core::mem::align_of::<bindings::scatterlist>());
         let fits = core::mem::align_of::<Job<D>>() <= 8 && at < JOB_SLOT;
-        let slot = K::job_slot(req.raw()).filter(|_| fits);
+        // SAFETY: `req` owns a valid request of one of our transforms (`Pending`'s invariant).
+        let slot = unsafe { K::job_slot(req.raw()) }.filter(|_| fits);
         // INVARIANT: This dispatch's job is being built.
         req.slot_free = false;
         if let Some(slot) = slot {

@@ -32,3 +32,13 @@ pub(crate) fn etimedout() -> Error {
 pub(crate) fn enokey() -> Error {
     err(bindings::ENOKEY)
 }
+
+/// `-EKEYREJECTED`: a signature that does not verify.
+pub(crate) fn ekeyrejected() -> Error {
+    err(bindings::EKEYREJECTED)
+}
+
+/// `-EOVERFLOW`: the output buffer is too small (its needed size is reported).
+pub(crate) fn eoverflow() -> Error {
+    err(bindings::EOVERFLOW)
+}

@@ -8,6 +8,7 @@
 
 pub(crate) mod aead;
 pub(crate) mod ahash;
+pub(crate) mod akcipher;
 pub(crate) mod crypto;
 pub(crate) mod debugfs;
 pub(crate) mod errno;

@@ -13,51 +13,19 @@
 //! same lists, length and IV.
 
 use crate::abstractions::crypto::{
-    dispatch, soft_crypt, AlgNames, AlgType, AnyPending, Kind, Pending, Provider, Queued,
-    Registration, SoftKind, SoftReq, JOB_SLOT,
+    dispatch, soft_crypt, AlgNames, AlgType, Pending, Provider, Queued, Registration, SoftKind,
+    SoftReq, JOB_SLOT,
 };
 use crate::abstractions::soft::SoftCipher;
 use crate::bindings;
 use core::ptr::NonNull;
 use kernel::{prelude::*, sync::Arc, ThisModule};
 
-/// The skcipher request kind.
-pub(crate) struct SkcipherKind;
-
-// SAFETY: `base` and `src`/`dst` are the request's own fields.
-unsafe impl Kind for SkcipherKind {
-    type Raw = bindings::skcipher_request;
-
-    fn base(raw: *mut Self::Raw) -> *mut bindings::crypto_async_request {
-        // An address computed without a dereference: valid for any pointer.
-        raw.cast::<u8>()
-            .wrapping_add(core::mem::offset_of!(bindings::skcipher_request, base))
-            .cast()
-    }
-
-    unsafe fn lists(
-        raw: *mut Self::Raw,
-    ) -> (*mut bindings::scatterlist, *mut bindings::scatterlist) {
-        // SAFETY: The caller guarantees `raw` is valid.
-        unsafe { ((*raw).src, (*raw).dst) }
-    }
-
-    fn wrap(p: Pending<Self>) -> AnyPending {
-        AnyPending::Skcipher(p)
-    }
-
-    fn view(any: &mut AnyPending) -> Option<&mut Pending<Self>> {
-        match any {
-            AnyPending::Skcipher(p) => Some(p),
-            _ => None,
-        }
-    }
-
-    fn job_slot(raw: *mut Self::Raw) -> Option<NonNull<u8>> {
-        // SAFETY: `raw` is a valid request of one of our transforms, whose context starts
-        // with `JOB_SLOT` bytes for its job (`init_cb`).
-        NonNull::new(unsafe { bindings::vcrs_skcipher_request_ctx(raw) }.cast())
-    }
+crate::abstractions::crypto::request_kind! {
+    /// The skcipher request kind.
+    SkcipherKind: skcipher_request as Skcipher,
+    lists: |r| ((*r).src, (*r).dst),
+    slot: vcrs_skcipher_request_ctx
 }
 
 /// A skcipher request passed to a [`Skcipher`] operation, with access to its

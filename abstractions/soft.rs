@@ -264,3 +264,86 @@ impl Drop for SoftAead {
         unsafe { bindings::vcrs_crypto_free_aead(self.raw()) }
     }
 }
+
+/// A synchronous asymmetric cipher (`crypto_akcipher`) transform.
+///
+/// # Invariants
+///
+/// `tfm` is a live, synchronous transform from `crypto_alloc_akcipher`, freed
+/// on drop.
+pub(crate) struct SoftAkcipher {
+    tfm: NonNull<bindings::crypto_akcipher>,
+}
+
+// SAFETY: akcipher transforms may be used from any thread. Setting a key frees the
+// previous one: the crypto API's rule that no operation runs while a transform is
+// keyed (which the driver's callers keep) makes the shared use sound.
+unsafe impl Send for SoftAkcipher {}
+// SAFETY: As above; an operation takes a per-call request and does not modify the tfm.
+unsafe impl Sync for SoftAkcipher {}
+
+impl SoftAkcipher {
+    /// Allocates the implementation with driver name `driver`.
+    pub(crate) fn new(driver: &CStr) -> Result<Self> {
+        // SAFETY: `driver` is NUL-terminated.
+        let p = from_err_ptr(unsafe {
+            bindings::crypto_alloc_akcipher(driver.as_char_ptr(), 0, bindings::CRYPTO_ALG_ASYNC)
+        })?;
+        Ok(Self {
+            tfm: NonNull::new(p).ok_or(ENOMEM)?,
+        })
+    }
+
+    pub(super) fn raw(&self) -> *mut bindings::crypto_akcipher {
+        self.tfm.as_ptr()
+    }
+
+    /// Sets the key: a BER `RSAPrivateKey` when `private`, else an
+    /// `RSAPublicKey`.
+    pub(crate) fn set_key(&self, key: &[u8], private: bool) -> Result {
+        // SAFETY: The transform is live; `key` is readable for its length.
+        kernel::error::to_result(unsafe {
+            bindings::vcrs_crypto_akcipher_set_key(
+                self.raw(),
+                key.as_ptr().cast(),
+                u32::try_from(key.len())?,
+                private,
+            )
+        })
+    }
+
+    /// The largest output (0 before a key is set).
+    pub(crate) fn max_size(&self) -> u32 {
+        // SAFETY: The transform is live.
+        unsafe { bindings::vcrs_crypto_akcipher_maxsize(self.raw()) }
+    }
+}
+
+impl Drop for SoftAkcipher {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant the transform is live and not used after this.
+        unsafe { bindings::vcrs_crypto_free_akcipher(self.raw()) }
+    }
+}
+
+/// Copies the modulus of a BER `RSAPrivateKey` (`private`) or
+/// `RSAPublicKey`, without leading zero bytes, into `out`; returns its
+/// length. The kernel's parser decides which keys are valid; a modulus longer
+/// than `out` is `EOVERFLOW`.
+pub(crate) fn rsa_modulus(key: &[u8], private: bool, out: &mut [u8]) -> Result<usize> {
+    // SAFETY: `key` is readable and `out` writable for their lengths; the parser only
+    // reads `key`, the copy writes at most `out.len()` bytes.
+    let n = unsafe {
+        bindings::vcrs_rsa_modulus(
+            key.as_ptr().cast(),
+            u32::try_from(key.len())?,
+            private,
+            out.as_mut_ptr(),
+            u32::try_from(out.len())?,
+        )
+    };
+    if n < 0 {
+        return Err(Error::from_errno(n));
+    }
+    Ok(n as usize)
+}

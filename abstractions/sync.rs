@@ -100,8 +100,9 @@ impl Completion {
     pub(crate) fn wait_timeout(&self, timeout_ms: u32) -> bool {
         // SAFETY: Plain arithmetic function.
         let jiffies = unsafe { bindings::vcrs_msecs_to_jiffies(timeout_ms) };
-        // SAFETY: By the type invariant `inner` is an initialised completion; we may sleep
-        // because the caller is in process context (callers are setkey/probe paths).
+        // SAFETY: By the type invariant `inner` is an initialised completion. (Sleeping
+        // is no memory-safety matter; the callers, setkey, the probe-time checks and
+        // akcipher operations, run in process context.)
         unsafe { bindings::wait_for_completion_timeout(self.inner.get(), jiffies) != 0 }
     }
 }

@@ -26,7 +26,7 @@ cd "$objtree"
     --allowlist-function 'debugfs_create_dir|debugfs_remove|seq_write' \
     --allowlist-function 'sg_(init_table|init_one|next|nents_for_len)' \
     --allowlist-function 'scatterwalk_map_and_copy' \
-    --allowlist-function 'crypto_(register|unregister)_(skcipher|ahash|aead)' \
+    --allowlist-function 'crypto_(register|unregister)_(skcipher|ahash|aead|akcipher)|crypto_alloc_akcipher' \
     --allowlist-function 'crypto_alloc_aead|crypto_aead_(setkey|setauthsize)|sg_zero_buffer' \
     --allowlist-function 'crypto_alloc_(shash|skcipher)|crypto_shash_(setkey|update|final|finup|digest|export|import|tfm_digest)|crypto_skcipher_setkey' \
     --allowlist-function 'shash_ahash_(update|finup)' \
@@ -34,6 +34,7 @@ cd "$objtree"
     --allowlist-type 'skcipher_alg|skcipher_request|crypto_skcipher|scatterlist|completion' \
     --allowlist-type 'ahash_alg|ahash_request|crypto_ahash|crypto_shash|shash_desc|crypto_async_request' \
     --allowlist-type 'aead_alg|aead_request|crypto_aead|vcrs_debugfs_entry' \
+    --allowlist-type 'akcipher_alg|akcipher_request|crypto_akcipher' \
     --opaque-type 'dentry|seq_file' \
     --allowlist-var 'VCRS_.*|vcrs_.*|VIRTIO_CRYPTO_.*|VIRTIO_ID_CRYPTO|VIRTIO_DEV_ANY_ID|VIRTIO_F_VERSION_1|VIRTIO_RING_F_INDIRECT_DESC' \
     --allowlist-var 'CRYPTO_(ALG_|TFM_REQ_).*|AES_(BLOCK_SIZE|MIN_KEY_SIZE|MAX_KEY_SIZE)|DES3_EDE_(BLOCK_SIZE|KEY_SIZE)|HASH_MAX_(DIGESTSIZE|STATESIZE|DESCSIZE)' \
