@@ -2,7 +2,8 @@
 /*
  * A kernel client with many requests in flight on one transform.
  *
- * insmod vcrs_inflight.ko algs=TYPE:OURS:GENERIC[,...] [n=2,4,16,64] [len=N]
+ * insmod vcrs_inflight.ko algs='TYPE:OURS:GENERIC[;...]' [n=2,4,16,64] [len=N]
+ *                          [split=0] [place=in|out|both]
  *
  * For every algorithm and every N: one transform of OURS (by driver name),
  * keyed, then N requests submitted back to back without waiting, all in
@@ -18,8 +19,8 @@
  *
  * One TAP line per algorithm and N in the kernel log ("vcrs_inflight: ok 3 -
  * ..."), then "vcrs_inflight: requests R" (requests made on OURS) and
- * "vcrs_inflight: done, F failed". Like tcrypt, the module never stays
- * loaded: init returns -EAGAIN.
+ * "vcrs_inflight: done, F failed". The work is done in init, which then
+ * succeeds (a failed init could be retried by the loader); rmmod it after.
  */
 #include <linux/module.h>
 #include <linux/random.h>
@@ -28,16 +29,23 @@
 #include <crypto/aead.h>
 #include <crypto/hash.h>
 #include <crypto/skcipher.h>
+#include "tap.h"
 
 static char *algs;
 module_param(algs, charp, 0444);
-MODULE_PARM_DESC(algs, "TYPE:OURS:GENERIC[,...] (TYPE skcipher, aead or hash)");
+MODULE_PARM_DESC(algs, "TYPE:OURS:GENERIC[;...] (TYPE skcipher, aead or hash)");
 static char *n = "2,4,16,64";
 module_param(n, charp, 0444);
 MODULE_PARM_DESC(n, "requests in flight at once, a list");
 static unsigned int len = 1024;
 module_param(len, uint, 0444);
 MODULE_PARM_DESC(len, "largest message, bytes");
+static bool split = true;
+module_param(split, bool, 0444);
+MODULE_PARM_DESC(split, "lists of up to three entries cut at random (default), or one entry");
+static char *place = "both";
+module_param(place, charp, 0444);
+MODULE_PARM_DESC(place, "in place, out of place, or both (default): in, out, both");
 
 #define MAX_N 64
 #define TIMEOUT (20 * HZ)
@@ -61,23 +69,7 @@ struct one {
 	unsigned int assoclen, cryptlen, outlen;
 };
 
-static int tests, failures;
 static long requests;
-
-static void result(bool ok, const char *fmt, ...)
-{
-	struct va_format vaf;
-	va_list ap;
-
-	tests++;
-	if (!ok)
-		failures++;
-	va_start(ap, fmt);
-	vaf.fmt = fmt;
-	vaf.va = &ap;
-	pr_info("vcrs_inflight: %sok %d - %pV\n", ok ? "" : "not ", tests, &vaf);
-	va_end(ap);
-}
 
 static void done_cb(void *data, int err)
 {
@@ -95,15 +87,29 @@ static u32 rnd(u32 below)
 	return below ? get_random_u32_below(below) : 0;
 }
 
-/* `buf` (`size` bytes) as a list of up to three entries in `sg`. */
+/*
+ * `buf` (`size` bytes) as a list in `sg`: one entry, or (with `split`) up to
+ * three non-empty ones cut at random.
+ */
 static void to_sg(struct scatterlist *sg, u8 *buf, unsigned int size)
 {
-	unsigned int a = size ? rnd(size + 1) : 0, b = size - a ? rnd(size - a + 1) : 0;
+	unsigned int cut[2], n = 0, at = 0, i;
 
+	if (split && size > 2) {
+		cut[0] = 1 + rnd(size - 1);
+		cut[1] = 1 + rnd(size - 1);
+		if (cut[0] > cut[1])
+			swap(cut[0], cut[1]);
+	}
 	sg_init_table(sg, 3);
-	sg_set_buf(&sg[0], buf, a);
-	sg_set_buf(&sg[1], buf + a, b);
-	sg_set_buf(&sg[2], buf + a + b, size - a - b);
+	for (i = 0; i < 2 && split && size > 2; i++) {
+		if (cut[i] > at) {
+			sg_set_buf(&sg[n++], buf + at, cut[i] - at);
+			at = cut[i];
+		}
+	}
+	sg_set_buf(&sg[n], buf + at, size - at);
+	sg_mark_end(&sg[n]);
 }
 
 static int parse(const char *s, struct alg *a)
@@ -124,7 +130,7 @@ static int parse(const char *s, struct alg *a)
 	else if (a->type == HASH && (strstr(a->ours, "-sha") || strstr(a->ours, "-md5")))
 		a->klen = 0;
 	a->authsize = 16;
-	a->block = strstr(a->ours, "ecb") || strstr(a->ours, "cbc-") ?
+	a->block = !strncmp(a->generic, "ecb(", 4) || !strncmp(a->generic, "cbc(", 4) ?
 		   (strstr(a->ours, "des3") ? 8 : 16) : 1;
 	return 0;
 }
@@ -366,8 +372,16 @@ static int round_trip(struct alg *a, struct pair *p, struct one *ones, int cnt, 
 			}
 		}
 		if (memcmp(got, want, cmp) && !err) {
+			unsigned int at = 0;
+
+			while (at < cmp && got[at] == want[at])
+				at++;
 			if (!why[0])
-				snprintf(why, whylen, "request %d: output differs", i);
+				snprintf(why, whylen,
+					 "request %d (%s, %s, %u+%u bytes%s): output differs from byte %u of %u",
+					 i, flags ? "MAY_BACKLOG" : "no MAY_BACKLOG",
+					 inplace ? "in place" : "out of place", o->assoclen, o->cryptlen,
+					 o->backlogged ? ", backlogged" : "", at, cmp);
 			err = -EIO;
 		}
 	}
@@ -442,6 +456,9 @@ static void run(struct alg *a, int cnt)
 		u32 flags = (round & 1) ? CRYPTO_TFM_REQ_MAY_BACKLOG : 0;
 		bool inplace = round & 2;
 
+		if ((inplace && !strcmp(place, "out")) || (!inplace && !strcmp(place, "in")))
+			continue;
+
 		/* A new key: the first rounds right after setkey, the others after a change. */
 		err = set_keys(a, &p);
 		if (err) {
@@ -477,6 +494,9 @@ static int __init vcrs_inflight_init(void)
 
 	if (!algs)
 		return -EINVAL;
+	tests = 0;
+	failures = 0;
+	requests = 0;
 	ones = kvcalloc(MAX_N, sizeof(*ones), GFP_KERNEL);
 	ivs = kcalloc(MAX_N, sizeof(*ivs), GFP_KERNEL);
 	if (!ones || !ivs)
@@ -499,7 +519,7 @@ static int __init vcrs_inflight_init(void)
 	for (s = ns; (tok = strsep(&s, ",")) && nc < 8;)
 		if (!kstrtoint(tok, 10, &cnts[nc]) && cnts[nc] > 0 && cnts[nc] <= MAX_N)
 			nc++;
-	for (s = list; (tok = strsep(&s, ","));) {
+	for (s = list; (tok = strsep(&s, ";"));) {
 		if (parse(tok, &a)) {
 			result(false, "bad algorithm %s", tok);
 			continue;
@@ -520,9 +540,14 @@ nomem:
 		}
 	kvfree(ones);
 	kfree(ivs);
-	return -EAGAIN;
+	return 0;
+}
+
+static void __exit vcrs_inflight_exit(void)
+{
 }
 
 module_init(vcrs_inflight_init);
+module_exit(vcrs_inflight_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("virtio_crypto_rs test: many requests in flight on one transform");
