@@ -210,11 +210,10 @@ impl Akcipher for AkcipherDriver {
             // The generic implementation decides which keys are valid, with its errno.
             ctx.fallback.set_key(key, private)?;
             let mut n = [0u8; MAX_REPLY];
-            let size = match rsa_modulus(key, private, &mut n) {
-                Ok(size) => size,
-                // Over 4096 bits: results travel back in a `Reply`; software.
-                Err(e) if e == errno::eoverflow() => return Ok(()),
-                Err(e) => return Err(e),
+            // The modulus, for raw RSA's range check: the generic code accepted the
+            // key (at most 4096 bits), so its parser reads it; otherwise, software.
+            let Ok(size) = rsa_modulus(key, private, &mut n) else {
+                return Ok(());
             };
             modulus.extend_from_slice(&n[..size], GFP_KERNEL)?;
             ctx.private.store(private, Ordering::Release);
@@ -229,9 +228,6 @@ impl Akcipher for AkcipherDriver {
     }
 
     fn max_size(ctx: &RsaTfm) -> u32 {
-        if ctx.key_size.load(Ordering::Acquire) == 0 {
-            return 0;
-        }
         ctx.fallback.max_size()
     }
 
@@ -465,8 +461,9 @@ fn on_device(ctx: &RsaTfm, req: &mut AkcipherReq<'_>, op: Op) -> Option<Result> 
         Err(e) => {
             if e == errno::etimedout() {
                 // Not again for each operation: the transform goes to software
-                // until its next key.
-                ctx.session.clear(&ctx.dev);
+                // until its next key. Its session stays until then (another of its
+                // operations may still be on the device with it).
+                ctx.session.disable();
             }
             // Refused, a wrong answer, no answer, gone: software decides.
             return None;

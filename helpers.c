@@ -383,11 +383,6 @@ struct akcipher_alg *vcrs_crypto_akcipher_alg(struct crypto_akcipher *tfm)
 	return crypto_akcipher_alg(tfm);
 }
 
-struct crypto_akcipher *vcrs_crypto_akcipher_reqtfm(struct akcipher_request *req)
-{
-	return crypto_akcipher_reqtfm(req);
-}
-
 void vcrs_akcipher_set_reqsize(struct crypto_akcipher *tfm, unsigned int reqsize)
 {
 	akcipher_set_reqsize(tfm, reqsize);

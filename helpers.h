@@ -96,7 +96,6 @@ int vcrs_aead_crypt_sync(struct crypto_aead *tfm, bool encrypt, u8 *iv, u8 *buf,
 /* akcipher provider side */
 void *vcrs_crypto_akcipher_ctx(struct crypto_akcipher *tfm);
 struct akcipher_alg *vcrs_crypto_akcipher_alg(struct crypto_akcipher *tfm);
-struct crypto_akcipher *vcrs_crypto_akcipher_reqtfm(struct akcipher_request *req);
 void vcrs_akcipher_set_reqsize(struct crypto_akcipher *tfm, unsigned int reqsize);
 unsigned int vcrs_crypto_akcipher_reqsize(struct crypto_akcipher *tfm);
 int vcrs_akcipher_sw_op(struct akcipher_request *req, struct crypto_akcipher *sw,

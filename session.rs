@@ -564,6 +564,15 @@ impl<K> Keyed<K> {
         Ok(r)
     }
 
+    /// Stops requests from using the sessions held (they run in software), but
+    /// keeps the sessions until the next key or the transform's end: requests
+    /// of this transform may still be on the device with them, and a session
+    /// destroyed now could be given to another transform (QEMU reuses the
+    /// lowest free id) before they are answered.
+    pub(crate) fn disable(&self) {
+        self.live.store(false, Ordering::Release);
+    }
+
     /// Destroys the sessions held: the transform runs in software.
     pub(crate) fn clear(&self, dev: &DeviceRef) {
         let _ = self.rekey(dev, |_, _| Ok(()));

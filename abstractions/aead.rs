@@ -22,7 +22,7 @@ use kernel::{prelude::*, sync::Arc, ThisModule};
 crate::abstractions::crypto::request_kind! {
     /// The aead request kind.
     AeadKind: aead_request as Aead,
-    lists: |r| ((*r).src, (*r).dst),
+    lists: unsafe |r| ((*r).src, (*r).dst),
     slot: vcrs_aead_request_ctx
 }
 

@@ -24,7 +24,7 @@ use kernel::{prelude::*, sync::Arc, ThisModule};
 crate::abstractions::crypto::request_kind! {
     /// The ahash request kind.
     AhashKind: ahash_request as Ahash,
-    lists: |r| ((*r).src, core::ptr::null_mut()),
+    lists: unsafe |r| ((*r).src, core::ptr::null_mut()),
     slot: vcrs_ahash_request_ctx
 }
 

@@ -21,7 +21,7 @@ use kernel::{prelude::*, sync::Arc, ThisModule};
 crate::abstractions::crypto::request_kind! {
     /// The akcipher request kind.
     AkcipherKind: akcipher_request as Akcipher,
-    lists: |r| ((*r).src, (*r).dst),
+    lists: unsafe |r| ((*r).src, (*r).dst),
 }
 
 // SAFETY: These are the crypto API's akcipher functions for these types.
@@ -183,10 +183,12 @@ impl AkcipherReq<'_> {
     /// Runs the whole operation on the transform's software implementation
     /// (same lists and lengths; it reports the result length).
     pub(crate) fn software(&mut self, op: Op) -> Result {
-        // SAFETY: By the type invariant `soft` is the transform's live software
-        // implementation and the request's context has room for a subrequest of it.
-        kernel::error::to_result(unsafe {
-            bindings::vcrs_akcipher_sw_op(self.raw.as_ptr(), self.soft.raw(), op.code())
+        let raw = self.raw.as_ptr();
+        self.soft.with(|soft| {
+            // SAFETY: By the type invariant `soft` is the transform's live software
+            // implementation (its key unchanged while `with` runs) and the request's
+            // context has room for a subrequest of it.
+            kernel::error::to_result(unsafe { bindings::vcrs_akcipher_sw_op(raw, soft, op.code()) })
         })
     }
 }
@@ -250,14 +252,15 @@ impl<T: Akcipher> Registration<AkcipherKind, T> {
             Ok(ctx) => ctx,
             Err(e) => return e.to_errno(),
         };
-        let fb = T::fallback(ctx).raw();
-        // SAFETY: `fb` is a live transform; `tfm` is being initialised. The context holds
-        // a subrequest of `fb` (`vcrs_akcipher_sw_op`).
-        unsafe {
-            let reqsize = core::mem::size_of::<bindings::akcipher_request>() as u32
-                + bindings::vcrs_crypto_akcipher_reqsize(fb);
-            bindings::vcrs_akcipher_set_reqsize(tfm, reqsize);
-        }
+        T::fallback(ctx).with(|fb| {
+            // SAFETY: `fb` is a live transform; `tfm` is being initialised. The context
+            // holds a subrequest of `fb` (`vcrs_akcipher_sw_op`).
+            unsafe {
+                let reqsize = core::mem::size_of::<bindings::akcipher_request>() as u32
+                    + bindings::vcrs_crypto_akcipher_reqsize(fb);
+                bindings::vcrs_akcipher_set_reqsize(tfm, reqsize);
+            }
+        });
         0
     }
 

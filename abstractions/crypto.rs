@@ -76,12 +76,14 @@ pub(crate) unsafe trait Kind: Sized + 'static {
 /// Declares `$kind`, the [`Kind`] of the crypto API requests of C type
 /// `bindings::$raw`: stored as `AnyPending::$variant`, its lists read by
 /// `lists`, its job slot (if the registration reserves one) given by the C
-/// helper `slot`. One shape for every request type.
+/// helper `slot`. One shape for every request type. `lists` runs in an
+/// `unsafe` block with a valid request `r` (hence the `unsafe` its caller
+/// writes): it may only read the request's own list fields.
 macro_rules! request_kind {
     (
         $(#[$meta:meta])*
         $kind:ident: $raw:ident as $variant:ident,
-        lists: |$r:ident| $lists:expr
+        lists: unsafe |$r:ident| $lists:expr
         $(, slot: $slot:ident)? $(,)?
     ) => {
         $(#[$meta])*

@@ -24,7 +24,7 @@ use kernel::{prelude::*, sync::Arc, ThisModule};
 crate::abstractions::crypto::request_kind! {
     /// The skcipher request kind.
     SkcipherKind: skcipher_request as Skcipher,
-    lists: |r| ((*r).src, (*r).dst),
+    lists: unsafe |r| ((*r).src, (*r).dst),
     slot: vcrs_skcipher_request_ctx
 }
 

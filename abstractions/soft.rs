@@ -9,7 +9,7 @@
 
 use crate::bindings;
 use core::ptr::NonNull;
-use kernel::{error::from_err_ptr, prelude::*, str::CStr};
+use kernel::{error::from_err_ptr, new_mutex, prelude::*, str::CStr, sync::Mutex};
 
 /// A synchronous message digest (`crypto_shash`) transform.
 ///
@@ -267,62 +267,83 @@ impl Drop for SoftAead {
 
 /// A synchronous asymmetric cipher (`crypto_akcipher`) transform.
 ///
+/// Setting a key frees the previous one (6.12's `rsa-generic`), and its
+/// `max_size` reads the key: both, and every operation, run under `key`, so
+/// no use of a shared `SoftAkcipher` can meet a key being freed, whatever the
+/// callers do.
+///
 /// # Invariants
 ///
 /// `tfm` is a live, synchronous transform from `crypto_alloc_akcipher`, freed
-/// on drop.
+/// on drop, used only under `key`, which is true once a key was set
+/// successfully (and false again after a failed one).
 pub(crate) struct SoftAkcipher {
     tfm: NonNull<bindings::crypto_akcipher>,
+    key: Pin<KBox<Mutex<bool>>>,
 }
 
-// SAFETY: akcipher transforms may be used from any thread. Setting a key frees the
-// previous one: the crypto API's rule that no operation runs while a transform is
-// keyed (which the driver's callers keep) makes the shared use sound.
+// SAFETY: akcipher transforms may be used from any thread; every use is serialised by
+// `key` (type invariant).
 unsafe impl Send for SoftAkcipher {}
-// SAFETY: As above; an operation takes a per-call request and does not modify the tfm.
+// SAFETY: As above.
 unsafe impl Sync for SoftAkcipher {}
 
 impl SoftAkcipher {
     /// Allocates the implementation with driver name `driver`.
     pub(crate) fn new(driver: &CStr) -> Result<Self> {
+        let key = KBox::pin_init(
+            new_mutex!(false, "virtio_crypto_rs::SoftAkcipher::key"),
+            GFP_KERNEL,
+        )?;
         // SAFETY: `driver` is NUL-terminated.
         let p = from_err_ptr(unsafe {
             bindings::crypto_alloc_akcipher(driver.as_char_ptr(), 0, bindings::CRYPTO_ALG_ASYNC)
         })?;
-        Ok(Self {
-            tfm: NonNull::new(p).ok_or(ENOMEM)?,
-        })
+        // `from_err_ptr` passed a non-error pointer: crypto_alloc_* never gives NULL.
+        let tfm = NonNull::new(p).ok_or(ENOMEM)?;
+        Ok(Self { tfm, key })
     }
 
-    pub(super) fn raw(&self) -> *mut bindings::crypto_akcipher {
-        self.tfm.as_ptr()
+    /// Runs `f` with the transform, no key change meanwhile.
+    pub(super) fn with<R>(&self, f: impl FnOnce(*mut bindings::crypto_akcipher) -> R) -> R {
+        let _guard = self.key.lock();
+        f(self.tfm.as_ptr())
     }
 
     /// Sets the key: a BER `RSAPrivateKey` when `private`, else an
     /// `RSAPublicKey`.
     pub(crate) fn set_key(&self, key: &[u8], private: bool) -> Result {
-        // SAFETY: The transform is live; `key` is readable for its length.
-        kernel::error::to_result(unsafe {
+        let mut keyed = self.key.lock();
+        // SAFETY: The transform is live, used by nobody else while `key` is held
+        // (type invariant); `key` is readable for its length.
+        let r = kernel::error::to_result(unsafe {
             bindings::vcrs_crypto_akcipher_set_key(
-                self.raw(),
+                self.tfm.as_ptr(),
                 key.as_ptr().cast(),
                 u32::try_from(key.len())?,
                 private,
             )
-        })
+        });
+        *keyed = r.is_ok();
+        r
     }
 
-    /// The largest output (0 before a key is set).
+    /// The largest output (the modulus size rounded up by the generic code),
+    /// 0 without a key.
     pub(crate) fn max_size(&self) -> u32 {
-        // SAFETY: The transform is live.
-        unsafe { bindings::vcrs_crypto_akcipher_maxsize(self.raw()) }
+        let keyed = self.key.lock();
+        if !*keyed {
+            return 0;
+        }
+        // SAFETY: The transform is live and keyed, no key change while `key` is held.
+        unsafe { bindings::vcrs_crypto_akcipher_maxsize(self.tfm.as_ptr()) }
     }
 }
 
 impl Drop for SoftAkcipher {
     fn drop(&mut self) {
         // SAFETY: By the type invariant the transform is live and not used after this.
-        unsafe { bindings::vcrs_crypto_free_akcipher(self.raw()) }
+        unsafe { bindings::vcrs_crypto_free_akcipher(self.tfm.as_ptr()) }
     }
 }
 
