@@ -3,12 +3,10 @@
  * Requests in flight together on one transform, through AF_ALG.
  *
  * Usage: afalg_inflight [-n LIST] [-q] TYPE:OURS:GENERIC...
- *        afalg_inflight -1 TYPE:DRIVER
  *
  * One transform socket per algorithm; N operation sockets accepted from it
- * share its transform (AF_ALG lets one AIO request be in flight per socket:
- * af_alg_alloc_areq() answers EBUSY to a second one while the first is on an
- * asynchronous driver). For each N of LIST (default 2,4,16,64), twice: right
+ * share its transform (one AIO request per socket: af_alg_alloc_areq() may
+ * answer EBUSY to a second one while the first is in flight). For each N of LIST (default 2,4,16,64), twice: right
  * after setkey, and after a key change on the same transform:
  *
  * - skcipher, aead: every socket gets its operation (random length, IV,
@@ -23,10 +21,6 @@
  * through its own AF_ALG socket). One kselftest line per algorithm, N and
  * key. A last comment line gives the number of requests made on OURS
  * ("# requests N"), for the caller's check of the driver's counters.
- *
- * With -1, it reports what AF_ALG does with two AIO reads on one operation
- * socket of DRIVER (skcipher or aead): "second: 0" (done), or "second: -16"
- * (EBUSY); exit status 0 either way unless something else failed.
  *
  * With -m COUNT -w DIR (one algorithm): COUNT transforms at once, each with
  * its own key and one operation compared with the generic code; then "# phase
@@ -418,73 +412,6 @@ static void run_alg(const struct alg *a, const int *ns, int nn)
 	close2(tfm, gtfm);
 }
 
-/*
- * Two AIO reads on one operation socket of skcipher `a`, its input sent at
- * once: what AF_ALG answers to the second.
- */
-static int one_socket(const struct alg *a)
-{
-	struct iocb cbs[2], *pcbs[2] = { &cbs[0], &cbs[1] };
-	struct io_event ev[2];
-	aio_context_t ctx = 0;
-	uint8_t key[64];
-	struct op *o = &ops[0];
-	int tfm = tfm_socket("skcipher", a->ours), r, got = 0;
-	long first = 0, second = 0;
-
-	if (tfm < 0 || a->type != SKCIPHER)
-		return printf("# %s: bind failed, or not an skcipher\n", a->ours), 1;
-	fill(key, a->klen);
-	if (set_key(tfm, key, a->klen) || (o->fd = accept(tfm, NULL, 0)) < 0)
-		return printf("# %s: setkey/accept failed\n", a->ours), 1;
-	make_op(a, o, 1, NULL);
-	o->len = 128;
-	if (send_op(a, o))
-		return printf("# %s: sendmsg failed: %s\n", a->ours, strerror(errno)), 1;
-	for (int i = 0; i < 2; i++) {
-		memset(&cbs[i], 0, sizeof(cbs[i]));
-		cbs[i].aio_fildes = o->fd;
-		cbs[i].aio_lio_opcode = IOCB_CMD_PREAD;
-		cbs[i].aio_buf = (uint64_t)(uintptr_t)(o->out + 64 * i);
-		cbs[i].aio_nbytes = 64;
-		cbs[i].aio_data = i;
-	}
-	if (io_setup(2, &ctx))
-		return printf("# io_setup failed\n"), 1;
-	/*
-	 * One at a time: io_submit() of both at once would report only how
-	 * many it took, and lose the second's errno.
-	 */
-	r = io_submit(ctx, 1, &pcbs[0]);
-	if (r == 1) {
-		if (io_submit(ctx, 1, &pcbs[1]) == 1)
-			r = 2;
-		else
-			second = -errno;	/* refused at submission */
-	}
-	while (r > 0 && got < r) {
-		int k = io_getevents(ctx, 1, r - got, ev + got);
-
-		if (k <= 0)
-			break;
-		got += k;
-	}
-	for (int k = 0; k < got; k++) {
-		long res = (long)ev[k].res > 0 ? 0 : (long)ev[k].res;
-
-		if (ev[k].data == 1)
-			second = res;
-		else
-			first = res;
-	}
-	printf("%s: two AIO reads on one socket: submitted %d, first: %ld, second: %ld\n", a->ours,
-	       r, first, second);
-	io_destroy(ctx);
-	close(o->fd);
-	close(tfm);
-	return 0;
-}
-
 /* Waits until `dir`/`name` exists. */
 static void wait_file(const char *dir, const char *name)
 {
@@ -590,11 +517,11 @@ static int many(const struct alg *a, int count, const char *dir)
 
 int main(int argc, char **argv)
 {
-	int ns[8] = { 2, 4, 16, 64 }, nn = 4, i, single = 0, count = 0;
+	int ns[8] = { 2, 4, 16, 64 }, nn = 4, i, count = 0;
 	const char *dir = "/tmp";
 	struct alg a;
 
-	while ((i = getopt(argc, argv, "n:1m:w:")) != -1) {
+	while ((i = getopt(argc, argv, "n:m:w:")) != -1) {
 		if (i == 'n') {
 			char *s = optarg;
 
@@ -605,8 +532,6 @@ int main(int argc, char **argv)
 				if (*s == ',')
 					s++;
 			}
-		} else if (i == '1') {
-			single = 1;
 		} else if (i == 'm') {
 			count = atoi(optarg);
 		} else if (i == 'w') {
@@ -614,16 +539,6 @@ int main(int argc, char **argv)
 		} else {
 			return 2;
 		}
-	}
-	if (single) {
-		char arg[160];
-
-		if (optind >= argc)
-			return 2;
-		snprintf(arg, sizeof(arg), "%s:-", argv[optind]);
-		if (parse(arg, &a))
-			return 2;
-		return one_socket(&a);
 	}
 	if (count > 0) {
 		if (optind >= argc || parse(argv[optind], &a))
