@@ -18,13 +18,16 @@
 #    at a time and 8 in batches (tcrypt's shape), on the driver's bare queue
 #    path, next to tcrypt's 16-byte rows;
 # 7. placement: on the simulator, the floor and tcrypt's 16-byte rows with the
-#    submitter on the CPU of the simulator's worker, then on the other CPU.
+#    submitter on the CPU of the simulator's worker, then on the other CPU;
+# 8. RSA on QEMU's device: sign, verify, encrypt, decrypt per second through
+#    the kernel API, 2048 and 4096 bits, 1 and 4 threads, virtio_crypto_rs vs
+#    the kernel's generic rsa.
 # BENCHGROUP GROUP BASE OURS TITLE: a table whose ratio is OURS / BASE;
 # BENCHGROUP GROUP BASE OURS BASE2 TITLE: OURS / max(BASE, BASE2).
 # BENCHROW GROUP IMPL MB OP BYTES OPS_PER_S: one measurement (groups evt:*:
 # events per 1000 requests, OP irq or ctxt, BYTES "all").
 # The kernel command line may choose the parts (vcrs.parts=qemu,policy,sim,
-# pinning,placement,services,queues,aead; default all) and the repeats (vcrs.reps=N, default 5).
+# pinning,placement,services,queues,aead,rsa; default all) and the repeats (vcrs.reps=N, default 5).
 . /guest/lib.sh
 cmdarg() { sed -n "s/.*vcrs\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 SEC=1
@@ -55,7 +58,7 @@ tcrypt_rows() {
     shift 3
     dmesg -c > /dev/null
     e0=$(events)
-    ${PIN:-} insmod $MODDIR/tcrypt.ko "$@" sec=$SEC 2>/dev/null
+    ${PIN:-} modload $MODDIR/tcrypt.ko "$@" sec=$SEC 2>/dev/null
     e1=$(events)
     dmesg | sed 's/^\[[^]]*\] //' > /tmp/tc.out
     grep -q "testing speed" /tmp/tc.out || { echo "bench: no result for $g $im:"; head -5 /tmp/tc.out; }
@@ -92,6 +95,11 @@ bind_to() {
     return 0
 }
 
+# wait_floor: the floor of a device just bound, which its bring-up work
+# measures once the kernel's self-tests of its algorithms are done (the bind
+# itself returns at once), is in the kernel log.
+wait_floor() { wait_until 300 sh -c "dmesg | grep -q 'floor: .* in batches'"; }
+
 # floor_rows GROUP: the floor virtio_crypto_rs measured when it was bound
 # (module parameter floor_ms), as BENCHROW lines of implementation FLOOR, the
 # batches of 8 as operation batch/128.
@@ -120,6 +128,7 @@ c_vs_rs() {
         cbc_rows "$1" C
         dmesg -c > /dev/null
         bind_to virtio_crypto_rs $2 virtio_crypto_rs-cbc-aes || fail "virtio_crypto_rs on $2"
+        wait_floor || fail "no floor measured on $2"
         floor_rows "floor:$1"
         cbc_rows "$1" RS | tee /tmp/rs.rows
         floor_ours "floor:$1"
@@ -193,6 +202,32 @@ part policy && for r in $(seq $(( (REPS + 1) / 2 ))); do
         tcrypt_rows policy@QEMU SW $mb mode=600 alg="cbc(aes-generic)" klen=16 num_mb=$mb
     done
 done
+# RSA on QEMU's device through the kernel API (vcrs_akcipher.ko): sign,
+# verify, encrypt and decrypt per second with 1 and 4 threads (each with its
+# own transform; "mb" is the thread count, "bytes" the key size in bits),
+# virtio_crypto_rs (pkcs1pad(rsa,sha256): the device's RSA, computed by the
+# host) next to the kernel's generic rsa (computed in the emulated guest).
+# Linux's C driver cannot sign on this device (it offers encryption only).
+part rsa && bind_to virtio_crypto_rs $qdev virtio_crypto_rs-pkcs1pad-rsa-sha256 && {
+    for bits in 2048 4096; do
+        echo "BENCHGROUP rsa$bits@QEMU GEN RS RSA-$bits on QEMU's device through the kernel API: the generic rsa vs virtio_crypto_rs (mb: threads at once; bytes: key bits)"
+    done
+    for r in $(seq $REPS); do
+        for bits in 2048 4096; do
+            for t in 1 4; do
+                dmesg -c > /dev/null
+                insmod $MODDIR/vcrs_akcipher.ko alg=virtio_crypto_rs-pkcs1pad-rsa-sha256 \
+                    key=/keys/rsa$bits.der mode=bench threads=$t secs=3 || fail "vcrs_akcipher"
+                rmmod vcrs_akcipher
+                dmesg | sed -n 's/.*vcrs_akcipher: BENCH //p' | while read -r op impl th rate err; do
+                    im=RS; [ "$impl" = "pkcs1pad(rsa-generic,sha256)" ] && im=GEN
+                    [ "$err" = 0 ] || echo "bench: $impl $op: $err errors"
+                    echo "BENCHROW rsa$bits@QEMU $im $th $op $bits $rate"
+                done
+            done
+        done
+    done
+}
 cur=$(basename "$(readlink /sys/bus/virtio/devices/$qdev/driver)" 2>/dev/null)
 # Without the qemu part the C driver still has QEMU's device from insmod. An
 # unbind while the self-test of its cbc(aes) runs leaves that algorithm
@@ -210,9 +245,10 @@ echo 1 > $SIMPAR/services; echo 8 > $SIMPAR/cipher_mask
 vdpa dev add name crypto0 mgmtdev vdpasim_crypto || exit 1
 part sim && c_vs_rs "cbc(aes)@sim" $(simdev)
 # Placement: where the submitter runs relative to the simulator's worker (an
-# unbound work item, kept on CPU 0 here). The bind that measures the floor and
-# tcrypt run on CPU 0 (same CPU: a completion wakes the submitter on its own
-# vCPU) or on CPU 1 (every completion wakes the other vCPU).
+# unbound work item, kept on CPU 0 here). The bind (whose bring-up work, queued
+# on the binding CPU, measures the floor) and tcrypt run on CPU 0 (same CPU: a
+# completion wakes the submitter on its own vCPU) or on CPU 1 (every
+# completion wakes the other vCPU).
 part placement && {
     echo "BENCHGROUP same@sim FLOOR RS cbc(aes) on the simulator, 16 bytes, submitter on the CPU of the simulator's worker: the floor vs virtio_crypto_rs through tcrypt"
     echo "BENCHGROUP cross@sim FLOOR RS the same, submitter on the other CPU"
@@ -227,6 +263,7 @@ part placement && {
             dmesg -c > /dev/null
             taskset -c $cpu sh -c "echo $dev > /sys/bus/virtio/drivers/virtio_crypto_rs/bind" &&
                 wait_driver_passed virtio_crypto_rs-cbc-aes || fail "virtio_crypto_rs on the simulator ($g)"
+            wait_floor || fail "no floor measured on the simulator ($g)"
             echo 0 > /sys/module/virtio_crypto_rs/parameters/floor_ms
             floor_rows $g
             for mb in 1 8; do

@@ -1,55 +1,28 @@
 # The driver in a real system, on QEMU's device (sourced by test.sh after
 # section 6): dm-crypt through cryptsetup, and PCI hot-unplug and re-plug of
-# the device while dm-crypt and an AF_ALG load use it. Also defines the
-# helpers the simulator's system tests (system_sim.sh) use.
+# the device while dm-crypt and an AF_ALG load use it.
 
 # A 48 MiB RAM disk, /dev/ram0, for dm-crypt (LUKS2's header takes 16 MiB).
 insmod $MODDIR/brd.ko rd_nr=1 rd_size=49152
 mkdir -p /run/cryptsetup /var/run/netns /etc/modprobe.d
 
-# dm_write MAPPING FILE SKIP_MIB: writes FILE at SKIP_MIB MiB into the mapping
-# and syncs it (status in $rc).
-dm_write() {
-    [ -b "/dev/mapper/$1" ] || { rc=1; return; }
-    dd if="$2" of="/dev/mapper/$1" bs=1M seek="$3" conv=fsync 2>/dev/null; rc=$?
-}
-
-# dm_verify MAPPING FILE: drops the page cache, reads the mapping back and
-# compares its first bytes with FILE.
-dm_verify() {
-    local n
-    [ -b "/dev/mapper/$1" ] || return 1
-    echo 3 > /proc/sys/vm/drop_caches
-    n=$(($(wc -c < "$2") / 1048576))
-    dd if="/dev/mapper/$1" of=/tmp/dm.back bs=1M count=$n 2>/dev/null &&
-        cmp -s /tmp/dm.back "$2"
-}
-
-# le64_block N: a 16-byte block holding N as a little-endian 64-bit number.
-le64_block() {
-    local n=$1 i fmt=
-    for i in 0 1 2 3 4 5 6 7; do
-        fmt="$fmt\\$(printf %03o $((n % 256)))"; n=$((n / 256))
-    done
-    printf "$fmt\\000\\000\\000\\000\\000\\000\\000\\000"
-}
-
-# busybox sh runs its own applets first: iproute2's ip by its path.
-IP=/sbin/ip
-
-echo "# 13. dm-crypt (cryptsetup) on QEMU's device: a plain aes-cbc-essiv:sha256 mapping"
+section "13. dm-crypt (cryptsetup) on QEMU's device: a plain aes-cbc-essiv:sha256 mapping"
 insmod $MODDIR/virtio_crypto_rs.ko && wait_selftests virtio_crypto_rs
+qdev=$(bound_devs virtio_crypto_rs | head -1)
 head -c 32 /dev/urandom > /tmp/dmkey
+dm_data
 template_ready "essiv(cbc(aes),sha256)" skcipher virtio_crypto_rs-cbc-aes "dm-crypt"
 check "cryptsetup open --type plain --cipher aes-cbc-essiv:sha256 (256-bit key) on /dev/ram0" \
     cryptsetup open --type plain --cipher aes-cbc-essiv:sha256 --key-size 256 --key-file /tmp/dmkey /dev/ram0 vplain
 check "dm-crypt's essiv(cbc(aes),sha256) stands on virtio_crypto_rs-cbc-aes (/proc/crypto)" \
     driver_of "essiv(cbc(aes),sha256)" "virtio_crypto_rs-cbc-aes"
-head -c 12582912 /dev/urandom > /tmp/dmdata
-head -c 4194304 /tmp/dmdata > /tmp/dmdata.1
+mark $qdev cbc-aes
 dm_write vplain /tmp/dmdata.1 0
-check "dm-crypt: 4 MiB written through the mapping" [ $rc = 0 ]
-check "dm-crypt: read back after dropping the caches, equal" dm_verify vplain /tmp/dmdata.1
+check "dm-crypt: 4 MiB written through the mapping, 8192 sectors encrypted on QEMU's device ($(counted $qdev cbc-aes))" \
+    sh -c "[ $rc = 0 ] && [ $(grew $qdev cbc-aes device) -ge 8192 ] && [ $(grew $qdev cbc-aes software) = 0 ]"
+mark $qdev cbc-aes
+check_dev "dm-crypt: read back after dropping the caches, equal, 8192 sectors decrypted on QEMU's device" $qdev cbc-aes 8192 \
+    dm_verify vplain /tmp/dmdata.1
 # The sectors on the disk, computed outside the kernel's crypto API by OpenSSL:
 # ESSIV IV of sector n = AES-256-ECB(SHA-256(key), le64(n)), then AES-256-CBC.
 essiv_ok=1
@@ -64,14 +37,12 @@ for s in 0 1 4095; do
 done
 check "dm-crypt: sectors 0, 1 and 4095 on the disk equal OpenSSL's aes-256-cbc with ESSIV IVs" [ $essiv_ok = 1 ]
 
-echo "# 14. PCI hot-unplug and re-plug of QEMU's device during dm-crypt writes and an AF_ALG load"
+section "14. PCI hot-unplug and re-plug of QEMU's device during dm-crypt writes and an AF_ALG load"
 pcidev() { ls /sys/bus/virtio/drivers/virtio_crypto_rs/ | grep '^virtio[0-9]' | head -1; }
 vdev=$(pcidev)
 rm -f /tmp/replugged
 /bin/afalg_fuzz -u /tmp/replugged -j 2 -s 14 "skcipher:virtio_crypto_rs-cbc-aes:cbc(aes-generic)" > /tmp/fuzz.unplug 2>&1 &
 fuzz=$!
-# The second 4 MiB: written while the device goes away.
-dd if=/tmp/dmdata bs=1M skip=4 count=4 2>/dev/null > /tmp/dmdata.2
 ( dm_write vplain /tmp/dmdata.2 4; echo $rc > /tmp/rc.during ) &
 writer=$!
 sleep 1
@@ -79,30 +50,36 @@ echo "VCRS-MONITOR device_del vc0"
 check "device_del vc0: $vdev went away" wait_until 60 sh -c "[ ! -e /sys/bus/virtio/devices/$vdev ]"
 wait $writer
 check "dm-crypt: the write during the unplug finished without an I/O error (rc $(cat /tmp/rc.during))" [ "$(cat /tmp/rc.during)" = 0 ]
-dd if=/tmp/dmdata bs=1M skip=8 count=4 2>/dev/null > /tmp/dmdata.3
+mark $vdev cbc-aes
 dm_write vplain /tmp/dmdata.3 8
-check "dm-crypt: 4 MiB written with no device (software continuation)" [ $rc = 0 ]
+check "dm-crypt: 4 MiB written with no device, in software ($(grew $vdev cbc-aes nosoft) requests without a device)" \
+    sh -c "[ $rc = 0 ] && [ $(grew $vdev cbc-aes nosoft) -ge 8192 ]"
 check "virtio_crypto_rs-cbc-aes stays registered while dm-crypt's transforms live" [ -n "$(crypto_field virtio_crypto_rs-cbc-aes priority)" ]
 # A transform created now (no device offers the algorithm) runs in software.
-kenc /tmp/key -e -c virtio_crypto_rs-cbc-aes --iv $iv -i /tmp/msg -o /tmp/ct.nodev
-check "a new virtio_crypto_rs-cbc-aes transform with no device: created, runs in software, equals the generic code" \
-    cmp -s /tmp/ct.nodev /tmp/ct.gen
+rm -f /tmp/ct.nodev; mark $vdev cbc-aes
+check_soft "a new virtio_crypto_rs-cbc-aes transform with no device: created, runs in software, equals the generic code" $vdev cbc-aes 1 \
+    sh -c "kcapi-enc -q --keyfd 3 -e -c virtio_crypto_rs-cbc-aes --iv $iv -i /tmp/msg -o /tmp/ct.nodev 3</tmp/key && cmp -s /tmp/ct.nodev /tmp/ct.gen"
 check "dm-crypt: all 12 MiB (before, during, after the unplug) read back equal" dm_verify vplain /tmp/dmdata
+extra_tests on
 echo "VCRS-MONITOR device_add virtio-crypto-pci,id=vc0,cryptodev=cd0,bus=rp1"
 check "device_add vc0: a device bound to virtio_crypto_rs again" wait_until 60 sh -c "[ -n \"\$(ls /sys/bus/virtio/drivers/virtio_crypto_rs/ | grep '^virtio[0-9]')\" ]"
 vdev=$(pcidev)
 check "re-plugged $vdev: self-tests passed" wait_selftests virtio_crypto_rs
+extra_tests off
 touch /tmp/replugged
-wait $fuzz
-tap_lines /tmp/fuzz.unplug "AF_ALG load across the unplug"
+wait $fuzz; rc=$?
+prog_check /tmp/fuzz.unplug $rc "AF_ALG load across the unplug"
 check "AF_ALG load across the unplug: no request lost with ENODEV (out-of-place requests rerun in software)" \
     grep -q " 0 ENODEV" /tmp/fuzz.unplug
 check "cryptsetup close of the mapping that outlived its device" cryptsetup close vplain
 template_ready "essiv(cbc(aes),sha256)" skcipher virtio_crypto_rs-cbc-aes "dm-crypt on the re-plugged device"
 check "cryptsetup open again (new transforms, on the re-plugged device)" \
     cryptsetup open --type plain --cipher aes-cbc-essiv:sha256 --key-size 256 --key-file /tmp/dmkey /dev/ram0 vplain
-check "dm-crypt on the re-plugged device reads all 12 MiB back equal" dm_verify vplain /tmp/dmdata
+mark $vdev cbc-aes
+check_dev "dm-crypt on the re-plugged device reads all 12 MiB back equal, on the device" $vdev cbc-aes 24576 \
+    dm_verify vplain /tmp/dmdata
 cryptsetup close vplain
-kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.dev
-check "kcapi-enc on the re-plugged device equals the generic code" cmp -s /tmp/ct.dev /tmp/ct.gen
+rm -f /tmp/ct.dev; mark $vdev cbc-aes
+check_dev "kcapi-enc on the re-plugged device equals the generic code" $vdev cbc-aes 1 \
+    sh -c "kcapi-enc -q --keyfd 3 -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.dev 3</tmp/key && cmp -s /tmp/ct.dev /tmp/ct.gen"
 check "rmmod after the unplug test" rmmod virtio_crypto_rs

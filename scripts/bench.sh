@@ -13,7 +13,7 @@ kdir=$("$here/build-all.sh" "$root/guest/kernel-bench.config" | tail -1)
 log="$root/build/bench-qemu.log"
 # The C driver's rsa fails the kernel self-tests on this QEMU (a WARN): that
 # is the C driver's problem, not a reason to drop the measurement.
-# PARTS (qemu,pinning,policy,sim,placement,services,queues,aead; default all), REPS (default
+# PARTS (qemu,pinning,policy,sim,placement,services,queues,aead,rsa; default all), REPS (default
 # 5) and SW_BELOW (the size policy's setting, default auto) choose what runs.
 VCRS_GUEST_ARGS="vcrs.parts=${PARTS:-all} vcrs.reps=${REPS:-5} vcrs.sw_below=${SW_BELOW:-auto}" \
     VCRS_ALLOW_WARN=1 "$here/run-guest.sh" "$kdir" "$root/build/initramfs.cpio.gz" bench "$log" 3600 >/dev/null ||
@@ -35,7 +35,7 @@ function cell(key, im) {
     med = 0; cnt = 0
     if (!((key, im) in vals)) return sprintf("%12s %6s", "-", "")
     med = median(vals[key, im])
-    return sprintf("%12d %5.0f%%", med, med > 0 ? 100 * (hi - lo) / med : 0)
+    return sprintf(med < 100 ? "%12.1f %5.0f%%" : "%12d %5.0f%%", med, med > 0 ? 100 * (hi - lo) / med : 0)
 }
 /^BENCHGROUP / {
     g = $2; base[g] = $3; ours[g] = $4; t = $0

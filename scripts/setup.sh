@@ -21,7 +21,7 @@ pinned=(
 )
 unpinned=(
     clang-$LLVM_MAJOR lld-$LLVM_MAJOR llvm-$LLVM_MAJOR libclang-$LLVM_MAJOR-dev
-    busybox-static kmod kcapi-tools iproute2 cryptsetup-bin openssl flex bison libelf-dev bc cpio
+    busybox-static kmod kcapi-tools keyutils iproute2 cryptsetup-bin openssl flex bison libelf-dev bc cpio
     dwarves xz-utils make gcc libc6-dev python3 rsync
 )
 

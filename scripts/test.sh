@@ -1,7 +1,10 @@
 #!/bin/bash
 # The whole test suite: builds everything (scripts/build-all.sh), boots the
-# guest on QEMU's virtio-crypto device and runs guest/test.sh there. Prints
-# TAP lines and a final "N passed, N failed" line; exits 0 only if all passed.
+# README's demo guest, then two guests at once: one on QEMU's virtio-crypto
+# device (guest/test.sh) and one on the device simulator (guest/simtest.sh).
+# Prints their TAP lines (renumbered, each named after its guest), the
+# harness's own checks, each section's duration and a final "N passed, N
+# failed" line; exits 0 only if all passed.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -13,45 +16,87 @@ if [[ ! -d "$kdir" ]]; then
     echo "0 passed, 1 failed"
     exit 1
 fi
+build_s=$(( $(date +%s) - start ))
+initrd="$root/build/initramfs.cpio.gz"
 
 # The README's main job first (scripts/demo.sh's guest, about a minute), so
 # that a change that breaks it fails the suite.
 demo_log="$root/build/demo-qemu.log"
-"$here/run-guest.sh" "$kdir" "$root/build/initramfs.cpio.gz" demo "$demo_log" 600 >/dev/null &&
+"$here/run-guest.sh" "$kdir" "$initrd" demo "$demo_log" 600 >/dev/null &&
     grep -q '^DEMO OK' "$demo_log"
 demo_rc=$?
 
-# The guest gets what is left of VCRS_TEST_BUDGET seconds (default 5200) since
-# the start: CI stops the whole run at 90 minutes (5400 s), and the harness
-# must stop a late guest before that to report what ran. A cached kernel
-# and the demo leave the guest about 5000 s, a cold build on a slow machine
-# about 4300.
+# The two guests get what is left of VCRS_TEST_BUDGET seconds (default 5200)
+# since the start: CI stops the whole run at 90 minutes (5400 s), and the
+# harness must stop a late guest before that to report what ran.
 budget=${VCRS_TEST_BUDGET:-5200}
 guest_s=$(( budget - ($(date +%s) - start) ))
 (( guest_s >= 600 )) || guest_s=600
-log="$root/build/test-qemu.log"
-"$here/run-guest.sh" "$kdir" "$root/build/initramfs.cpio.gz" test "$log" $guest_s >/dev/null
-harness_rc=$?
+qlog="$root/build/test-qemu.log"
+slog="$root/build/test-sim.log"
+guests_t0=$(date +%s)
+"$here/run-guest.sh" "$kdir" "$initrd" test "$qlog" $guest_s > /dev/null 2> "$qlog.harness" &
+qpid=$!
+"$here/run-guest.sh" "$kdir" "$initrd" simtest "$slog" $guest_s > /dev/null 2> "$slog.harness" &
+spid=$!
+wait $qpid; q_rc=$?; q_end=$(date +%s)
+wait $spid; s_rc=$?; s_end=$(date +%s)
 
-passed=$(grep -cE '^ok [0-9]+ ' "$log")
-failed=$(grep -cE '^not ok [0-9]+ ' "$log")
-grep -E '^(not )?ok [0-9]+ |^# ' "$log"
-# guest_check RC LOG DESCRIPTION: the harness's TAP line for one guest boot.
-guest_check() {
-    if [[ $1 != 0 ]]; then
-        echo "not ok - $3 (see $2)"
-        failed=$((failed + 1))
-    else
-        echo "ok - $3"
-        passed=$((passed + 1))
-    fi
+passed=0 failed=0 n=0
+# tap NAME LOG: the guest's TAP lines, renumbered and named after the guest;
+# its other console lines starting with "# " as they are.
+tap() {
+    local line
+    while IFS= read -r line; do
+        if [[ $line =~ ^ok\ [0-9]+\ -\ (.*)$ ]]; then
+            n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $1: ${BASH_REMATCH[1]}"
+        elif [[ $line =~ ^not\ ok\ [0-9]+\ -\ (.*)$ ]]; then
+            n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1: ${BASH_REMATCH[1]}"
+        elif [[ $line == "# "* ]]; then
+            echo "$line"
+        fi
+    done < <(grep -aE '^(not )?ok [0-9]+ |^# ' "$2")
 }
-guest_check $harness_rc "$log" "guest run: finished in time, script exited 0, no kernel warning/oops"
-guest_check $demo_rc "$demo_log" "demo: scripts/demo.sh's guest printed DEMO OK, exited 0, no kernel warning/oops"
-if ! grep -q '^VCRS-RESULT' "$log"; then
-    echo "not ok - guest reached the end of its test script"
-    failed=$((failed + 1))
-fi
+# hcheck RC DESCRIPTION: one of the harness's own TAP lines.
+hcheck() {
+    n=$((n + 1))
+    if [[ $1 == 0 ]]; then echo "ok $n - $2"; passed=$((passed + 1))
+    else echo "not ok $n - $2"; failed=$((failed + 1)); fi
+}
+# guest_checks NAME LOG RC: the harness's checks of one guest boot: it
+# finished in time, its script exited 0, the kernel logged no problem, it
+# reached its end, and the TAP lines counted here are the ones it counted (a
+# line garbled on the serial console must not vanish).
+guest_checks() {
+    local name=$1 log=$2 rc=$3 seen_p seen_f said_p said_f
+    seen_p=$(grep -caE '^ok [0-9]+ ' "$log")
+    seen_f=$(grep -caE '^not ok [0-9]+ ' "$log")
+    said_p=$(sed -n 's/^VCRS-RESULT passed=\([0-9]*\) failed=\([0-9]*\).*/\1/p' "$log" | tail -1)
+    said_f=$(sed -n 's/^VCRS-RESULT passed=\([0-9]*\) failed=\([0-9]*\).*/\2/p' "$log" | tail -1)
+    hcheck $rc "$name guest: finished in time, script exited 0, no kernel warning, lockdep report or oops$( [[ $rc != 0 ]] && echo " (see $log and $log.harness: $(tr '\n' ' ' < "$log.harness" | cut -c1-300))")"
+    [[ -n "$said_p" ]]; hcheck $? "$name guest: reached the end of its script (VCRS-RESULT)"
+    [[ "$seen_p" == "${said_p:-x}" && "$seen_f" == "${said_f:-x}" ]]
+    hcheck $? "$name guest: the console shows the $seen_p passed and $seen_f failed lines the guest counted (${said_p:-?} and ${said_f:-?})"
+}
+tap qemu "$qlog"
+tap simulator "$slog"
+guest_checks qemu "$qlog" $q_rc
+guest_checks simulator "$slog" $s_rc
+hcheck $demo_rc "demo: scripts/demo.sh's guest printed DEMO OK, exited 0, no kernel warning/oops"
+
+# Each section's duration, from the times its header carries.
+durations() {
+    grep -aoE '^# [0-9]+[a-z]?\. .* \(at [0-9]+ ms\)$' "$2" |
+        sed -E 's/^# ([0-9]+[a-z]?)\. (.*) \(at ([0-9]+) ms\)$/\3 \1 \2/' |
+        awk -v g="$1" -v end="$3" '
+            NR > 1 { printf "# time %s section %s: %d s (%s)\n", g, id, ($1 - t) / 1000, title }
+            { t = $1; id = $2; $1 = ""; $2 = ""; title = substr($0, 3) }
+            END { if (NR) printf "# time %s section %s: %d s (%s) to its end\n", g, id, (end - t) / 1000, title }'
+}
+last_ms() { sed -n 's/^# end of the run (at \([0-9]*\) ms)$/\1/p' "$1" | tail -1; }
+durations qemu "$qlog" "$(last_ms "$qlog")"
+durations simulator "$slog" "$(last_ms "$slog")"
+echo "# time build $build_s s, qemu guest $((q_end - guests_t0)) s, simulator guest $((s_end - guests_t0)) s (at once)"
 echo "# total time $(( $(date +%s) - start )) s"
 echo "$passed passed, $failed failed"
 [[ $failed == 0 ]]

@@ -1,0 +1,135 @@
+# More simulator checks (sourced by test.sh in the QEMU guest, with simlib.sh
+# sourced, the simulator loaded, virtio_crypto_rs loaded, no simulator device,
+# autoprobe off, /tmp/key, /tmp/msg, $iv, /tmp/ct.gen, /tmp/m1k and
+# /tmp/d.sha256.gen in place): requests in flight
+# together on one transform for every algorithm, full session tables for
+# every service, a probe that does not wait for a device that never answers,
+# transforms allocated while the device comes and goes, and the first request
+# through a template instance made on ours.
+
+section "11a. every algorithm: requests in flight together on one transform"
+sim_up
+SV=$(simdev)
+for a in $ALGS; do
+    inflight $SV ${a%%:*}
+done
+vdpa dev del crypto0
+
+section "11b. full session tables: the transforms beyond them run in software, and return when keyed again"
+# A device with room for 8 sessions: 4 cipher or AEAD transforms (a pair
+# each), 8 hash or MAC ones. Full, it answers NOSPC (the standard) or ERR (as
+# QEMU's builtin backend does).
+for fs in "5 NOSPC" "1 ERR"; do
+    set -- $fs
+    echo 8 > $SIMPAR/max_sessions; echo $1 > $SIMPAR/full_status
+    sim_up
+    SV=$(simdev)
+    for t in cbc-aes:4 gcm-aes:4 sha256:8 hmac-sha256:8; do
+        n=${t%%:*}; cap=${t#*:}
+        full_table $SV $n $((cap * 3)) $cap 8 "$2 when full, $n"
+        check "$2 when full, $n: the simulator holds no session either ($(counter sessions_live))" counter_is sessions_live 0
+    done
+    vdpa dev del crypto0
+done
+echo 256 > $SIMPAR/max_sessions; echo 5 > $SIMPAR/full_status
+
+section "11c. the probe does not wait for a device that never answers"
+# Every control request is withheld: each known-answer check waits for the
+# driver's 5 s timeout. The bind (and an insmod that binds) returns at once;
+# the checks run in a work item.
+vdpa dev add name crypto0 mgmtdev vdpasim_crypto
+echo 100000 > $SIMDBG/crypto0/hang_ctrl
+t0=$(uptime_ms)
+echo $(simdev) > /sys/bus/virtio/drivers/virtio_crypto_rs/bind; rc=$?
+t1=$(uptime_ms)
+check "bind to a device whose control queue never answers returned in $((t1 - t0)) ms (exit $rc)" \
+    sh -c "[ $rc = 0 ] && [ $((t1 - t0)) -lt 3000 ]"
+check "meanwhile its checks are still running: state $(dev_state $(simdev)), no algorithm registered" \
+    sh -c "[ '$(dev_state $(simdev))' = checking ] && [ -z '$(module_drivers virtio_crypto_rs)' ]"
+echo $(simdev) > /sys/bus/virtio/drivers/virtio_crypto_rs/unbind
+rmmod virtio_crypto_rs
+echo 1 > /sys/bus/virtio/drivers_autoprobe
+t0=$(uptime_ms)
+insmod $MODDIR/virtio_crypto_rs.ko; rc=$?
+t1=$(uptime_ms)
+echo 0 > /sys/bus/virtio/drivers_autoprobe
+check "insmod with that device present (bound at once) returned in $((t1 - t0)) ms (exit $rc)" \
+    sh -c "[ $rc = 0 ] && [ $((t1 - t0)) -lt 3000 ] && [ -n '$(simdev)' ] && [ -e /sys/bus/virtio/drivers/virtio_crypto_rs/$(simdev) ]"
+t0=$(uptime_ms)
+vdpa dev del crypto0; rc=$?
+t1=$(uptime_ms)
+check "removing it while its checks wait returned in $((t1 - t0)) ms (exit $rc)" \
+    sh -c "[ $rc = 0 ] && [ $((t1 - t0)) -lt 10000 ]"
+# The insmod bound QEMU's device too: its algorithms' self-tests hold the
+# module until they end.
+wait_selftests virtio_crypto_rs
+t0=$(uptime_ms)
+rmmod virtio_crypto_rs; rc=$?
+t1=$(uptime_ms)
+check "rmmod then returned in $((t1 - t0)) ms (exit $rc)" sh -c "[ $rc = 0 ] && [ $((t1 - t0)) -lt 10000 ]"
+insmod $MODDIR/virtio_crypto_rs.ko
+
+section "11d. transforms allocated in a loop while the device is removed and added again"
+# Unregistration checks that no transform uses an algorithm and unregisters it
+# under the crypto API's own lock: a lookup in between cannot take it.
+# A device offering only the two algorithms the loop uses: each addition
+# registers (and self-tests) two algorithms, not 37.
+svc=$(cat $SIMPAR/services); cm=$(cat $SIMPAR/cipher_mask); hm=$(cat $SIMPAR/hash_mask)
+echo 3 > $SIMPAR/services; echo 8 > $SIMPAR/cipher_mask; echo 16 > $SIMPAR/hash_mask
+sim_up
+rm -f /tmp/churn.stop /tmp/churn.*
+for w in 1 2; do
+    ( n=0; bad=0
+      while [ ! -f /tmp/churn.stop ]; do
+          rm -f /tmp/churn.ct$w
+          if kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/churn.ct$w 2>/dev/null; then
+              cmp -s /tmp/churn.ct$w /tmp/ct.gen || bad=$((bad + 1))
+          fi
+          kcapi-dgst -c virtio_crypto_rs-sha256 --hex < /tmp/m1k > /tmp/churn.d$w 2>/dev/null &&
+              { cmp -s /tmp/churn.d$w /tmp/d.sha256.gen || bad=$((bad + 1)); }
+          n=$((n + 1))
+      done
+      echo "$n $bad" > /tmp/churn.$w ) &
+done
+cycles=0
+for i in 1 2 3 4 5; do
+    sleep 1
+    vdpa dev del crypto0 || break
+    sleep 1
+    vdpa dev add name crypto0 mgmtdev vdpasim_crypto || break
+    echo $(simdev) > /sys/bus/virtio/drivers/virtio_crypto_rs/bind || break
+    wait_selftests virtio_crypto_rs || break
+    cycles=$i
+done
+touch /tmp/churn.stop
+wait
+read -r n1 b1 < /tmp/churn.1; read -r n2 b2 < /tmp/churn.2
+check "5 removals and additions during $((n1 + n2)) transform allocations (cbc(aes), sha256): every result that came back correct ($((b1 + b2)) wrong)" \
+    sh -c "[ $cycles = 5 ] && [ $((b1 + b2)) = 0 ] && [ $((n1 + n2)) -gt 10 ]"
+dmesg | grep -E "unregistered algorithm is still referenced|Algorithm .* is not registered" | sed 's/^/#   /'
+check "no unregistration left an algorithm referenced" sh -c "! dmesg | grep -q 'unregistered algorithm is still referenced'"
+vdpa dev del crypto0
+wait_unregistered virtio_crypto_rs
+echo $svc > $SIMPAR/services; echo $cm > $SIMPAR/cipher_mask; echo $hm > $SIMPAR/hash_mask
+
+section "11e. the first request through a template instance made on ours"
+# A caller's lookup waits 60 s at most for the self-tests of a new instance
+# (crypto_larval_wait); here they run with their test vectors only.
+rmmod virtio_crypto_rs; insmod $MODDIR/virtio_crypto_rs.ko
+sim_up
+SV=$(simdev)
+head -c 20 /dev/urandom > /tmp/k4106
+rm -f /tmp/r4106.f; mark $SV gcm-aes
+# Ours first: an instance of the generic code, made earlier, would carry the
+# same name and serve this lookup instead.
+t0=$(uptime_ms)
+kenc /tmp/k4106 -e -c "rfc4106(gcm(aes))" --iv 0001020304050607 \
+    --aad 00112233445566778899aabb0001020304050607 --taglen 16 -i /tmp/m1k -o /tmp/r4106.f 2>/tmp/r4106.err; rc=$?
+t1=$(uptime_ms)
+kenc /tmp/k4106 -e -c "rfc4106(gcm_base(ctr(aes-generic),ghash-generic))" --iv 0001020304050607 \
+    --aad 00112233445566778899aabb0001020304050607 --taglen 16 -i /tmp/m1k -o /tmp/r4106.gen
+sed 's/^/#   /' /tmp/r4106.err
+driver_of "rfc4106(gcm(aes))" virtio_crypto_rs-gcm-aes; on=$?
+check "the first rfc4106(gcm(aes)) request (its instance made on ours by this lookup) succeeds in $((t1 - t0)) ms, equal to the generic code (rc $rc; instance on ours: $on; $(counted $SV gcm-aes))" \
+    sh -c "[ $rc = 0 ] && cmp -s /tmp/r4106.f /tmp/r4106.gen && [ $on = 0 ]"
+vdpa dev del crypto0
