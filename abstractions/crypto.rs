@@ -630,7 +630,8 @@ impl<'a, D: 'static> JobBox<'a, D> {
     /// the entries covering `src_len` bytes of its source and `dst_len` bytes
     /// of its destination, and `scratch_len` scratch bytes: in the request's
     /// job slot when it has one and they fit, on the heap otherwise.
-    /// One job per dispatch: a second one is refused (`EBUSY`).
+    /// One job per dispatch: a second one is refused (`EINVAL`, a driver
+    /// bug; not `EBUSY`, which tells a caller its request was backlogged).
     pub(crate) fn for_request<K: Kind>(
         req: &mut Request<'a, K>,
         src_len: usize,
@@ -641,7 +642,7 @@ impl<'a, D: 'static> JobBox<'a, D> {
         flags: Flags,
     ) -> Result<Self> {
         if !req.slot_free {
-            return Err(EBUSY);
+            return Err(EINVAL);
         }
         let (src, dst) = req.lists();
         let n = nents_for_len(src, src_len)? + nents_for_len(dst, dst_len)? + extra_entries;

@@ -10,8 +10,12 @@
  * after setkey, and after a key change on the same transform:
  *
  * - skcipher, aead: every socket gets its operation (random length, IV,
- *   associated data), then one io_submit() puts all N reads in flight at once
- *   (AF_ALG's AIO path, whose requests carry no CRYPTO_TFM_REQ_MAY_BACKLOG);
+ *   associated data), then one io_submit() for all N reads. For an AEAD that
+ *   puts them in flight at once (AF_ALG's AIO path, whose requests carry no
+ *   CRYPTO_TFM_REQ_MAY_BACKLOG); Debian's 6.12.117 made algif_skcipher
+ *   synchronous (a stable fix: each read completes, with MAY_BACKLOG, before
+ *   io_submit goes on), so skcipher reads run one after another there, and
+ *   vcrs_inflight.ko is what puts skcipher requests in flight together;
  *   encryption, then decryption of the generic code's output (for an AEAD
  *   also one with a flipped tag bit, which must fail with EBADMSG);
  * - hash: N threads, one per socket, each digesting at once (the synchronous
