@@ -12,7 +12,10 @@ inflight $vdev $A
 section "6b. a full session table: 300 cbc(aes) transforms at once on QEMU's device"
 # QEMU's builtin backend holds 256 sessions (two per cipher transform) and
 # answers ERR, not NOSPC, when they are taken.
-full_table $vdev $A 300 128 256 "QEMU's device, 300 cbc(aes) transforms"
+# Sections 1-6 bind and remove the device many times; a removal while the
+# probe's known-answer checks run can leave one of their sessions in QEMU's
+# table (QEMU 7.2 keeps sessions across a reset): up to 8 allowed.
+full_table $vdev $A 300 128 256 "QEMU's device, 300 cbc(aes) transforms" 8
 check "a refused session is logged once, naming the counters" \
     sh -c "[ \$(dmesg | grep -c 'the device refused a session') = 1 ] && dmesg | grep -q 'refused a session (its session table may be full)'"
 rm -f /tmp/ct.dev; mark $vdev $A
