@@ -7,10 +7,12 @@
  * implementations, allocated by driver name, so that work can never be routed
  * back into a driver under test.
  *
- * Services: CIPHER (AES ECB/CBC/CTR/XTS, 3DES ECB/CBC/CTR), HASH (MD5, SHA-1,
- * SHA-2, SHA-3), MAC (HMAC over MD5, SHA-1 and SHA-2; CMAC-AES, CMAC-3DES,
- * CBC-MAC-AES, XCBC-AES), AEAD (GCM, CCM, ChaCha20-Poly1305) and AKCIPHER
- * (RSA: raw, and PKCS#1 v1.5 with MD5, SHA-1, SHA-256 or SHA-512), with
+ * Services: CIPHER (AES ECB/CBC/CTR/XTS, 3DES ECB/CBC/CTR, DES ECB/CBC,
+ * ARC4), HASH (MD5, SHA-1, SHA-2, SHA-3), MAC (HMAC over MD5, SHA-1 and
+ * SHA-2; CMAC-AES, CMAC-3DES, CBC-MAC-AES, XCBC-AES), AEAD (GCM, CCM,
+ * ChaCha20-Poly1305) and AKCIPHER (RSA: raw, and PKCS#1 v1.5 with MD5, SHA-1,
+ * SHA-256 or SHA-512), plus algorithm chaining (a cipher with a MAC, as
+ * DPDK 22.11's vhost crypto backend serves it), with
  * control-queue sessions and data requests in
  * the layout without VIRTIO_CRYPTO_F_REVISION_1 (72-byte control and data
  * headers) or, when a device offers it (revision_1=1) and the driver accepts
@@ -32,6 +34,27 @@
  * - HASH and MAC: readable [header][src], writable [result][status]; the
  *   request's hash_result_len must equal the session's, which is at most the
  *   algorithm's digest size (a shorter result is the truncated digest).
+ * - Algorithm chaining, as DPDK 22.11's vhost crypto backend serves it:
+ *   a CIPHER_CREATE_SESSION with op_type ALGORITHM_CHAINING, hash_mode AUTH
+ *   (PLAIN, NESTED: NOTSUPP), the MAC one of chain_mac_mask (independent of
+ *   the advertised MAC mask, as QEMU's vhost-user config advertises none);
+ *   the key is the cipher key then the MAC key. The order gives the
+ *   direction: CIPHER_THEN_HASH encrypts then generates the MAC,
+ *   HASH_THEN_CIPHER verifies the MAC then decrypts (cipher_param.op must
+ *   agree, else NOTSUPP); the data opcode must be CIPHER_ENCRYPT or
+ *   CIPHER_DECRYPT accordingly (else INVSESS, as for a cipher session of the
+ *   other direction). Data: readable [iv][src], writable
+ *   [dst][hash_result][status]; dst_data_len == src_data_len. Bytes
+ *   [cipher_start, +len_to_cipher) of src are processed; dst gets the
+ *   processed buffer from cipher_start on, its bytes before cipher_start are
+ *   not written. The MAC covers [hash_start, +len_to_hash) of the buffer
+ *   after encryption (AAD || ciphertext) or of src before decryption. For
+ *   decryption the expected MAC is read from the writable hash_result area
+ *   (as DPDK does), compared in constant time; a mismatch is answered with
+ *   chain_bad_tag_status (BADMSG; DPDK answers ERR) and nothing is written.
+ *   The used length of a success is dst_data_len + hash_result_len + 1
+ *   (DPDK's). aad_len is ignored, as by DPDK.
+ * - ARC4: every request starts a new keystream from the session key.
  * - AKCIPHER, as QEMU 7.2 serves it (k is the modulus size in bytes):
  *   create session: readable [header 72 B][key: keylen bytes], writable
  *   [session_input 16 B]. algo must be RSA (else ERR), keytype PUBLIC or
@@ -80,6 +103,7 @@
 #include <crypto/aead.h>
 #include <crypto/akcipher.h>
 #include <crypto/sig.h>
+#include <crypto/utils.h>
 #include <uapi/linux/virtio_crypto.h>
 #include <uapi/linux/virtio_ids.h>
 
@@ -146,15 +170,27 @@ MODULE_PARM_DESC(revision_1, "offer VIRTIO_CRYPTO_F_REVISION_1 (used when the dr
 
 static int lie_service = -1;
 module_param(lie_service, int, 0644);
-MODULE_PARM_DESC(lie_service, "service (0 cipher, 1 hash, 2 mac, 3 aead, 4 akcipher) of the algorithm lie_algo whose service is faked; -1: none");
+MODULE_PARM_DESC(lie_service, "service (0 cipher, 1 hash, 2 mac, 3 aead, 4 akcipher, 5 algorithm chaining) of the algorithm lie_algo whose service is faked; -1: none");
 
 static unsigned int lie_algo;
 module_param(lie_algo, uint, 0644);
-MODULE_PARM_DESC(lie_algo, "algorithm id (of lie_service) the device advertises but does not really serve");
+MODULE_PARM_DESC(lie_algo, "algorithm id (of lie_service) the device advertises but does not really serve; chaining: cipher id + 256 * MAC id, a zero part matching any");
 
 static unsigned int lie_mode;
 module_param(lie_mode, uint, 0644);
-MODULE_PARM_DESC(lie_mode, "how it fails: 1 NOTSUPP to every session creation, 2 a wrong result (first byte flipped)");
+MODULE_PARM_DESC(lie_mode, "how it fails: 1 NOTSUPP to every session creation, 2 a wrong result (first byte flipped; chaining: the MAC, or the verdict inverted), 3 chaining: wrong data (first processed byte flipped)");
+
+static bool chaining = true;
+module_param(chaining, bool, 0644);
+MODULE_PARM_DESC(chaining, "serve algorithm chaining (0: chain sessions and requests answer NOTSUPP)");
+
+static ulong chain_mac_mask = ~0UL;
+module_param(chain_mac_mask, ulong, 0644);
+MODULE_PARM_DESC(chain_mac_mask, "MAC algorithms chain sessions take (bit n = VIRTIO_CRYPTO_MAC id n), independent of mac_mask");
+
+static unsigned int chain_bad_tag_status = VIRTIO_CRYPTO_BADMSG;
+module_param(chain_bad_tag_status, uint, 0644);
+MODULE_PARM_DESC(chain_bad_tag_status, "status of a chain decryption whose MAC does not verify (BADMSG 2; DPDK answers ERR 1)");
 
 static char *autoadd;
 module_param(autoadd, charp, 0444);
@@ -171,6 +207,7 @@ MODULE_PARM_DESC(selftest, "run the known-answer self-test through the request p
 #define SIM_MAX_QUEUES 16
 #define SIM_MAX_AKCIPHER_KEY 4096	/* DER bytes: more than a 4096-bit RSA private key takes */
 #define SIM_MAX_RSA_SIZE 512		/* modulus bytes: rsa-generic takes at most 4096 bits */
+#define SIM_CHAIN_CIPHERS 16		/* cipher ids a chain counter has room for (all below) */
 
 /*
  * Not in the uapi header; from the virtio 1.2 specification (5.9.3, 5.9.7):
@@ -224,6 +261,9 @@ static const struct sim_alg sim_ciphers[] = {
 	{ VIRTIO_CRYPTO_CIPHER_3DES_ECB, "ecb(des3_ede-generic)", 0, 8 },
 	{ VIRTIO_CRYPTO_CIPHER_3DES_CBC, "cbc(des3_ede-generic)", 8, 8 },
 	{ VIRTIO_CRYPTO_CIPHER_3DES_CTR, "ctr(des3_ede-generic)", 8, 1 },
+	{ VIRTIO_CRYPTO_CIPHER_DES_ECB, "ecb(des-generic)", 0, 8 },
+	{ VIRTIO_CRYPTO_CIPHER_DES_CBC, "cbc(des-generic)", 8, 8 },
+	{ VIRTIO_CRYPTO_CIPHER_ARC4, "ecb(arc4-generic)", 0, 1 },
 	{}
 };
 
@@ -302,11 +342,13 @@ static u64 sim_implemented(enum sim_service svc)
 
 struct sim_session {
 	bool used;
-	bool encrypt;
+	bool encrypt;		/* chaining: CIPHER_THEN_HASH (encrypt, then the MAC) */
+	bool chain;		/* CIPHER: an algorithm chaining session (cipher and MAC) */
 	bool priv;		/* AKCIPHER: a private key (the public operations work too) */
 	u8 service;
 	u8 padding;		/* AKCIPHER: VIRTIO_CRYPTO_RSA_*_PADDING */
 	const struct sim_alg *alg;
+	const struct sim_alg *mac_alg;	/* chaining: the MAC (alg is the cipher) */
 	u32 result_len;		/* digest, MAC or tag length; RSA PKCS1: the hash's digest size */
 	u32 key_size;		/* AKCIPHER: modulus size in bytes */
 	union {
@@ -318,6 +360,7 @@ struct sim_session {
 			struct crypto_sig *sig;		/* sign, verify (PKCS1) */
 		} rsa;
 	} tfm;
+	struct crypto_shash *mac;	/* chaining: the MAC (tfm.skcipher the cipher) */
 };
 
 /* Fault injection knobs (debugfs), shared by the device's queues. */
@@ -358,6 +401,18 @@ struct sim_counters {
 	atomic64_t storm_irqs;	/* interrupts sent with nothing used (irq_storm) */
 	u64 config_changes;	/* config space changes at run time (cfg_*) */
 	u32 alg_requests[SIM_NSERVICES][64];	/* data requests per algorithm id (all below 64) */
+	/*
+	 * Algorithm chaining: requests (counted as they arrive, instead of
+	 * cipher.requests), sessions, requests served per direction (0
+	 * encrypt, 1 decrypt) and per cipher and MAC, MACs that did not verify.
+	 */
+	u64 chain_requests;
+	u64 chain_create;
+	u64 chain_destroy;
+	u64 chain_reset;
+	u64 chain_dir[2];
+	u64 chain_bad_tag;
+	u32 chain_pair[SIM_CHAIN_CIPHERS][64];
 };
 
 /*
@@ -374,6 +429,9 @@ struct sim_state {
 	u32 sessions_live;
 	bool rev1;		/* VIRTIO_CRYPTO_F_REVISION_1 negotiated */
 	bool rsa_raw;		/* RAW padding served (rsa_raw) */
+	bool chaining;		/* algorithm chaining served (chaining; debugfs) */
+	u64 chain_mac_mask;	/* MACs chain sessions take (chain_mac_mask; debugfs) */
+	u32 chain_bad_tag_status;	/* answer to a chain MAC that does not verify */
 	struct sim_session *sessions;
 	struct sim_faults faults;
 	/*
@@ -396,11 +454,29 @@ struct sim_state {
 
 #define SIM_LIE_NOTSUPP 1
 #define SIM_LIE_WRONG 2
+#define SIM_LIE_DATA 3		/* chaining: the processed data wrong */
+#define SIM_LIE_CHAIN SIM_NSERVICES	/* lie_service of algorithm chaining */
 
 /* Whether algorithm `id` of `svc` is the one lying in `mode`; counts the lie. */
 static bool sim_lies(struct sim_state *st, enum sim_service svc, u32 id, u32 mode)
 {
 	if (st->lie_svc != (int)svc || st->lie_algo != id || st->lie_mode != mode)
+		return false;
+	sim_count(st, lies);
+	return true;
+}
+
+/*
+ * Whether the chain session `s` is the one lying in `mode` (lie_service 5,
+ * lie_algo the cipher id + 256 * the MAC id, a zero part matching any);
+ * counts the lie.
+ */
+static bool sim_chain_lies(struct sim_state *st, const struct sim_session *s, u32 mode)
+{
+	u32 cipher = st->lie_algo & 0xff, mac = st->lie_algo >> 8;
+
+	if (st->lie_svc != SIM_LIE_CHAIN || st->lie_mode != mode ||
+	    (cipher && cipher != s->alg->id) || (mac && mac != s->mac_alg->id))
 		return false;
 	sim_count(st, lies);
 	return true;
@@ -524,6 +600,55 @@ static bool sim_push(struct sim_io *io, const void *buf, size_t len)
 	return ok;
 }
 
+/*
+ * Leaves `len` bytes of the writable part as they are, counting them in the
+ * used length (a chain's dst before cipher_start, its verified MAC).
+ */
+static bool sim_skip(struct sim_io *io, size_t len)
+{
+	if (len > sim_writable(io))
+		return false;
+	if (io->vq) {
+		vringh_kiov_advance(&io->vq->in_iov, len);
+	} else {
+		io->wr += len;
+		io->wr_len -= len;
+	}
+	io->written += len;
+	return true;
+}
+
+/*
+ * Reads `len` bytes at offset `off` of the writable part (a chain
+ * decryption's expected MAC, where DPDK takes it from), before anything is
+ * written there; the writable part is left at its start.
+ */
+static bool sim_peek_writable(struct sim_io *io, size_t off, void *buf, size_t len)
+{
+	struct vringh_kiov *w;
+	bool ok;
+
+	if (io->written || off > sim_writable(io) || len > sim_writable(io) - off)
+		return false;
+	if (!len)
+		return true;
+	if (!io->vq) {
+		memcpy(buf, io->wr + off, len);
+		return true;
+	}
+	w = &io->vq->in_iov;
+	vringh_kiov_advance(w, off);
+	ok = vringh_iov_pull_iotlb(&io->vq->vring, w, buf, len) == (ssize_t)len;
+	/* Back to the start (vringh_kiov_reset() needs a current element). */
+	if (w->i < w->used) {
+		vringh_kiov_reset(w);
+	} else {
+		w->i = 0;
+		w->consumed = 0;
+	}
+	return ok;
+}
+
 /* The status is the last byte of the last writable descriptor. */
 static bool sim_push_status(struct sim_io *io, u8 status)
 {
@@ -559,6 +684,7 @@ static void sim_session_free(struct sim_session *s)
 	switch (s->service) {
 	case SIM_CIPHER:
 		crypto_free_skcipher(s->tfm.skcipher);
+		crypto_free_shash(s->mac);
 		break;
 	case SIM_HASH:
 	case SIM_MAC:
@@ -647,6 +773,84 @@ static int sim_akcipher_session(struct sim_session *s,
 	return s->key_size && s->key_size <= SIM_MAX_RSA_SIZE ? 0 : -EINVAL;
 }
 
+/* The MAC of a chain session: one of chain_mac_mask, whatever the MAC service advertises. */
+static const struct sim_alg *sim_chain_mac(const struct sim_state *st, u32 id)
+{
+	const struct sim_alg *a;
+
+	if (id >= 64 || !(READ_ONCE(st->chain_mac_mask) & BIT_ULL(id)))
+		return NULL;
+	for (a = sim_macs; a->generic; a++)
+		if (a->id == id)
+			return a;
+	return NULL;
+}
+
+/*
+ * An algorithm chaining session (see the top) in slot `slot`: key is the
+ * cipher key followed by the MAC key (keylen bytes, their sum). Returns the
+ * status.
+ */
+static u8 sim_create_chain(struct sim_state *st, const struct virtio_crypto_alg_chain_session_para *p,
+			   const u8 *key, u32 keylen, int slot)
+{
+	struct sim_session s = { .used = true, .service = SIM_CIPHER, .chain = true };
+	u32 order = le32_to_cpu(p->alg_chain_order);
+	u32 cipher = le32_to_cpu(p->cipher_param.algo);
+	u32 ckeylen = le32_to_cpu(p->cipher_param.keylen);
+	u32 op = le32_to_cpu(p->cipher_param.op);
+	u32 mac = le32_to_cpu(p->u.mac_param.algo);
+	u32 result_len = le32_to_cpu(p->u.mac_param.hash_result_len);
+	u32 akeylen = le32_to_cpu(p->u.mac_param.auth_key_len);
+	int err;
+
+	if (!READ_ONCE(st->chaining) ||
+	    le32_to_cpu(p->hash_mode) != VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH)
+		return VIRTIO_CRYPTO_NOTSUPP;	/* DPDK: only AUTH */
+	if (order != VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_HASH_THEN_CIPHER &&
+	    order != VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH)
+		return VIRTIO_CRYPTO_BADMSG;	/* as DPDK answers */
+	/* The order is the direction (as for DPDK); the cipher's op must agree. */
+	s.encrypt = order == VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH;
+	if (op != (s.encrypt ? VIRTIO_CRYPTO_OP_ENCRYPT : VIRTIO_CRYPTO_OP_DECRYPT))
+		return VIRTIO_CRYPTO_NOTSUPP;
+	s.alg = sim_find_alg(st, SIM_CIPHER, cipher);
+	s.mac_alg = sim_chain_mac(st, mac);
+	if (!s.alg || !s.mac_alg || s.alg->id >= SIM_CHAIN_CIPHERS ||
+	    sim_lies(st, SIM_CIPHER, cipher, SIM_LIE_NOTSUPP) ||
+	    sim_chain_lies(st, &s, SIM_LIE_NOTSUPP))
+		return VIRTIO_CRYPTO_NOTSUPP;
+	if ((u64)ckeylen + akeylen != keylen)
+		return VIRTIO_CRYPTO_ERR;	/* not what sim_ctrl_keylen() said */
+	s.tfm.skcipher = crypto_alloc_skcipher(s.alg->generic, 0, CRYPTO_ALG_ASYNC);
+	if (IS_ERR(s.tfm.skcipher))
+		return VIRTIO_CRYPTO_ERR;
+	s.mac = crypto_alloc_shash(s.mac_alg->generic, 0, 0);
+	if (IS_ERR(s.mac)) {
+		s.mac = NULL;
+		sim_session_free(&s);
+		return VIRTIO_CRYPTO_ERR;
+	}
+	/* As for a MAC session: a result of 1 up to the digest size. */
+	if (!result_len || result_len > crypto_shash_digestsize(s.mac) ||
+	    result_len > SIM_MAX_RESULT) {
+		sim_session_free(&s);
+		return VIRTIO_CRYPTO_ERR;
+	}
+	s.result_len = result_len;
+	err = crypto_skcipher_setkey(s.tfm.skcipher, key, ckeylen);
+	if (!err)
+		err = crypto_shash_setkey(s.mac, key + ckeylen, akeylen);
+	if (err) {
+		sim_session_free(&s);
+		return sim_setkey_status(err);
+	}
+	st->sessions[slot] = s;
+	st->sessions_live++;
+	sim_count(st, chain_create);
+	return VIRTIO_CRYPTO_OK;
+}
+
 /* Creates a session of service `svc` in slot `slot`; returns the status. */
 static u8 sim_create_session(struct sim_state *st, const struct virtio_crypto_op_ctrl_req *req,
 			     enum sim_service svc, const u8 *key, u32 keylen, int slot)
@@ -660,8 +864,15 @@ static u8 sim_create_session(struct sim_state *st, const struct virtio_crypto_op
 		const struct virtio_crypto_cipher_session_para *p =
 			&req->u.sym_create_session.u.cipher.para;
 
-		if (le32_to_cpu(req->u.sym_create_session.op_type) != VIRTIO_CRYPTO_SYM_OP_CIPHER)
-			return VIRTIO_CRYPTO_NOTSUPP;	/* algorithm chaining: not offered */
+		switch (le32_to_cpu(req->u.sym_create_session.op_type)) {
+		case VIRTIO_CRYPTO_SYM_OP_CIPHER:
+			break;
+		case VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING:
+			return sim_create_chain(st, &req->u.sym_create_session.u.chain.para, key,
+						keylen, slot);
+		default:
+			return VIRTIO_CRYPTO_NOTSUPP;
+		}
 		algo = le32_to_cpu(p->algo);
 		op = le32_to_cpu(p->op);
 		break;
@@ -755,6 +966,8 @@ static u8 sim_destroy_session(struct sim_state *st, enum sim_service svc, u64 id
 {
 	if (id >= st->max_sessions || !st->sessions[id].used || st->sessions[id].service != svc)
 		return VIRTIO_CRYPTO_INVSESS;
+	if (st->sessions[id].chain)
+		sim_count(st, chain_destroy);
 	sim_session_free(&st->sessions[id]);
 	st->sessions_live--;
 	sim_count(st, session_destroy);
@@ -817,27 +1030,47 @@ static int sim_ctrl_flf_len(const struct sim_state *st, u32 opcode)
 	}
 }
 
-/* Length of the key that follows a create-session request, and its limit. */
-static u32 sim_ctrl_keylen(const struct sim_state *st, const struct virtio_crypto_op_ctrl_req *req,
-			   enum sim_service svc, u32 *limit)
+/*
+ * Length of the key that follows a create-session request (a chain's: the
+ * cipher key and the MAC key), and whether it exceeds the device's limits.
+ */
+static u64 sim_ctrl_keylen(const struct sim_state *st, const struct virtio_crypto_op_ctrl_req *req,
+			   enum sim_service svc, bool *too_long)
 {
+	const struct virtio_crypto_alg_chain_session_para *chain;
+	u32 len, alen;
+
 	switch (svc) {
 	case SIM_CIPHER:
-		*limit = st->max_cipher_key_len;
-		if (le32_to_cpu(req->u.sym_create_session.op_type) != VIRTIO_CRYPTO_SYM_OP_CIPHER)
+		switch (le32_to_cpu(req->u.sym_create_session.op_type)) {
+		case VIRTIO_CRYPTO_SYM_OP_CIPHER:
+			len = le32_to_cpu(req->u.sym_create_session.u.cipher.para.keylen);
+			*too_long = len > st->max_cipher_key_len;
+			return len;
+		case VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING:
+			chain = &req->u.sym_create_session.u.chain.para;
+			len = le32_to_cpu(chain->cipher_param.keylen);
+			alen = le32_to_cpu(chain->u.mac_param.auth_key_len);
+			*too_long = len > st->max_cipher_key_len || alen > st->max_auth_key_len;
+			return (u64)len + alen;
+		default:
+			*too_long = false;
 			return 0;
-		return le32_to_cpu(req->u.sym_create_session.u.cipher.para.keylen);
+		}
 	case SIM_MAC:
-		*limit = st->max_auth_key_len;
-		return le32_to_cpu(req->u.mac_create_session.para.auth_key_len);
+		len = le32_to_cpu(req->u.mac_create_session.para.auth_key_len);
+		*too_long = len > st->max_auth_key_len;
+		return len;
 	case SIM_AEAD:
-		*limit = st->max_cipher_key_len;
-		return le32_to_cpu(req->u.aead_create_session.para.key_len);
+		len = le32_to_cpu(req->u.aead_create_session.para.key_len);
+		*too_long = len > st->max_cipher_key_len;
+		return len;
 	case SIM_AKCIPHER:
-		*limit = SIM_MAX_AKCIPHER_KEY;
-		return le32_to_cpu(req->u.akcipher_create_session.para.keylen);
+		len = le32_to_cpu(req->u.akcipher_create_session.para.keylen);
+		*too_long = len > SIM_MAX_AKCIPHER_KEY;
+		return len;
 	default:
-		*limit = 0;
+		*too_long = false;
 		return 0;
 	}
 }
@@ -852,8 +1085,9 @@ static bool sim_handle_ctrl(struct sim_state *st, struct sim_io *io)
 {
 	struct virtio_crypto_op_ctrl_req req = {};
 	struct virtio_crypto_session_input input = {};
-	u32 opcode, keylen, limit;
-	bool create = false, ok = true;
+	bool create = false, ok = true, too_long;
+	u32 opcode;
+	u64 keylen;
 	u8 *key = NULL, status;
 	int svc, slot = -1, flf;
 
@@ -881,19 +1115,19 @@ static bool sim_handle_ctrl(struct sim_state *st, struct sim_io *io)
 
 	if (sim_writable(io) < sizeof(input))
 		return false;
-	keylen = sim_ctrl_keylen(st, &req, svc, &limit);
+	keylen = sim_ctrl_keylen(st, &req, svc, &too_long);
 	if (keylen > sim_readable(io))
 		return false;
 	slot = sim_free_slot(st);
 	if (atomic_dec_if_positive(&st->faults.ctrl_count) >= 0) {
 		status = st->faults.ctrl_status;
 		sim_count(st, injected);
-	} else if (keylen > limit) {
+	} else if (too_long) {
 		status = VIRTIO_CRYPTO_ERR;
 	} else if (slot < 0) {
 		status = READ_ONCE(full_status);
 	} else {
-		key = kmalloc(max_t(u32, keylen, 1), GFP_KERNEL);
+		key = kmalloc(max_t(u64, keylen, 1), GFP_KERNEL);
 		if (!key)
 			status = VIRTIO_CRYPTO_ERR;
 		else if (!sim_pull(io, key, keylen))
@@ -998,6 +1232,115 @@ static int sim_data_cipher(struct sim_state *st, struct sim_io *io,
 	err = sim_push(io, buf, dst_len) ? 0 : -EPROTO;
 out:
 	kvfree_sensitive(buf, max_t(u32, src_len, 1));
+	return err;
+}
+
+/* Encrypts or decrypts len bytes of buf in place, as the chain session's cipher. */
+static int sim_chain_cipher(struct sim_session *s, u8 *buf, u32 len, u8 *iv)
+{
+	struct skcipher_request *sreq;
+	struct scatterlist sg;
+	int err;
+
+	sreq = skcipher_request_alloc(s->tfm.skcipher, GFP_KERNEL);
+	if (!sreq)
+		return -ENOMEM;
+	sg_init_one(&sg, buf, len);
+	skcipher_request_set_callback(sreq, 0, NULL, NULL);
+	skcipher_request_set_crypt(sreq, &sg, &sg, len, s->alg->ivsize ? iv : NULL);
+	err = s->encrypt ? crypto_skcipher_encrypt(sreq) : crypto_skcipher_decrypt(sreq);
+	skcipher_request_free(sreq);
+	return err;
+}
+
+/*
+ * Algorithm chaining (see the top): readable [iv][src], writable
+ * [dst][hash_result][status]. Lengths the descriptors do not hold are
+ * malformed; values that do not fit the session or src are answered BADMSG.
+ */
+static int sim_data_chain(struct sim_state *st, struct sim_io *io,
+			  const struct virtio_crypto_alg_chain_data_para *p, struct sim_session *s,
+			  u8 *status)
+{
+	u32 ivlen = le32_to_cpu(p->iv_len);
+	u32 src_len = le32_to_cpu(p->src_data_len);
+	u32 dst_len = le32_to_cpu(p->dst_data_len);
+	u32 cstart = le32_to_cpu(p->cipher_start_src_offset);
+	u32 clen = le32_to_cpu(p->len_to_cipher);
+	u32 hstart = le32_to_cpu(p->hash_start_src_offset);
+	u32 hlen = le32_to_cpu(p->len_to_hash);
+	u32 rlen = le32_to_cpu(p->hash_result_len);
+	u8 iv[SIM_MAX_IV], mac[SIM_MAX_RESULT], want[SIM_MAX_RESULT];
+	bool good;
+	u8 *buf;
+	int err;
+
+	/* aad_len is ignored, as DPDK does: the AAD is part of src. */
+	if ((u64)ivlen + src_len > sim_readable(io) || (u64)dst_len + rlen + 1 > sim_writable(io))
+		return -EPROTO;
+	if ((u64)ivlen + src_len + dst_len + rlen + 1 > st->max_size) {
+		*status = VIRTIO_CRYPTO_ERR;
+		return 0;
+	}
+	if (ivlen != s->alg->ivsize || dst_len != src_len || rlen != s->result_len || !clen ||
+	    (u64)cstart + clen > src_len || clen % s->alg->blocksize || clen < s->alg->minlen ||
+	    (u64)hstart + hlen > src_len) {
+		*status = VIRTIO_CRYPTO_BADMSG;
+		return 0;
+	}
+	if (!sim_pull(io, iv, ivlen))
+		return -EPROTO;
+	buf = kmalloc(src_len, GFP_KERNEL | __GFP_NOWARN);
+	if (!buf) {
+		*status = VIRTIO_CRYPTO_ERR;
+		return 0;
+	}
+	err = -EPROTO;
+	if (!sim_pull(io, buf, src_len))
+		goto out;
+	if (!s->encrypt) {
+		/* HASH_THEN_CIPHER: the expected MAC is in the writable hash_result. */
+		if (!sim_peek_writable(io, dst_len, want, rlen))
+			goto out;
+		err = crypto_shash_tfm_digest(s->mac, buf + hstart, hlen, mac);
+		if (err) {
+			*status = VIRTIO_CRYPTO_ERR;
+			err = 0;
+			goto out;
+		}
+		good = !crypto_memneq(mac, want, rlen);
+		if (sim_chain_lies(st, s, SIM_LIE_WRONG))
+			good = !good;
+		if (!good) {
+			*status = READ_ONCE(st->chain_bad_tag_status);
+			sim_count(st, chain_bad_tag);
+			goto out;	/* nothing written */
+		}
+	}
+	err = sim_chain_cipher(s, buf + cstart, clen, iv);
+	if (!err && s->encrypt)	/* CIPHER_THEN_HASH: over the ciphertext */
+		err = crypto_shash_tfm_digest(s->mac, buf + hstart, hlen, mac);
+	if (err) {
+		*status = VIRTIO_CRYPTO_ERR;
+		err = 0;
+		goto out;
+	}
+	if (s->encrypt && sim_chain_lies(st, s, SIM_LIE_WRONG))
+		mac[0] ^= 1;
+	if (sim_chain_lies(st, s, SIM_LIE_DATA))
+		buf[cstart] ^= 1;
+	/*
+	 * dst: the processed buffer from cipher_start on, the bytes before it
+	 * not written (DPDK's write-back); then the MAC generated, or the
+	 * expected one left as it is. Either counts in the used length.
+	 */
+	err = -EPROTO;
+	if (sim_skip(io, cstart) && sim_push(io, buf + cstart, dst_len - cstart) &&
+	    (s->encrypt ? sim_push(io, mac, rlen) : sim_skip(io, rlen)))
+		err = 0;
+out:
+	memzero_explicit(mac, sizeof(mac));
+	kfree_sensitive(buf);
 	return err;
 }
 
@@ -1257,7 +1600,7 @@ static bool sim_handle_data(struct sim_state *st, struct sim_io *io)
 	struct sim_session *s;
 	u8 status = VIRTIO_CRYPTO_OK;
 	enum sim_service svc;
-	bool encrypt = true;
+	bool encrypt = true, chain = false;
 	u32 opcode;
 	u64 id;
 	int err = 0;
@@ -1278,6 +1621,8 @@ static bool sim_handle_data(struct sim_state *st, struct sim_io *io)
 		fallthrough;
 	case VIRTIO_CRYPTO_CIPHER_ENCRYPT:
 		svc = SIM_CIPHER;
+		chain = le32_to_cpu(req.u.sym_req.op_type) ==
+			VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
 		break;
 	case VIRTIO_CRYPTO_HASH:
 		svc = SIM_HASH;
@@ -1302,22 +1647,38 @@ static bool sim_handle_data(struct sim_state *st, struct sim_io *io)
 		status = VIRTIO_CRYPTO_NOTSUPP;
 		goto out;
 	}
-	sim_count(st, service_requests[svc]);
+	/* A chain request is counted as such, not as a cipher request. */
+	if (chain)
+		sim_count(st, chain_requests);
+	else
+		sim_count(st, service_requests[svc]);
 	if (atomic_dec_if_positive(&st->faults.data_count) >= 0) {
 		status = st->faults.data_status;
 		sim_count(st, injected);
 		goto out;
 	}
+	if (chain && !READ_ONCE(st->chaining)) {
+		status = VIRTIO_CRYPTO_NOTSUPP;
+		goto out;
+	}
 	s = sim_data_session(st, id, svc, encrypt);
-	if (!s) {
+	/* A chain request needs a chain session, a cipher request a cipher session. */
+	if (!s || (svc == SIM_CIPHER && s->chain != chain)) {
 		status = VIRTIO_CRYPTO_INVSESS;
 		goto out;
 	}
-	if (s->alg->id < 64)
+	if (chain) {
+		sim_count(st, chain_dir[!s->encrypt]);
+		sim_count(st, chain_pair[s->alg->id][s->mac_alg->id]);
+	} else if (s->alg->id < 64) {
 		sim_count(st, alg_requests[svc][s->alg->id]);
+	}
 	switch (svc) {
 	case SIM_CIPHER:
-		err = sim_data_cipher(st, io, &req, s, &status);
+		if (chain)
+			err = sim_data_chain(st, io, &req.u.sym_req.u.chain.para, s, &status);
+		else
+			err = sim_data_cipher(st, io, &req, s, &status);
 		break;
 	case SIM_HASH:
 		err = sim_data_digest(st, io, &req.u.hash_req.para, s, &status);
@@ -1711,6 +2072,8 @@ static void sim_reset_state(struct vdpasim_crypto *c)
 	mutex_unlock(&c->cb_lock);
 	for (i = 0; i < c->st.max_sessions; i++) {
 		if (c->st.sessions[i].used) {
+			if (c->st.sessions[i].chain)
+				sim_count(&c->st, chain_reset);
 			sim_session_free(&c->st.sessions[i]);
 			sim_count(&c->st, session_reset);
 		}
@@ -1773,6 +2136,7 @@ static int sim_counters_show(struct seq_file *m, void *v)
 {
 	struct vdpasim_crypto *c = m->private;
 	const struct sim_counters *n = &c->st.cnt;
+	const struct sim_alg *a, *mac;
 	unsigned int i;
 
 	for (i = 0; i <= c->nqueues; i++) {
@@ -1788,13 +2152,23 @@ static int sim_counters_show(struct seq_file *m, void *v)
 			   READ_ONCE(n->session_create[i]));
 	}
 	for (i = 0; i < SIM_NSERVICES; i++) {
-		const struct sim_alg *a;
-
 		for (a = sim_algs[i]; a->generic; a++)
 			if (a->id < 64)
 				seq_printf(m, "%s.alg%u.requests %u\n", sim_service_names[i],
 					   a->id, READ_ONCE(n->alg_requests[i][a->id]));
 	}
+	seq_printf(m, "chain.requests %llu\n", READ_ONCE(n->chain_requests));
+	seq_printf(m, "chain.sessions_created %llu\n", READ_ONCE(n->chain_create));
+	seq_printf(m, "chain.sessions_destroyed %llu\n", READ_ONCE(n->chain_destroy));
+	seq_printf(m, "chain.sessions_dropped_at_reset %llu\n", READ_ONCE(n->chain_reset));
+	seq_printf(m, "chain.encrypt %llu\n", READ_ONCE(n->chain_dir[0]));
+	seq_printf(m, "chain.decrypt %llu\n", READ_ONCE(n->chain_dir[1]));
+	seq_printf(m, "chain.bad_tag %llu\n", READ_ONCE(n->chain_bad_tag));
+	for (a = sim_ciphers; a->generic; a++)
+		for (mac = sim_macs; mac->generic; mac++)
+			if (a->id < SIM_CHAIN_CIPHERS && mac->id < 64)
+				seq_printf(m, "chain.cipher%u.mac%u.requests %u\n", a->id, mac->id,
+					   READ_ONCE(n->chain_pair[a->id][mac->id]));
 	for (i = 0; i < ARRAY_SIZE(sim_akcipher_ops); i++)
 		seq_printf(m, "akcipher.%s %llu\n", sim_akcipher_ops[i],
 			   READ_ONCE(n->akcipher_ops[i]));
@@ -1943,6 +2317,9 @@ SIM_CFG_ATTR(max_size, max_size);
  *   short_rsa         the next N RSA ENCRYPT/SIGN results come back as
  *                     QEMU-nettle returns one with a leading zero byte: the
  *                     first k - 1 of the k bytes, used length k, status OK
+ *   chaining          0 or 1: algorithm chaining served (from the parameter)
+ *   chain_mac_mask    MACs chain sessions take (from the parameter)
+ *   chain_bad_tag_status  the answer to a chain MAC that does not verify
  */
 static void sim_debugfs_init(struct vdpasim_crypto *c, const char *name)
 {
@@ -1970,6 +2347,9 @@ static void sim_debugfs_init(struct vdpasim_crypto *c, const char *name)
 	debugfs_create_file("cfg_aead", 0644, c->dbg, c, &sim_cfg_aead_fops);
 	debugfs_create_file("cfg_akcipher", 0644, c->dbg, c, &sim_cfg_akcipher_fops);
 	debugfs_create_file("cfg_max_size", 0644, c->dbg, c, &sim_cfg_max_size_fops);
+	debugfs_create_bool("chaining", 0644, c->dbg, &c->st.chaining);
+	debugfs_create_x64("chain_mac_mask", 0644, c->dbg, &c->st.chain_mac_mask);
+	debugfs_create_u32("chain_bad_tag_status", 0644, c->dbg, &c->st.chain_bad_tag_status);
 }
 
 /* ---- devices ---- */
@@ -2003,6 +2383,9 @@ static int sim_state_init(struct sim_state *st)
 	if (st->max_size < 2)
 		return -EINVAL;
 	st->rsa_raw = rsa_raw;
+	st->chaining = chaining;
+	st->chain_mac_mask = chain_mac_mask;
+	st->chain_bad_tag_status = chain_bad_tag_status;
 	st->lie_svc = lie_service;
 	st->lie_algo = lie_algo;
 	st->lie_mode = lie_mode;
@@ -2764,6 +3147,680 @@ out:
 	kfree_sensitive(d);
 }
 
+/* ---- algorithm chaining ---- */
+
+/* A chain vector, parsed: src is aad || plaintext, csrc aad || ciphertext. */
+struct kat_chain_vec {
+	u8 ckey[SIM_MAX_KEY];
+	u8 akey[128];
+	u8 iv[SIM_MAX_IV];
+	u8 src[256];
+	u8 csrc[256];
+	u8 tag[SIM_MAX_RESULT];
+	u8 bad[SIM_MAX_RESULT];	/* the tag with its last byte flipped */
+	int ckeylen, akeylen, ivlen, aad_len, len;	/* len: of the plaintext */
+	u32 cipher, mac, result_len;
+};
+
+static int kat_chain_parse(const struct sim_chain_kat *t, struct kat_chain_vec *v)
+{
+	u8 out[256 + SIM_MAX_RESULT];
+	int n;
+
+	*v = (struct kat_chain_vec){ .cipher = t->cipher, .mac = t->mac,
+				     .result_len = t->result_len };
+	v->ckeylen = kat_hex(t->ckey, v->ckey, sizeof(v->ckey));
+	v->akeylen = kat_hex(t->akey, v->akey, sizeof(v->akey));
+	v->ivlen = kat_hex(t->iv, v->iv, sizeof(v->iv));
+	v->aad_len = kat_hex(t->aad, v->src, sizeof(v->src));
+	if (v->ckeylen < 0 || v->akeylen < 0 || v->ivlen < 0 || v->aad_len < 0)
+		return -EINVAL;
+	v->len = kat_hex(t->in, v->src + v->aad_len, sizeof(v->src) - v->aad_len);
+	n = kat_hex(t->out, out, sizeof(out));
+	if (v->len <= 0 || n != v->len + (int)t->result_len || t->result_len > SIM_MAX_RESULT)
+		return -EINVAL;
+	memcpy(v->csrc, v->src, v->aad_len);
+	memcpy(v->csrc + v->aad_len, out, v->len);
+	memcpy(v->tag, out + v->len, t->result_len);
+	memcpy(v->bad, v->tag, t->result_len);
+	v->bad[t->result_len - 1] ^= 1;
+	return 0;
+}
+
+/* The parameters of a chain session. */
+struct kat_chain_sess {
+	u32 order, hash_mode, cipher, op, mac, result_len;
+};
+
+static void kat_chain_sess_init(const struct kat_chain_vec *v, bool encrypt,
+				struct kat_chain_sess *p)
+{
+	p->order = encrypt ? VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH :
+			     VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_HASH_THEN_CIPHER;
+	p->hash_mode = VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH;
+	p->cipher = v->cipher;
+	p->op = encrypt ? VIRTIO_CRYPTO_OP_ENCRYPT : VIRTIO_CRYPTO_OP_DECRYPT;
+	p->mac = v->mac;
+	p->result_len = v->result_len;
+}
+
+/* Runs a chain session creation through sim_handle_ctrl(); returns the status. */
+static int kat_chain_create(struct sim_state *st, const struct kat_chain_vec *v,
+			    const struct kat_chain_sess *p, u64 *id)
+{
+	struct virtio_crypto_op_ctrl_req req = {};
+	struct virtio_crypto_alg_chain_session_para *c = &req.u.sym_create_session.u.chain.para;
+	struct virtio_crypto_session_input input;
+	struct kat_buf *b = kzalloc(sizeof(*b), GFP_KERNEL);
+	struct sim_io io = {};
+	int ret;
+
+	if (!b)
+		return -ENOMEM;
+	req.header.opcode = cpu_to_le32(VIRTIO_CRYPTO_CIPHER_CREATE_SESSION);
+	req.header.algo = cpu_to_le32(p->cipher);
+	req.u.sym_create_session.op_type = cpu_to_le32(VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING);
+	c->alg_chain_order = cpu_to_le32(p->order);
+	c->hash_mode = cpu_to_le32(p->hash_mode);
+	c->cipher_param.algo = cpu_to_le32(p->cipher);
+	c->cipher_param.keylen = cpu_to_le32(v->ckeylen);
+	c->cipher_param.op = cpu_to_le32(p->op);
+	c->u.mac_param.algo = cpu_to_le32(p->mac);
+	c->u.mac_param.hash_result_len = cpu_to_le32(p->result_len);
+	c->u.mac_param.auth_key_len = cpu_to_le32(v->akeylen);
+	/* The same 56 bytes in both layouts (REVISION_1: the sym create request). */
+	kat_put(b, &req.header, 16);
+	kat_put(b, &req.u, 56);
+	kat_put(b, v->ckey, v->ckeylen);
+	kat_put(b, v->akey, v->akeylen);
+	io.rd = b->rd;
+	io.rd_len = b->rd_len;
+	io.wr = b->wr;
+	io.wr_len = sizeof(input);
+	if (!sim_handle_ctrl(st, &io)) {
+		ret = -EPROTO;
+	} else {
+		memcpy(&input, b->wr, sizeof(input));
+		*id = le64_to_cpu(input.session_id);
+		ret = le32_to_cpu(input.status);
+	}
+	kfree(b);
+	return ret;
+}
+
+/* A chain data request: the authenc mapping by default (kat_chain_req_init()). */
+struct kat_chain_req {
+	u32 opcode, op_type;
+	u32 ivlen, src_len, dst_len, cstart, clen, hstart, hlen, aad_len, rlen;
+	size_t room;		/* writable bytes (0: dst_len + rlen + 1) */
+	size_t rd_cut;		/* readable bytes left off the end */
+};
+
+static void kat_chain_req_init(const struct kat_chain_vec *v, bool encrypt,
+			       struct kat_chain_req *r)
+{
+	*r = (struct kat_chain_req){
+		.opcode = encrypt ? VIRTIO_CRYPTO_CIPHER_ENCRYPT : VIRTIO_CRYPTO_CIPHER_DECRYPT,
+		.op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING,
+		.ivlen = v->ivlen,
+		.src_len = v->aad_len + v->len,
+		.dst_len = v->aad_len + v->len,
+		.cstart = v->aad_len,
+		.clen = v->len,
+		.hstart = 0,
+		.hlen = v->aad_len + v->len,
+		.rlen = v->result_len,
+	};
+}
+
+static size_t kat_chain_room(const struct kat_chain_req *r)
+{
+	return r->room ? r->room : (size_t)r->dst_len + r->rlen + 1;
+}
+
+/* The readable part of a chain request in b: header, fixed-length part, iv, src. */
+static void kat_chain_build(struct sim_state *st, u64 id, const struct kat_chain_req *r,
+			    const struct kat_chain_vec *v, struct kat_buf *b)
+{
+	struct virtio_crypto_op_data_req req = {};
+	struct virtio_crypto_alg_chain_data_para *p = &req.u.sym_req.u.chain.para;
+	bool encrypt = r->opcode == VIRTIO_CRYPTO_CIPHER_ENCRYPT;
+
+	req.header.opcode = cpu_to_le32(r->opcode);
+	req.header.session_id = cpu_to_le64(id);
+	req.header.algo = cpu_to_le32(v->cipher);
+	if (st->rev1)
+		req.header.flag = cpu_to_le32(SIM_FLAG_SESSION_MODE);
+	req.u.sym_req.op_type = cpu_to_le32(r->op_type);
+	p->iv_len = cpu_to_le32(r->ivlen);
+	p->src_data_len = cpu_to_le32(r->src_len);
+	p->dst_data_len = cpu_to_le32(r->dst_len);
+	p->cipher_start_src_offset = cpu_to_le32(r->cstart);
+	p->len_to_cipher = cpu_to_le32(r->clen);
+	p->hash_start_src_offset = cpu_to_le32(r->hstart);
+	p->len_to_hash = cpu_to_le32(r->hlen);
+	p->aad_len = cpu_to_le32(r->aad_len);
+	p->hash_result_len = cpu_to_le32(r->rlen);
+	b->rd_len = 0;
+	kat_put(b, &req.header, 24);
+	kat_put(b, &req.u, 48);	/* both layouts: the sym data request */
+	kat_put(b, v->iv, min_t(u32, r->ivlen, SIM_MAX_IV));
+	kat_put(b, encrypt ? v->src : v->csrc, min_t(u32, r->src_len, sizeof(v->src)));
+	b->rd_len -= min(r->rd_cut, b->rd_len);
+}
+
+/*
+ * Runs a chain request through sim_handle_data() from memory: the writable
+ * part is filled with 0xa5, then `tag` (if any) put where the MAC goes.
+ * Returns the status (the last writable byte), or -EPROTO if refused as
+ * malformed; the used length in *used.
+ */
+static int kat_chain_io(struct sim_state *st, u64 id, const struct kat_chain_req *r,
+			const struct kat_chain_vec *v, const u8 *tag, struct kat_buf *b,
+			size_t *used)
+{
+	size_t room = kat_chain_room(r);
+	struct sim_io io = {};
+
+	kat_chain_build(st, id, r, v, b);
+	if (room > sizeof(b->wr) || (tag && (size_t)r->dst_len + r->rlen > sizeof(b->wr)))
+		return -EINVAL;
+	memset(b->wr, 0xa5, sizeof(b->wr));
+	if (tag)
+		memcpy(b->wr + r->dst_len, tag, r->rlen);
+	io.rd = b->rd;
+	io.rd_len = b->rd_len;
+	io.wr = b->wr;
+	io.wr_len = room;
+	*used = 0;
+	if (!sim_handle_data(st, &io))
+		return -EPROTO;
+	*used = io.written;
+	return b->wr[room - 1];
+}
+
+/*
+ * The same through vringh, as on a virtqueue: the request's readable and
+ * writable parts in four descriptors each, split at odd places (the
+ * writable one with the end of dst and the start of the MAC in one
+ * descriptor, the MAC across two), addressed by physical address through an
+ * identity IOTLB.
+ */
+static int kat_chain_vq_io(struct sim_state *st, u64 id, const struct kat_chain_req *r,
+			   const struct kat_chain_vec *v, const u8 *tag, struct kat_buf *b,
+			   size_t *used)
+{
+	size_t room = kat_chain_room(r), rcut[5], wcut[5];
+	struct vdpasim_virtqueue *vq;
+	struct vhost_iotlb *iotlb;
+	struct kvec rk[4], wk[4];
+	struct sim_io io = {};
+	spinlock_t lock;	/* the IOTLB's */
+	phys_addr_t pa = virt_to_phys(b);
+	int i, ret;
+
+	kat_chain_build(st, id, r, v, b);
+	if (room > sizeof(b->wr) || r->dst_len < 8 || r->rlen < 4 || b->rd_len < 80 + r->ivlen)
+		return -EINVAL;
+	memset(b->wr, 0xa5, sizeof(b->wr));
+	if (tag)
+		memcpy(b->wr + r->dst_len, tag, r->rlen);
+	vq = kzalloc(sizeof(*vq), GFP_KERNEL);
+	iotlb = vhost_iotlb_alloc(1, 0);
+	ret = -ENOMEM;
+	if (!vq || !iotlb ||
+	    vhost_iotlb_add_range(iotlb, pa, pa + sizeof(*b) - 1, pa, VHOST_MAP_RW))
+		goto out;
+	spin_lock_init(&lock);
+	vringh_set_iotlb(&vq->vring, iotlb, &lock);
+	rcut[0] = 0;
+	rcut[1] = 5;
+	rcut[2] = 72 + r->ivlen / 2;
+	rcut[3] = 72 + r->ivlen + 3;
+	rcut[4] = b->rd_len;
+	wcut[0] = 0;
+	wcut[1] = 7;
+	wcut[2] = r->dst_len + 2;
+	wcut[3] = r->dst_len + r->rlen - 1;
+	wcut[4] = room;
+	for (i = 0; i < 4; i++) {
+		rk[i].iov_base = (void *)(uintptr_t)(virt_to_phys(b->rd) + rcut[i]);
+		rk[i].iov_len = rcut[i + 1] - rcut[i];
+		wk[i].iov_base = (void *)(uintptr_t)(virt_to_phys(b->wr) + wcut[i]);
+		wk[i].iov_len = wcut[i + 1] - wcut[i];
+	}
+	vringh_kiov_init(&vq->out_iov, rk, ARRAY_SIZE(rk));
+	vq->out_iov.used = ARRAY_SIZE(rk);
+	vringh_kiov_init(&vq->in_iov, wk, ARRAY_SIZE(wk));
+	vq->in_iov.used = ARRAY_SIZE(wk);
+	io.vq = vq;
+	*used = 0;
+	if (!sim_handle_data(st, &io)) {
+		ret = -EPROTO;
+		goto out;
+	}
+	*used = io.written;
+	ret = b->wr[room - 1];
+out:
+	if (iotlb)
+		vhost_iotlb_free(iotlb);
+	kfree(vq);
+	return ret;
+}
+
+typedef int (*kat_chain_io_fn)(struct sim_state *st, u64 id, const struct kat_chain_req *r,
+			       const struct kat_chain_vec *v, const u8 *tag, struct kat_buf *b,
+			       size_t *used);
+
+/*
+ * A vector's checks, through `run`: encryption (the ciphertext after the
+ * untouched AAD area of dst, then the MAC), decryption (the plaintext,
+ * the MAC area left as it was), and a bad MAC, a corrupted AAD byte and a
+ * corrupted ciphertext byte (status BADMSG, used length 1, nothing
+ * written). Returns NULL or what failed.
+ */
+static const char *kat_chain_vec_checks(struct sim_state *st, struct kat_chain_vec *v,
+					kat_chain_io_fn run, struct kat_buf *b)
+{
+	struct kat_chain_sess p;
+	struct kat_chain_req r;
+	u32 full = v->aad_len + v->len + v->result_len + 1;
+	const char *err = NULL;
+	u64 id = 0;
+	size_t used;
+	int status, i;
+
+	kat_chain_sess_init(v, true, &p);
+	if (kat_chain_create(st, v, &p, &id))
+		return "encryption session creation failed";
+	kat_chain_req_init(v, true, &r);
+	status = run(st, id, &r, v, NULL, b, &used);
+	if (status != VIRTIO_CRYPTO_OK)
+		err = "encryption failed";
+	else if (used != full)
+		err = "encryption: used length not dst + MAC + status";
+	else if (memchr_inv(b->wr, 0xa5, v->aad_len))
+		err = "encryption wrote dst before cipher_start";
+	else if (memcmp(b->wr + v->aad_len, v->csrc + v->aad_len, v->len))
+		err = "encryption: wrong ciphertext";
+	else if (memcmp(b->wr + v->aad_len + v->len, v->tag, v->result_len))
+		err = "encryption: wrong MAC";
+	if (kat_destroy(st, SIM_CIPHER, id) != VIRTIO_CRYPTO_OK && !err)
+		err = "session destruction failed";
+	if (err)
+		return err;
+
+	kat_chain_sess_init(v, false, &p);
+	if (kat_chain_create(st, v, &p, &id))
+		return "decryption session creation failed";
+	kat_chain_req_init(v, false, &r);
+	status = run(st, id, &r, v, v->tag, b, &used);
+	if (status != VIRTIO_CRYPTO_OK)
+		err = "decryption failed";
+	else if (used != full)
+		err = "decryption: used length not dst + MAC + status";
+	else if (memchr_inv(b->wr, 0xa5, v->aad_len))
+		err = "decryption wrote dst before cipher_start";
+	else if (memcmp(b->wr + v->aad_len, v->src + v->aad_len, v->len))
+		err = "decryption: wrong plaintext";
+	else if (memcmp(b->wr + v->aad_len + v->len, v->tag, v->result_len))
+		err = "decryption changed the MAC area";
+	for (i = 0; i < 3 && !err; i++) {
+		/* A bad MAC, then a corrupted AAD byte, then a corrupted ciphertext byte. */
+		u8 *flip = i == 1 ? &v->csrc[0] : i == 2 ? &v->csrc[v->aad_len + v->len - 1] : NULL;
+
+		if (flip)
+			*flip ^= 1;
+		status = run(st, id, &r, v, i ? v->tag : v->bad, b, &used);
+		if (flip)
+			*flip ^= 1;
+		if (status != VIRTIO_CRYPTO_BADMSG || used != 1)
+			err = "a MAC that does not verify was not answered BADMSG";
+		else if (memchr_inv(b->wr, 0xa5, v->aad_len + v->len))
+			err = "a MAC that does not verify: dst written";
+	}
+	if (kat_destroy(st, SIM_CIPHER, id) != VIRTIO_CRYPTO_OK && !err)
+		err = "session destruction failed";
+	return err;
+}
+
+/* A chain vector in both request layouts; one report line. */
+static bool kat_chain_run(struct sim_state *st, const struct sim_chain_kat *t)
+{
+	struct kat_chain_vec *v = kzalloc(sizeof(*v), GFP_KERNEL);
+	struct kat_buf *b = kzalloc(sizeof(*b), GFP_KERNEL);
+	const char *err = NULL;
+	int rev1 = 0;
+
+	if (!v || !b) {
+		err = "out of memory";
+	} else if (kat_chain_parse(t, v)) {
+		err = "bad vector";
+	} else {
+		for (rev1 = 0; rev1 < 2 && !err; rev1++) {
+			st->rev1 = rev1;
+			err = kat_chain_vec_checks(st, v, kat_chain_io, b);
+		}
+		rev1--;
+		st->rev1 = false;
+	}
+	kat_log("%s chain %s (%s)%s%s%s\n", err ? "FAIL" : "ok", t->name, t->source,
+		err ? ": " : "", err ? err : "",
+		err ? (rev1 ? " (REVISION_1 layout)" : " (legacy layout)") : "");
+	if (err)
+		pr_err(DRV_NAME ": self-test chain %s failed: %s\n", t->name, err);
+	kfree(b);
+	kfree_sensitive(v);
+	return !err;
+}
+
+/* A chain session creation that must answer `want` (one created anyway is destroyed). */
+static bool kat_chain_answers(struct sim_state *st, const struct kat_chain_vec *v,
+			      const struct kat_chain_sess *p, int want)
+{
+	u64 id = 0;
+	int status = kat_chain_create(st, v, p, &id);
+
+	if (status == VIRTIO_CRYPTO_OK)
+		kat_destroy(st, SIM_CIPHER, id);
+	return status == want;
+}
+
+/*
+ * A data request on a fresh session of direction `encrypt` (vector v, its
+ * authenc request changed by `tweak`, if any); returns the status.
+ */
+static int kat_chain_try(struct sim_state *st, struct kat_chain_vec *v, bool encrypt,
+			 void (*tweak)(struct kat_chain_req *r, int k), int k, struct kat_buf *b,
+			 size_t *used)
+{
+	struct kat_chain_sess p;
+	struct kat_chain_req r;
+	u64 id = 0;
+	int status;
+
+	kat_chain_sess_init(v, encrypt, &p);
+	status = kat_chain_create(st, v, &p, &id);
+	if (status)
+		return 1000 + status;
+	kat_chain_req_init(v, encrypt, &r);
+	if (tweak)
+		tweak(&r, k);
+	status = kat_chain_io(st, id, &r, v, encrypt ? NULL : v->tag, b, used);
+	kat_destroy(st, SIM_CIPHER, id);
+	return status;
+}
+
+/* Request values that must be answered BADMSG (k = 0..8). */
+static void kat_chain_bad_value(struct kat_chain_req *r, int k)
+{
+	switch (k) {
+	case 0:
+		r->ivlen--;		/* not the cipher's IV size */
+		break;
+	case 1:
+		r->dst_len--;		/* dst_data_len != src_data_len */
+		break;
+	case 2:
+		r->dst_len++;
+		break;
+	case 3:
+		r->clen = 0;		/* len_to_cipher 0 */
+		break;
+	case 4:
+		r->clen--;		/* not a block multiple */
+		break;
+	case 5:
+		r->cstart += 16;	/* the cipher range beyond src */
+		break;
+	case 6:
+		r->hlen++;		/* the hash range beyond src */
+		break;
+	case 7:
+		r->rlen--;		/* hash_result_len not the session's */
+		break;
+	default:
+		r->hstart = 0xffffffff;	/* an offset that wraps */
+		break;
+	}
+}
+
+/* Descriptors shorter than the header says (k = 0, 1). */
+static void kat_chain_short(struct kat_chain_req *r, int k)
+{
+	if (k)
+		r->rd_cut = 1;
+	else
+		r->room = (size_t)r->dst_len + r->rlen;
+}
+
+static void kat_chain_set_aad_len(struct kat_chain_req *r, int k)
+{
+	r->aad_len = k;
+}
+
+static void kat_chain_plain_op(struct kat_chain_req *r, int k)
+{
+	r->op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
+}
+
+static void kat_chain_other_opcode(struct kat_chain_req *r, int k)
+{
+	r->opcode = r->opcode == VIRTIO_CRYPTO_CIPHER_ENCRYPT ? VIRTIO_CRYPTO_CIPHER_DECRYPT :
+								VIRTIO_CRYPTO_CIPHER_ENCRYPT;
+}
+
+/*
+ * Chaining beyond the vectors, with the first one (hmac(sha256), cbc(aes)):
+ * session refusals, request refusals, the parameters that model DPDK and
+ * QEMU's vhost-user config, fault injection, lies, counters and the
+ * virtqueue path. Needs two free sessions.
+ */
+static void kat_chain_checks(struct sim_state *st)
+{
+	struct kat_chain_vec *v = kzalloc(sizeof(*v), GFP_KERNEL);
+	struct kat_buf *b = kzalloc(sizeof(*b), GFP_KERNEL);
+	struct sim_counters *before = kzalloc(sizeof(*before), GFP_KERNEL);
+	struct kat_chain_sess p;
+	struct kat_chain_req r;
+	const char *err;
+	size_t used;
+	u64 id = 0, id2 = 0;
+	int status, k;
+	bool ok;
+
+	if (!v || !b || !before || kat_chain_parse(&sim_chain_kats[0], v)) {
+		kat_log("FAIL chain: out of memory or bad vector\n");
+		goto out;
+	}
+
+	/* Session parameters. */
+	kat_chain_sess_init(v, true, &p);
+	p.hash_mode = VIRTIO_CRYPTO_SYM_HASH_MODE_PLAIN;
+	ok = kat_chain_answers(st, v, &p, VIRTIO_CRYPTO_NOTSUPP);
+	p.hash_mode = VIRTIO_CRYPTO_SYM_HASH_MODE_NESTED;
+	ok = ok && kat_chain_answers(st, v, &p, VIRTIO_CRYPTO_NOTSUPP);
+	kat_chain_sess_init(v, true, &p);
+	p.order = 3;
+	ok = ok && kat_chain_answers(st, v, &p, VIRTIO_CRYPTO_BADMSG);
+	kat_chain_sess_init(v, true, &p);
+	p.op = VIRTIO_CRYPTO_OP_DECRYPT;
+	ok = ok && kat_chain_answers(st, v, &p, VIRTIO_CRYPTO_NOTSUPP);
+	kat_chain_sess_init(v, false, &p);
+	p.op = VIRTIO_CRYPTO_OP_ENCRYPT;
+	ok = ok && kat_chain_answers(st, v, &p, VIRTIO_CRYPTO_NOTSUPP);
+	kat_log("%s chain: hash_mode PLAIN or NESTED answers NOTSUPP, an order other than 1, 2 BADMSG, a cipher op not the order's NOTSUPP\n",
+		ok ? "ok" : "FAIL");
+
+	kat_chain_sess_init(v, true, &p);
+	st->masks[SIM_MAC] = 0;	/* QEMU's vhost-user config: no MAC advertised */
+	ok = kat_chain_answers(st, v, &p, VIRTIO_CRYPTO_OK);
+	st->chain_mac_mask = ~BIT_ULL(VIRTIO_CRYPTO_MAC_HMAC_SHA_256);
+	ok = ok && kat_chain_answers(st, v, &p, VIRTIO_CRYPTO_NOTSUPP);
+	st->chain_mac_mask = ~0ULL;
+	st->masks[SIM_MAC] = sim_implemented(SIM_MAC);
+	p.mac = VIRTIO_CRYPTO_MAC_KASUMI_F9;	/* not implemented */
+	ok = ok && kat_chain_answers(st, v, &p, VIRTIO_CRYPTO_NOTSUPP);
+	p.mac = v->mac;
+	st->masks[SIM_CIPHER] &= ~BIT_ULL(VIRTIO_CRYPTO_CIPHER_AES_CBC);
+	ok = ok && kat_chain_answers(st, v, &p, VIRTIO_CRYPTO_NOTSUPP);
+	st->masks[SIM_CIPHER] = sim_implemented(SIM_CIPHER);
+	kat_log("%s chain: the MAC needs chain_mac_mask, not the advertised MAC mask (0 as in QEMU's vhost-user config), the cipher the cipher mask\n",
+		ok ? "ok" : "FAIL");
+
+	st->max_auth_key_len = v->akeylen - 1;
+	ok = kat_chain_answers(st, v, &p, VIRTIO_CRYPTO_ERR);
+	st->max_auth_key_len = SIM_MAX_AUTH_KEY;
+	st->max_cipher_key_len = v->ckeylen - 1;
+	ok = ok && kat_chain_answers(st, v, &p, VIRTIO_CRYPTO_ERR);
+	st->max_cipher_key_len = SIM_MAX_KEY;
+	p.result_len = 0;
+	ok = ok && kat_chain_answers(st, v, &p, VIRTIO_CRYPTO_ERR);
+	p.result_len = 33;
+	ok = ok && kat_chain_answers(st, v, &p, VIRTIO_CRYPTO_ERR);
+	kat_log("%s chain: a key beyond max_cipher_key_len or max_auth_key_len, a hash_result_len of 0 or above the digest size answer ERR\n",
+		ok ? "ok" : "FAIL");
+
+	/* chaining=0: sessions refused; requests on a session made before too. */
+	kat_chain_sess_init(v, true, &p);
+	status = kat_chain_create(st, v, &p, &id);
+	st->chaining = false;
+	ok = !status && kat_chain_answers(st, v, &p, VIRTIO_CRYPTO_NOTSUPP);
+	kat_chain_req_init(v, true, &r);
+	ok = ok && kat_chain_io(st, id, &r, v, NULL, b, &used) == VIRTIO_CRYPTO_NOTSUPP;
+	st->chaining = true;
+	ok = ok && kat_chain_io(st, id, &r, v, NULL, b, &used) == VIRTIO_CRYPTO_OK;
+	if (!status)
+		kat_destroy(st, SIM_CIPHER, id);
+	kat_log("%s chain: chaining=0: a session answers NOTSUPP, a request on an existing one NOTSUPP\n",
+		ok ? "ok" : "FAIL");
+
+	/* Request values. */
+	ok = true;
+	for (k = 0; k < 9; k++) {
+		status = kat_chain_try(st, v, k & 1, kat_chain_bad_value, k, b, &used);
+		if (status != VIRTIO_CRYPTO_BADMSG || used != 1) {
+			pr_err(DRV_NAME ": self-test chain: bad value %d answered %d\n", k, status);
+			ok = false;
+		}
+	}
+	kat_log("%s chain: iv_len, dst_data_len != src_data_len, len_to_cipher 0 or not a block multiple, ranges beyond src, hash_result_len not the session's answer BADMSG\n",
+		ok ? "ok" : "FAIL");
+	ok = kat_chain_try(st, v, true, kat_chain_set_aad_len, 16, b, &used) == VIRTIO_CRYPTO_OK &&
+	     !memcmp(b->wr + v->aad_len + v->len, v->tag, v->result_len) &&
+	     kat_chain_try(st, v, false, kat_chain_set_aad_len, 7, b, &used) == VIRTIO_CRYPTO_OK;
+	kat_log("%s chain: aad_len is ignored (as DPDK does)\n", ok ? "ok" : "FAIL");
+	ok = kat_chain_try(st, v, true, kat_chain_short, 0, b, &used) == -EPROTO &&
+	     kat_chain_try(st, v, false, kat_chain_short, 1, b, &used) == -EPROTO;
+	kat_log("%s chain: a request shorter than its header says is refused as malformed\n",
+		ok ? "ok" : "FAIL");
+	st->max_size = 2 * (v->aad_len + v->len) + v->ivlen + v->result_len;
+	ok = kat_chain_try(st, v, true, NULL, 0, b, &used) == VIRTIO_CRYPTO_ERR;
+	st->max_size += 1;
+	ok = ok && kat_chain_try(st, v, true, NULL, 0, b, &used) == VIRTIO_CRYPTO_OK;
+	st->max_size = 1 << 20;
+	kat_log("%s chain: a request one byte above max_size answers ERR (at it: OK)\n",
+		ok ? "ok" : "FAIL");
+
+	/* Sessions of another kind or direction. */
+	kat_chain_sess_init(v, true, &p);
+	status = kat_chain_create(st, v, &p, &id);
+	ok = !status &&
+	     kat_chain_try(st, v, true, kat_chain_other_opcode, 0, b, &used) ==
+		VIRTIO_CRYPTO_INVSESS &&
+	     kat_chain_try(st, v, false, kat_chain_other_opcode, 0, b, &used) ==
+		VIRTIO_CRYPTO_INVSESS &&
+	     kat_chain_try(st, v, true, kat_chain_plain_op, 0, b, &used) == VIRTIO_CRYPTO_INVSESS;
+	if (!status)
+		kat_destroy(st, SIM_CIPHER, id);
+	/* A chain request on a plain cbc(aes) session. */
+	status = kat_create(st, &sim_kats[1], true, v->ckey, v->ckeylen, &id);
+	kat_chain_req_init(v, true, &r);
+	ok = ok && !status && sim_kats[1].algo == VIRTIO_CRYPTO_CIPHER_AES_CBC &&
+	     kat_chain_io(st, id, &r, v, NULL, b, &used) == VIRTIO_CRYPTO_INVSESS;
+	if (!status)
+		kat_destroy(st, SIM_CIPHER, id);
+	kat_log("%s chain: the other direction's opcode, a cipher request on a chain session, a chain request on a cipher session answer INVSESS\n",
+		ok ? "ok" : "FAIL");
+
+	/* DPDK's answer to a MAC that does not verify, and fault injection. */
+	st->chain_bad_tag_status = VIRTIO_CRYPTO_ERR;
+	kat_chain_sess_init(v, false, &p);
+	status = kat_chain_create(st, v, &p, &id);
+	kat_chain_req_init(v, false, &r);
+	ok = !status && kat_chain_io(st, id, &r, v, v->bad, b, &used) == VIRTIO_CRYPTO_ERR &&
+	     !memchr_inv(b->wr, 0xa5, r.dst_len);
+	st->chain_bad_tag_status = VIRTIO_CRYPTO_BADMSG;
+	kat_log("%s chain: chain_bad_tag_status=1 answers a MAC that does not verify with ERR (DPDK)\n",
+		ok ? "ok" : "FAIL");
+	st->faults.data_status = VIRTIO_CRYPTO_NOSPC;
+	atomic_set(&st->faults.data_count, 1);
+	ok = !status && kat_chain_io(st, id, &r, v, v->tag, b, &used) == VIRTIO_CRYPTO_NOSPC &&
+	     kat_chain_io(st, id, &r, v, v->tag, b, &used) == VIRTIO_CRYPTO_OK;
+	st->faults.ctrl_status = VIRTIO_CRYPTO_ERR;
+	atomic_set(&st->faults.ctrl_count, 1);
+	ok = ok && kat_chain_create(st, v, &p, &id2) == VIRTIO_CRYPTO_ERR;
+	if (!status)
+		kat_destroy(st, SIM_CIPHER, id);
+	kat_log("%s chain: fail_data_count and fail_ctrl_count apply to chain requests and sessions\n",
+		ok ? "ok" : "FAIL");
+
+	/* Lies: lie_service 5, lie_algo cipher + 256 * MAC. */
+	st->lie_svc = SIM_LIE_CHAIN;
+	st->lie_algo = v->cipher | v->mac << 8;
+	st->lie_mode = SIM_LIE_NOTSUPP;
+	kat_chain_sess_init(v, true, &p);
+	ok = kat_chain_answers(st, v, &p, VIRTIO_CRYPTO_NOTSUPP);
+	st->lie_algo = v->cipher | VIRTIO_CRYPTO_MAC_HMAC_SHA1 << 8;	/* another pair */
+	ok = ok && kat_chain_answers(st, v, &p, VIRTIO_CRYPTO_OK);
+	st->lie_algo = v->mac << 8;					/* any cipher */
+	st->lie_mode = SIM_LIE_WRONG;
+	ok = ok && kat_chain_try(st, v, true, NULL, 0, b, &used) == VIRTIO_CRYPTO_OK &&
+	     !memcmp(b->wr + v->aad_len, v->csrc + v->aad_len, v->len) &&
+	     b->wr[v->aad_len + v->len] == (v->tag[0] ^ 1);
+	ok = ok && kat_chain_try(st, v, false, NULL, 0, b, &used) == VIRTIO_CRYPTO_BADMSG;
+	st->lie_mode = SIM_LIE_DATA;
+	ok = ok && kat_chain_try(st, v, true, NULL, 0, b, &used) == VIRTIO_CRYPTO_OK &&
+	     b->wr[v->aad_len] == (v->csrc[v->aad_len] ^ 1) &&
+	     !memcmp(b->wr + v->aad_len + v->len, v->tag, v->result_len);
+	ok = ok && kat_chain_try(st, v, false, NULL, 0, b, &used) == VIRTIO_CRYPTO_OK &&
+	     b->wr[v->aad_len] == (v->src[v->aad_len] ^ 1);
+	st->lie_svc = -1;
+	st->lie_algo = 0;
+	st->lie_mode = 0;
+	kat_log("%s chain: lie_service=5: lie_mode 1 NOTSUPP to the pair's sessions, 2 a wrong MAC and a good one refused, 3 the first processed byte wrong\n",
+		ok ? "ok" : "FAIL");
+
+	/* Counters: a chain request is not a cipher request. */
+	spin_lock(&st->cnt_lock);
+	*before = st->cnt;
+	spin_unlock(&st->cnt_lock);
+	ok = kat_chain_try(st, v, true, NULL, 0, b, &used) == VIRTIO_CRYPTO_OK &&
+	     kat_chain_try(st, v, false, NULL, 0, b, &used) == VIRTIO_CRYPTO_OK;
+	ok = ok && st->cnt.chain_requests == before->chain_requests + 2 &&
+	     st->cnt.chain_dir[0] == before->chain_dir[0] + 1 &&
+	     st->cnt.chain_dir[1] == before->chain_dir[1] + 1 &&
+	     st->cnt.chain_pair[v->cipher][v->mac] == before->chain_pair[v->cipher][v->mac] + 2 &&
+	     st->cnt.chain_create == before->chain_create + 2 &&
+	     st->cnt.chain_destroy == before->chain_destroy + 2 &&
+	     st->cnt.service_requests[SIM_CIPHER] == before->service_requests[SIM_CIPHER] &&
+	     st->cnt.service_requests[SIM_MAC] == before->service_requests[SIM_MAC] &&
+	     st->cnt.alg_requests[SIM_CIPHER][v->cipher] ==
+		before->alg_requests[SIM_CIPHER][v->cipher] &&
+	     st->cnt.session_create[SIM_CIPHER] == before->session_create[SIM_CIPHER];
+	kat_log("%s chain: counted in chain.requests, chain.encrypt, chain.decrypt, chain.cipher%u.mac%u.requests, chain.sessions_*, not as cipher or MAC requests\n",
+		ok ? "ok" : "FAIL", v->cipher, v->mac);
+
+	/* Through vringh descriptors. */
+	err = kat_chain_vec_checks(st, v, kat_chain_vq_io, b);
+	kat_log("%s chain: through vringh descriptors split at odd places (encryption, decryption, MACs that do not verify)%s%s\n",
+		err ? "FAIL" : "ok", err ? ": " : "", err ? err : "");
+out:
+	kfree(before);
+	kfree(b);
+	kfree_sensitive(v);
+}
+
 /* Mostly lengths that algorithms take (key, IV, digest, tag sizes). */
 static u32 kat_fuzz_small(struct rnd_state *rs)
 {
@@ -2792,7 +3849,20 @@ static void kat_fuzz_ctrl(struct rnd_state *rs, __le32 *w, u32 opcode)
 	switch (svc) {
 	case SIM_CIPHER:	/* algo, keylen, op; op_type at byte 48 */
 		w[6] = cpu_to_le32(1 + prandom_u32_state(rs) % 2);
-		w[16] = cpu_to_le32(prandom_u32_state(rs) % 4 ? VIRTIO_CRYPTO_SYM_OP_CIPHER : 2);
+		w[16] = cpu_to_le32(prandom_u32_state(rs) % 4 ? VIRTIO_CRYPTO_SYM_OP_CIPHER :
+				    VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING);
+		if (le32_to_cpu(w[16]) == VIRTIO_CRYPTO_SYM_OP_CIPHER)
+			break;
+		/* Chaining: order, hash_mode, cipher algo, keylen, op, MAC algo, result, MAC key. */
+		w[4] = cpu_to_le32(1 + prandom_u32_state(rs) % 2);
+		w[5] = cpu_to_le32(prandom_u32_state(rs) % 4 ? VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH :
+				   prandom_u32_state(rs) % 4);
+		w[6] = cpu_to_le32(sim_ciphers[prandom_u32_state(rs) % n].id);
+		w[8] = cpu_to_le32(prandom_u32_state(rs) % 4 ? 1 + le32_to_cpu(w[4]) % 2 :
+				   prandom_u32_state(rs) % 3);
+		for (n = 0; sim_macs[n].generic; n++)
+			;
+		w[10] = cpu_to_le32(sim_macs[prandom_u32_state(rs) % n].id);
 		break;
 	case SIM_AEAD:		/* algo, key_len, tag, aad_len, op */
 		w[8] = cpu_to_le32(1 + prandom_u32_state(rs) % 2);
@@ -2858,6 +3928,9 @@ static void kat_fuzz(struct sim_state *st)
 				w[2] = cpu_to_le32(prandom_u32_state(&rs) % 9);	/* session */
 				w[3] = 0;
 				w[4] = cpu_to_le32(SIM_FLAG_SESSION_MODE);
+				/* Symmetric: op_type cipher or chaining, mostly. */
+				if (prandom_u32_state(&rs) % 4)
+					w[16] = cpu_to_le32(1 + prandom_u32_state(&rs) % 2);
 			}
 		}
 		st->rev1 = prandom_u32_state(&rs) & 1;
@@ -2901,6 +3974,10 @@ static int kat_state_init(struct sim_state *st, u32 nsessions)
 	st->max_auth_key_len = SIM_MAX_AUTH_KEY;
 	st->max_size = 1 << 20;
 	st->rsa_raw = true;
+	st->chaining = true;
+	st->chain_mac_mask = ~0ULL;
+	st->chain_bad_tag_status = VIRTIO_CRYPTO_BADMSG;
+	st->lie_svc = -1;
 	return sim_state_alloc(st, nsessions);
 }
 
@@ -2924,8 +4001,15 @@ static void kat_all(void)
 		else
 			fail++;
 	}
+	for (i = 0; i < ARRAY_SIZE(sim_chain_kats); i++) {
+		if (kat_chain_run(&st, &sim_chain_kats[i]))
+			pass++;
+		else
+			fail++;
+	}
 	kat_negative(&st);
 	kat_akcipher(&st);
+	kat_chain_checks(&st);
 	sim_state_free(&st);
 	if (kat_state_init(&st, 8)) {
 		kat_log("FAIL state allocation\n");

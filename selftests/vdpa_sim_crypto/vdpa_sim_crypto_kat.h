@@ -217,6 +217,25 @@ static const struct sim_kat sim_kats[] = {
 	  .aad = NULL,
 	  .in = "0000000000000000",
 	  .out = "a826fd8ce53b855f" },
+	{ "ecb(des)", "FIPS 81 Appendix B, ECB", SIM_CIPHER, VIRTIO_CRYPTO_CIPHER_DES_ECB, 0,
+	  .key = "0123456789abcdef",
+	  .iv = NULL,
+	  .aad = NULL,
+	  .in = "4e6f77206973207468652074696d6520666f7220616c6c20",
+	  .out = "3fa40e8a984d48156a271787ab8883f9893d51ec4b563b53" },
+	{ "cbc(des)", "FIPS 81 Appendix C, CBC", SIM_CIPHER, VIRTIO_CRYPTO_CIPHER_DES_CBC, 0,
+	  .key = "0123456789abcdef",
+	  .iv = "1234567890abcdef",
+	  .aad = NULL,
+	  .in = "4e6f77206973207468652074696d6520666f7220616c6c20",
+	  .out = "e5c7cdde872bf27c43e934008c389c0f683788499a7c05f6" },
+	/* The keystream (of zeros) at offset 0 for the 40-bit key; each request starts it anew. */
+	{ "ecb(arc4)", "RFC 6229 section 2, 40-bit key, offset 0", SIM_CIPHER, VIRTIO_CRYPTO_CIPHER_ARC4, 0,
+	  .key = "0102030405",
+	  .iv = NULL,
+	  .aad = NULL,
+	  .in = "0000000000000000000000000000000000000000000000000000000000000000",
+	  .out = "b2396305f03dc027ccc3524a0a1118a86982944f18fc82d589c403a47a0d0919" },
 	{ "md5", "RFC 1321 A.5", SIM_HASH, VIRTIO_CRYPTO_HASH_MD5, 16,
 	  .key = NULL,
 	  .iv = NULL,
@@ -448,4 +467,78 @@ static const struct sim_kat sim_kats[] = {
 	  .key_type = VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC,
 	  .padding = VIRTIO_CRYPTO_RSA_PKCS1_PADDING,
 	  .hash = VIRTIO_CRYPTO_RSA_SHA256 },
+};
+
+/*
+ * Algorithm chaining: authenc vectors of the kernel's own self-test
+ * (crypto/testmgr.h; the RFC 3602 AES-CBC cases with HMAC added there, and a
+ * 3DES-CBC one "generated with cryptopp"), the authenc key blob split into
+ * the cipher key and the MAC key. out is the ciphertext followed by the MAC
+ * over aad || ciphertext, cut to result_len bytes (the shorter ones as ESP
+ * uses them: RFC 2404's 96 bits of HMAC-SHA1, RFC 4868's 128 bits of
+ * HMAC-SHA256). All were checked independently (AES/3DES-CBC and HMAC with
+ * Python's cryptography package).
+ */
+struct sim_chain_kat {
+	const char *name;
+	const char *source;
+	u32 cipher;		/* VIRTIO_CRYPTO_CIPHER_* */
+	u32 mac;		/* VIRTIO_CRYPTO_MAC_* */
+	u32 result_len;
+	const char *ckey, *akey, *iv, *aad, *in, *out;
+};
+
+static const struct sim_chain_kat sim_chain_kats[] = {
+	{ "authenc(hmac(sha256),cbc(aes))", "crypto/testmgr.h hmac_sha256_aes_cbc_tv_temp[1], RFC 3602 case 2",
+	  VIRTIO_CRYPTO_CIPHER_AES_CBC, VIRTIO_CRYPTO_MAC_HMAC_SHA_256, 32,
+	  .ckey = "c286696d887c9aa0611bbb3e2025a45a",
+	  .akey = "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f",
+	  .iv = "562e17996d093d28ddb3ba695a2e6f58",
+	  .aad = "562e17996d093d28ddb3ba695a2e6f58",
+	  .in = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+	  .out = "d296cd94c2cccf8a3a863028b5e1dc0a7586602d253cfff91b8266bea6d61ab1"
+	  "f53353f368852a990e06588fbaf606da49690d5bd4360662355e5458534ddfbf" },
+	{ "authenc(hmac(sha256),cbc(aes)), MAC cut to 16", "crypto/testmgr.h hmac_sha256_aes_cbc_tv_temp[1], RFC 4868 truncation",
+	  VIRTIO_CRYPTO_CIPHER_AES_CBC, VIRTIO_CRYPTO_MAC_HMAC_SHA_256, 16,
+	  .ckey = "c286696d887c9aa0611bbb3e2025a45a",
+	  .akey = "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f",
+	  .iv = "562e17996d093d28ddb3ba695a2e6f58",
+	  .aad = "562e17996d093d28ddb3ba695a2e6f58",
+	  .in = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+	  .out = "d296cd94c2cccf8a3a863028b5e1dc0a7586602d253cfff91b8266bea6d61ab1"
+	  "f53353f368852a990e06588fbaf606da" },
+	{ "authenc(hmac(sha1),cbc(aes)), MAC cut to 12", "crypto/testmgr.h hmac_sha1_aes_cbc_tv_temp[0], RFC 2404 truncation",
+	  VIRTIO_CRYPTO_CIPHER_AES_CBC, VIRTIO_CRYPTO_MAC_HMAC_SHA1, 12,
+	  .ckey = "06a9214036b8a15b512e03d534120006",
+	  .akey = "0000000000000000000000000000000000000000",
+	  .iv = "3dafba429d9eb430b422da802c9fac41",
+	  .aad = "3dafba429d9eb430b422da802c9fac41",
+	  .in = "53696e676c6520626c6f636b206d7367",
+	  .out = "e353779c1079aeb82708942dbe77181a1b13cbaf895ee12c13c52ea3" },
+	{ "authenc(hmac(sha512),cbc(aes))", "crypto/testmgr.h hmac_sha512_aes_cbc_tv_temp[1]",
+	  VIRTIO_CRYPTO_CIPHER_AES_CBC, VIRTIO_CRYPTO_MAC_HMAC_SHA_512, 64,
+	  .ckey = "c286696d887c9aa0611bbb3e2025a45a",
+	  .akey = "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+	  "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f",
+	  .iv = "562e17996d093d28ddb3ba695a2e6f58",
+	  .aad = "562e17996d093d28ddb3ba695a2e6f58",
+	  .in = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+	  .out = "d296cd94c2cccf8a3a863028b5e1dc0a7586602d253cfff91b8266bea6d61ab1"
+	  "dab20cb226c4d5ef6038a45e9a8c1b41039fc4647f01429b0e1beaefbc88195e"
+	  "317ec295fc09320a46327c419c593ee98f9fd431d622bdf8f70a94e5a9c3f69d" },
+	{ "authenc(hmac(sha256),cbc(des3_ede))", "crypto/testmgr.h hmac_sha256_des3_ede_cbc_tv_temp[0]",
+	  VIRTIO_CRYPTO_CIPHER_3DES_CBC, VIRTIO_CRYPTO_MAC_HMAC_SHA_256, 32,
+	  .ckey = "e9c0ff2e760b6424444d995a12d640c0eac284e81495dbe8",
+	  .akey = "112233445566778899aabbccddeeff112233445566778899aabbccddeeff1122",
+	  .iv = "7d3388930f93b242",
+	  .aad = "00004321000000017d3388930f93b242",
+	  .in = "6f54206f614d796e532063656572737454206f6f4d206e612079655372637465"
+	  "20736f54206f614d796e532063656572737454206f6f4d206e61207965537263"
+	  "746520736f54206f614d796e532063656572737454206f6f4d206e6120796553"
+	  "7263746520736f54206f614d796e532063656572737454206f6f4d206e610a79",
+	  .out = "0e2db6973c5633f4671721c76e8ad54974b34905c51cd0ed12565c5396b6007d"
+	  "9048fcf58d2939cc8ad5351836234ed776d1da0c9467bb048bf2036ca8cfb6ea"
+	  "226447aa8f7513bf9fc2c3f0c956c57a71632e897b1e12cae25fafd8a4f8c97a"
+	  "d6f92131624445a6d6bc5ad32d5443cc9ddea570e942458a6bfab19113b0d919"
+	  "73b0ea9fe81880d6563844c0dbe34f71f7ced1d3f8bd3e4fca4395df806181a9" },
 };
