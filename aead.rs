@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! AEAD algorithms (`aead`) offered to the crypto API on the device's AEAD
-//! service: gcm(aes), ccm(aes) and rfc7539(chacha20,poly1305).
+//! service: gcm(aes), ccm(aes) and rfc7539(chacha20,poly1305); and through
+//! algorithm chaining (a cipher and a MAC in one CIPHER-service session, one
+//! request per operation): `authenc(hmac(sha*),cbc(aes|des3_ede))`, IPsec's
+//! classic suites. See `Documentation/aead.rst` and
+//! `Documentation/chaining.rst`.
 //!
 //! A transform holds a pair of device sessions (one per direction, as the
 //! session fixes the operation) made for its key and its tag length; changing
@@ -18,12 +22,13 @@ use crate::abstractions::{
     errno,
     soft::SoftAead,
     sync::zeroize,
-    wire,
 };
 use crate::bindings;
 use crate::registry::Alg;
-use crate::requests::{self, DataCtx, DataJob, DataToken, ReqJob, DATA_REQ_LEN, STATUS_UNSET};
-use crate::session::{AsymPara, Keyed, Scoped, Service, SessionParams};
+use crate::requests::{
+    self, DataCtx, DataJob, DataToken, Expect, ReqJob, DATA_REQ_LEN, STATUS_UNSET,
+};
+use crate::session::{AsymPara, ChainPara, Keyed, Scoped, Service, SessionParams};
 use crate::skcipher::PRIORITY;
 use crate::stats::Event;
 use crate::{policy, AlgId, DeviceRef, Manager, VCrypto};
@@ -51,11 +56,28 @@ pub(crate) struct AeadSpec {
     /// the device nonce is the salt then the request's IV, and the last
     /// `iv_size` bytes of the AAD are that IV, not authenticated (RFC 7634).
     pub(crate) salt: usize,
+    /// `cra_blocksize` (a CBC chain's cipher block; 1 for the others).
+    pub(crate) block_size: u32,
+    /// An `authenc` chain (its `algo` is unused).
+    pub(crate) chain: Option<Chain>,
+}
+
+/// The device algorithms of an `authenc(hmac(H),cbc(C))` chain: the cipher,
+/// then the MAC over AAD and ciphertext (encryption), or the MAC verified,
+/// then the cipher (decryption).
+pub(crate) struct Chain {
+    /// `VIRTIO_CRYPTO_CIPHER_*` (CBC: texts are multiples of `block_size`).
+    pub(crate) cipher: u32,
+    /// `VIRTIO_CRYPTO_MAC_HMAC_*`.
+    pub(crate) mac: u32,
 }
 
 impl AeadSpec {
     pub(crate) fn id(&self) -> AlgId {
-        AlgId::Aead(self.algo)
+        match &self.chain {
+            Some(c) => AlgId::Chain(c.cipher, c.mac),
+            None => AlgId::Aead(self.algo),
+        }
     }
 
     /// Registration parameters.
@@ -64,8 +86,14 @@ impl AeadSpec {
             names: AlgNames {
                 name: self.name,
                 driver_name: self.driver_name,
-                priority: PRIORITY,
-                block_size: 1,
+                // A chain must win over the kernel's `authenc` template over this
+                // driver's cbc and hmac (priority 10 * cipher + MAC).
+                priority: if self.chain.is_some() {
+                    CHAIN_PRIORITY
+                } else {
+                    PRIORITY
+                },
+                block_size: self.block_size,
             },
             iv_size: self.iv_size,
             max_auth_size: self.max_auth,
@@ -74,8 +102,36 @@ impl AeadSpec {
     }
 }
 
+/// Priority of the chained `authenc` algorithms: above the kernel's
+/// template over this driver's single-service algorithms (11 * [`PRIORITY`]).
+pub(crate) const CHAIN_PRIORITY: u32 = 20 * PRIORITY;
+
+/// An `authenc(hmac(H),cbc(C))` row.
+macro_rules! authenc {
+    ($name:literal, $driver:literal, $generic:literal, $cipher:ident, $mac:ident,
+     $block:literal, $digest:literal, $key:literal) => {
+        AeadSpec {
+            name: c_str!($name),
+            driver_name: c_str!($driver),
+            generic: c_str!($generic),
+            algo: 0,
+            iv_size: $block,
+            max_auth: $digest,
+            chunk_size: $block,
+            check_key: $key,
+            ccm_iv: false,
+            salt: 0,
+            block_size: $block,
+            chain: Some(Chain {
+                cipher: bindings::$cipher,
+                mac: bindings::$mac,
+            }),
+        }
+    };
+}
+
 /// Every AEAD the driver knows, in registration order.
-pub(crate) static SPECS: [AeadSpec; 4] = [
+pub(crate) static SPECS: [AeadSpec; 12] = [
     AeadSpec {
         name: c_str!("gcm(aes)"),
         driver_name: c_str!("virtio_crypto_rs-gcm-aes"),
@@ -87,6 +143,8 @@ pub(crate) static SPECS: [AeadSpec; 4] = [
         check_key: 16,
         ccm_iv: false,
         salt: 0,
+        block_size: 1,
+        chain: None,
     },
     AeadSpec {
         name: c_str!("ccm(aes)"),
@@ -99,6 +157,8 @@ pub(crate) static SPECS: [AeadSpec; 4] = [
         check_key: 16,
         ccm_iv: true,
         salt: 0,
+        block_size: 1,
+        chain: None,
     },
     AeadSpec {
         name: c_str!("rfc7539(chacha20,poly1305)"),
@@ -111,6 +171,8 @@ pub(crate) static SPECS: [AeadSpec; 4] = [
         check_key: 32,
         ccm_iv: false,
         salt: 0,
+        block_size: 1,
+        chain: None,
     },
     AeadSpec {
         name: c_str!("rfc7539esp(chacha20,poly1305)"),
@@ -123,13 +185,97 @@ pub(crate) static SPECS: [AeadSpec; 4] = [
         check_key: 32,
         ccm_iv: false,
         salt: 4,
+        block_size: 1,
+        chain: None,
     },
+    authenc!(
+        "authenc(hmac(sha1),cbc(aes))",
+        "virtio_crypto_rs-authenc-hmac-sha1-cbc-aes",
+        "authenc(hmac(sha1-generic),cbc(aes-generic))",
+        VIRTIO_CRYPTO_CIPHER_AES_CBC,
+        VIRTIO_CRYPTO_MAC_HMAC_SHA1,
+        16,
+        20,
+        16
+    ),
+    authenc!(
+        "authenc(hmac(sha256),cbc(aes))",
+        "virtio_crypto_rs-authenc-hmac-sha256-cbc-aes",
+        "authenc(hmac(sha256-generic),cbc(aes-generic))",
+        VIRTIO_CRYPTO_CIPHER_AES_CBC,
+        VIRTIO_CRYPTO_MAC_HMAC_SHA_256,
+        16,
+        32,
+        16
+    ),
+    authenc!(
+        "authenc(hmac(sha384),cbc(aes))",
+        "virtio_crypto_rs-authenc-hmac-sha384-cbc-aes",
+        "authenc(hmac(sha384-generic),cbc(aes-generic))",
+        VIRTIO_CRYPTO_CIPHER_AES_CBC,
+        VIRTIO_CRYPTO_MAC_HMAC_SHA_384,
+        16,
+        48,
+        16
+    ),
+    authenc!(
+        "authenc(hmac(sha512),cbc(aes))",
+        "virtio_crypto_rs-authenc-hmac-sha512-cbc-aes",
+        "authenc(hmac(sha512-generic),cbc(aes-generic))",
+        VIRTIO_CRYPTO_CIPHER_AES_CBC,
+        VIRTIO_CRYPTO_MAC_HMAC_SHA_512,
+        16,
+        64,
+        16
+    ),
+    authenc!(
+        "authenc(hmac(sha1),cbc(des3_ede))",
+        "virtio_crypto_rs-authenc-hmac-sha1-cbc-des3_ede",
+        "authenc(hmac(sha1-generic),cbc(des3_ede-generic))",
+        VIRTIO_CRYPTO_CIPHER_3DES_CBC,
+        VIRTIO_CRYPTO_MAC_HMAC_SHA1,
+        8,
+        20,
+        24
+    ),
+    authenc!(
+        "authenc(hmac(sha256),cbc(des3_ede))",
+        "virtio_crypto_rs-authenc-hmac-sha256-cbc-des3_ede",
+        "authenc(hmac(sha256-generic),cbc(des3_ede-generic))",
+        VIRTIO_CRYPTO_CIPHER_3DES_CBC,
+        VIRTIO_CRYPTO_MAC_HMAC_SHA_256,
+        8,
+        32,
+        24
+    ),
+    authenc!(
+        "authenc(hmac(sha384),cbc(des3_ede))",
+        "virtio_crypto_rs-authenc-hmac-sha384-cbc-des3_ede",
+        "authenc(hmac(sha384-generic),cbc(des3_ede-generic))",
+        VIRTIO_CRYPTO_CIPHER_3DES_CBC,
+        VIRTIO_CRYPTO_MAC_HMAC_SHA_384,
+        8,
+        48,
+        24
+    ),
+    authenc!(
+        "authenc(hmac(sha512),cbc(des3_ede))",
+        "virtio_crypto_rs-authenc-hmac-sha512-cbc-des3_ede",
+        "authenc(hmac(sha512-generic),cbc(des3_ede-generic))",
+        VIRTIO_CRYPTO_CIPHER_3DES_CBC,
+        VIRTIO_CRYPTO_MAC_HMAC_SHA_512,
+        8,
+        64,
+        24
+    ),
 ];
 
 /// What the sessions are made of, behind the transform's mutex.
 struct Keying {
-    /// The key the device gets (without an ESP salt).
+    /// The key the device gets (without an ESP salt; a chain's cipher key).
     key: KVec<u8>,
+    /// A chain's MAC key.
+    auth_key: KVec<u8>,
     /// The ESP salt (`AeadSpec::salt` bytes of it).
     salt: [u8; 4],
     authsize: u32,
@@ -138,6 +284,7 @@ struct Keying {
 impl Drop for Keying {
     fn drop(&mut self) {
         zeroize(&mut self.key);
+        zeroize(&mut self.auth_key);
         zeroize(&mut self.salt);
     }
 }
@@ -153,16 +300,54 @@ pub(crate) struct AeadTfm {
     salt: AtomicU32,
 }
 
-/// What the sessions of `spec` for `key` and tag length `authsize` are made of.
-fn session_params<'a>(spec: &AeadSpec, key: &'a [u8], authsize: u32) -> SessionParams<'a> {
+/// What the sessions of `spec` for `key` (a chain's cipher key, and its MAC
+/// key `auth_key`) and tag length `authsize` are made of.
+fn session_params<'a>(
+    spec: &AeadSpec,
+    key: &'a [u8],
+    auth_key: &'a [u8],
+    authsize: u32,
+) -> SessionParams<'a> {
+    let (service, algo, chain) = match &spec.chain {
+        Some(c) => (
+            Service::Cipher,
+            c.cipher,
+            Some(ChainPara {
+                mac: c.mac,
+                auth_key,
+            }),
+        ),
+        None => (Service::Aead, spec.algo, None),
+    };
     SessionParams {
-        service: Service::Aead,
-        algo: spec.algo,
+        service,
+        algo,
         key,
         encrypt: true,
         result_len: authsize,
         asym: AsymPara::default(),
+        chain,
     }
+}
+
+/// Splits a key in the kernel's `authenc` format (what
+/// `crypto_authenc_extractkeys` reads): an rtattr of type
+/// `CRYPTO_AUTHENC_KEYA_PARAM` holding the cipher key's length (big-endian
+/// 32 bits), then the MAC key, then the cipher key. Returns (MAC key, cipher
+/// key).
+fn authenc_keys(key: &[u8]) -> Result<(&[u8], &[u8])> {
+    // struct rtattr { u16 rta_len; u16 rta_type; } + struct crypto_authenc_key_param.
+    const RTA: usize = 8;
+    let head = key.get(..RTA).ok_or(EINVAL)?;
+    let rta_len = u16::from_ne_bytes([head[0], head[1]]) as usize;
+    let rta_type = u16::from_ne_bytes([head[2], head[3]]);
+    if rta_len != RTA || u32::from(rta_type) != bindings::VCRS_AUTHENC_KEYA_PARAM {
+        return Err(EINVAL);
+    }
+    let enc_len = u32::from_be_bytes([head[4], head[5], head[6], head[7]]) as usize;
+    let rest = &key[RTA..];
+    let auth_len = rest.len().checked_sub(enc_len).ok_or(EINVAL)?;
+    Ok(rest.split_at(auth_len))
 }
 
 impl AeadTfm {
@@ -175,7 +360,7 @@ impl AeadTfm {
             f(k);
             salt.store(u32::from_ne_bytes(k.salt), Ordering::Release);
             if !k.key.is_empty() {
-                mk.make(&session_params(spec, &k.key, k.authsize));
+                mk.make(&session_params(spec, &k.key, &k.auth_key, k.authsize));
             }
             Ok(())
         })
@@ -195,6 +380,7 @@ impl Provider for AeadDriver {
         let fallback = SoftAead::new(spec.generic)?;
         let keying = Keying {
             key: KVec::new(),
+            auth_key: KVec::new(),
             salt: [0; 4],
             // The crypto API starts every transform at the largest tag.
             authsize: spec.max_auth,
@@ -211,7 +397,9 @@ impl Provider for AeadDriver {
     fn exit_tfm(ctx: &AeadTfm) {
         let _ = ctx.rekey(|k| {
             zeroize(&mut k.key);
+            zeroize(&mut k.auth_key);
             k.key = KVec::new();
+            k.auth_key = KVec::new();
         });
     }
 }
@@ -224,13 +412,27 @@ impl Aead for AeadDriver {
     fn setkey(ctx: &AeadTfm, key: &[u8]) -> Result {
         // The generic implementation decides which keys are valid, with its errno.
         ctx.fallback.setkey(key)?;
-        // ESP: the device gets the key without its trailing salt.
-        let (dkey, salt) = key.split_at(key.len() - ctx.spec.salt);
+        // ESP: the device gets the key without its trailing salt; a chain, the
+        // cipher key and the MAC key apart.
+        let (dkey, akey, salt) = match ctx.spec.chain {
+            Some(_) => {
+                let (a, e) = authenc_keys(key)?;
+                (e, a, &[][..])
+            }
+            None => {
+                let (d, s) = key.split_at(key.len() - ctx.spec.salt);
+                (d, &[][..], s)
+            }
+        };
         let mut copy = KVec::new();
         copy.extend_from_slice(dkey, GFP_KERNEL)?;
+        let mut acopy = KVec::new();
+        acopy.extend_from_slice(akey, GFP_KERNEL)?;
         ctx.rekey(|k| {
             zeroize(&mut k.key);
+            zeroize(&mut k.auth_key);
             k.key = copy;
+            k.auth_key = acopy;
             k.salt[..salt.len()].copy_from_slice(salt);
         })
     }
@@ -267,24 +469,20 @@ fn header(
     src: usize,
     dst: usize,
 ) -> Result<[u8; DATA_REQ_LEN]> {
-    let mut hdr = bindings::virtio_crypto_op_data_req::default();
-    hdr.header.opcode = if encrypt {
+    let opcode = if encrypt {
         bindings::VCRS_AEAD_ENCRYPT
     } else {
         bindings::VCRS_AEAD_DECRYPT
-    }
-    .to_le();
-    hdr.header.algo = spec.algo.to_le();
-    hdr.header.session_id = sid.to_le();
-    hdr.u.aead_req.para = bindings::virtio_crypto_aead_para {
-        iv_len: u32::try_from(iv)?.to_le(),
-        aad_len: u32::try_from(aad)?.to_le(),
-        src_data_len: u32::try_from(src)?.to_le(),
-        dst_data_len: u32::try_from(dst)?.to_le(),
     };
-    let mut out = [0u8; DATA_REQ_LEN];
-    wire::write(&hdr, &mut out)?;
-    Ok(out)
+    requests::data_header(opcode, spec.algo, sid, |hdr| {
+        hdr.u.aead_req.para = bindings::virtio_crypto_aead_para {
+            iv_len: u32::try_from(iv)?.to_le(),
+            aad_len: u32::try_from(aad)?.to_le(),
+            src_data_len: u32::try_from(src)?.to_le(),
+            dst_data_len: u32::try_from(dst)?.to_le(),
+        };
+        Ok(())
+    })
 }
 
 /// `fail` of a decryption: the output (`len` bytes at `at` of the
@@ -296,7 +494,33 @@ fn wipe_output(job: &mut DataJob) {
     }
 }
 
+/// Runs `req` in software, counted so.
+fn software(ctx: &AeadTfm, req: AeadReq<'_>, encrypt: bool) -> Result<Queued> {
+    ctx.dev.count(Event::Software);
+    req.software(encrypt).map(|()| Queued::Done)
+}
+
+/// Hands the job `built` to `queue`; without memory for it (an atomic
+/// caller whose lists do not fit the request's own room) the request runs in
+/// software, which needs none.
+fn submit_or_software<'a>(
+    ctx: &AeadTfm,
+    queue: &requests::DataQueue,
+    built: Result<ReqJob<'a>>,
+    req: AeadReq<'a>,
+    encrypt: bool,
+) -> Result<Queued> {
+    match built {
+        Ok(job) => requests::submit(queue, job, req.into_request(encrypt)),
+        Err(e) if e == ENOMEM => software(ctx, req, encrypt),
+        Err(e) => Err(e),
+    }
+}
+
 fn crypt(ctx: &AeadTfm, mut req: AeadReq<'_>, encrypt: bool) -> Result<Queued> {
+    if ctx.spec.chain.is_some() {
+        return crypt_chain(ctx, req, encrypt);
+    }
     let spec = ctx.spec;
     let (aad, len, tag) = (req.assoclen(), req.cryptlen(), req.authsize());
     let iv = req.iv();
@@ -326,8 +550,7 @@ fn crypt(ctx: &AeadTfm, mut req: AeadReq<'_>, encrypt: bool) -> Result<Queued> {
         _ => None,
     };
     let Some((queue, sid, out, dev_aad)) = target else {
-        ctx.dev.count(Event::Software);
-        return req.software(encrypt).map(|()| Queued::Done);
+        return software(ctx, req, encrypt);
     };
     let mut ivb = [0u8; 16];
     ivb[..iv.len()].copy_from_slice(iv);
@@ -337,23 +560,191 @@ fn crypt(ctx: &AeadTfm, mut req: AeadReq<'_>, encrypt: bool) -> Result<Queued> {
         len,
         out,
     };
-    match build(
+    let built = build(
         ctx,
         &mut req,
         encrypt,
         sid,
         &ivb[..spec.iv_size as usize],
         &lens,
-    ) {
-        Ok(job) => requests::submit(&queue, job, req.into_request(encrypt)),
-        // No memory for the job (an atomic caller whose lists do not fit the
-        // request's own room): the software path needs none.
-        Err(e) if e == ENOMEM => {
-            ctx.dev.count(Event::Software);
-            req.software(encrypt).map(|()| Queued::Done)
-        }
-        Err(e) => Err(e),
+    );
+    submit_or_software(ctx, &queue, built, req, encrypt)
+}
+
+/// An `authenc` request on its chain sessions: one device request. The
+/// device reads `AAD || text` (what the MAC covers; the cipher starts after
+/// the AAD) and writes the text's output at the same offsets of the
+/// destination, and the tag: the computed one (encryption), or it reads the
+/// expected one there (decryption; DPDK's layout, see
+/// `Documentation/chaining.rst`). What the device cannot take (an empty or
+/// partial-block text, which the generic code answers) runs in software.
+fn crypt_chain(ctx: &AeadTfm, mut req: AeadReq<'_>, encrypt: bool) -> Result<Queued> {
+    let spec = ctx.spec;
+    let block = spec.block_size as usize;
+    let (aad, len, tag) = (req.assoclen(), req.cryptlen(), req.authsize());
+    let text = if encrypt {
+        Some(len)
+    } else {
+        len.checked_sub(tag)
+    };
+    let iv_ok = req.iv().len() == block;
+    let target = match (text, ctx.sessions.session(encrypt)) {
+        (Some(text), Some(sid)) if iv_ok && tag > 0 && text > 0 && text % block == 0 => ctx
+            .dev
+            .queue(
+                aad.saturating_add(text),
+                chain_wire_len(block, aad, text, tag),
+                req.may_backlog(),
+            )
+            .map(|q| (q, sid, text)),
+        _ => None,
+    };
+    let Some((queue, sid, text)) = target else {
+        return software(ctx, req, encrypt);
+    };
+    // A device that writes a chain's output right only from within its first
+    // writable descriptor (see `Quirks::chain_first_dst`) gets only requests
+    // whose destination's first entry reaches past the AAD (ESP's do).
+    let quirk = ctx.dev.get().is_some_and(|d| d.quirks.chain_first_dst);
+    if quirk && req.dst_first_len() <= aad {
+        return software(ctx, req, encrypt);
     }
+    // The device leaves the AAD of the destination as it is (DPDK writes only
+    // what it ciphered): out of place, it is copied here, as `authenc` does.
+    if !req.in_place() {
+        copy_aad(&mut req, aad)?;
+    }
+    let l = ChainLens { aad, text, tag };
+    let built = build_chain(spec, &mut req, encrypt, sid, &l, ctx.dev.alg());
+    submit_or_software(ctx, &queue, built, req, encrypt)
+}
+
+/// Copies the AAD of an out-of-place request to its destination.
+fn copy_aad(req: &mut AeadReq<'_>, aad: usize) -> Result {
+    let mut buf = [0u8; 64];
+    let mut at = 0;
+    while at < aad {
+        let n = (aad - at).min(buf.len());
+        req.read_src(at, &mut buf[..n])?;
+        req.request_mut().write_dst(at, &buf[..n])?;
+        at += n;
+    }
+    Ok(())
+}
+
+/// The lengths of a chain request: AAD, text (what the cipher covers) and tag.
+struct ChainLens {
+    aad: usize,
+    text: usize,
+    tag: usize,
+}
+
+/// The data request header of a chain operation on session `sid`.
+fn chain_header(
+    spec: &AeadSpec,
+    sid: u64,
+    encrypt: bool,
+    l: &ChainLens,
+) -> Result<[u8; DATA_REQ_LEN]> {
+    let chain = spec.chain.as_ref().ok_or(EINVAL)?;
+    let all = u32::try_from(l.aad + l.text)?.to_le();
+    let mut sym = bindings::virtio_crypto_sym_data_req {
+        op_type: bindings::VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING.to_le(),
+        ..Default::default()
+    };
+    sym.u.chain.para = bindings::virtio_crypto_alg_chain_data_para {
+        iv_len: spec.iv_size.to_le(),
+        src_data_len: all,
+        dst_data_len: all,
+        cipher_start_src_offset: u32::try_from(l.aad)?.to_le(),
+        len_to_cipher: u32::try_from(l.text)?.to_le(),
+        hash_start_src_offset: 0,
+        len_to_hash: all,
+        // The AAD is the start of the source (DPDK ignores this field).
+        aad_len: 0,
+        hash_result_len: u32::try_from(l.tag)?.to_le(),
+        reserved: 0,
+    };
+    let opcode = requests::cipher_opcode(encrypt);
+    requests::data_header(opcode, chain.cipher, sid, |hdr| {
+        hdr.u.sym_req = sym;
+        Ok(())
+    })
+}
+
+/// The bytes a chain request puts on the wire (see [`wire_len`]).
+fn chain_wire_len(iv: usize, aad: usize, text: usize, tag: usize) -> Option<u64> {
+    let all = aad.checked_add(text)?;
+    if all > u32::MAX as usize {
+        return None;
+    }
+    [DATA_REQ_LEN, iv, all, all, tag, 1]
+        .iter()
+        .try_fold(0u64, |t, n| t.checked_add(*n as u64))
+}
+
+/// The job of chain request `req` on session `sid`: readable header, IV,
+/// `AAD || text`; writable `AAD || text` of the destination (the AAD part
+/// left as it is), the tag, the status.
+fn build_chain<'a>(
+    spec: &AeadSpec,
+    req: &mut AeadReq<'a>,
+    encrypt: bool,
+    sid: u64,
+    l: &ChainLens,
+    alg: Option<usize>,
+) -> Result<ReqJob<'a>> {
+    let spec_iv = spec.iv_size as usize;
+    let mut iv = [0u8; 16];
+    iv.get_mut(..spec_iv)
+        .ok_or(EINVAL)?
+        .copy_from_slice(req.iv().get(..spec_iv).ok_or(EINVAL)?);
+    // Scratch: [header][IV][expected tag (decryption)][status].
+    let iv_at = DATA_REQ_LEN;
+    let tag_at = iv_at + spec_iv;
+    let tag_len = if encrypt { 0 } else { l.tag };
+    let scratch_len = tag_at + tag_len + 1;
+    let all = l.aad + l.text;
+    // `at`/`len`: what `wipe_output` clears when a decryption fails.
+    let mut data = DataCtx::new(requests::done_nothing, l.aad, l.text).counted(alg);
+    // A device that leaves the AAD untouched may count only what it wrote.
+    data.exact = false;
+    if !encrypt {
+        data.fail = Some(wipe_output);
+        // DPDK answers a tag that does not verify with ERR, having written nothing.
+        data.redo_on_err = true;
+    }
+    let mut tagbuf = [0u8; 64];
+    if !encrypt {
+        req.read_src(all, tagbuf.get_mut(..l.tag).ok_or(EINVAL)?)?;
+    }
+    let flags = req.gfp();
+    let mut job = ReqJob::for_request(
+        req.request_mut(),
+        all,
+        all + if encrypt { l.tag } else { 0 },
+        5,
+        scratch_len,
+        data,
+        flags,
+    )?;
+    let hdr = chain_header(spec, sid, encrypt, l)?;
+    let s = job.scratch_mut();
+    s[..DATA_REQ_LEN].copy_from_slice(&hdr);
+    s[iv_at..tag_at].copy_from_slice(&iv[..spec_iv]);
+    s[tag_at..tag_at + tag_len].copy_from_slice(&tagbuf[..tag_len]);
+    s[scratch_len - 1] = STATUS_UNSET;
+    job.push_out(0..DATA_REQ_LEN)?;
+    job.push_out(iv_at..tag_at)?;
+    job.push_src_at(req.request(), 0, all)?;
+    job.push_dst_at(req.request(), 0, all)?;
+    if encrypt {
+        job.push_dst_at(req.request(), all, l.tag)?;
+    } else {
+        job.push_in(tag_at..tag_at + tag_len)?;
+    }
+    job.push_in(scratch_len - 1..scratch_len)?;
+    Ok(job)
 }
 
 /// The lengths of an AEAD request: AAD (in the request's lists, and what the
@@ -421,11 +812,12 @@ fn wire_len(iv: usize, aad: usize, len: usize, out: usize) -> Option<u64> {
         .try_fold(0u64, |t, n| t.checked_add(*n as u64))
 }
 
-/// A known answer for `spec` on `dev`: a key of the size of the check, an IV,
-/// `aad` bytes of AAD and a `text`-byte message, and its encryption by the
-/// generic implementation (with the longest tag).
+/// A known answer for `spec` on `dev`: a key of the size of the check (and
+/// a chain's MAC key), an IV, `aad` bytes of AAD and a `text`-byte message,
+/// and its encryption by the generic implementation (with the longest tag).
 struct Vector {
     key: [u8; 32],
+    auth: [u8; 32],
     iv: [u8; 16],
     aad: usize,
     plain: KVec<u8>,
@@ -445,6 +837,10 @@ impl Vector {
         for (i, b) in key.iter_mut().enumerate() {
             *b = (i as u8).wrapping_mul(23).wrapping_add(9);
         }
+        let mut auth = [0u8; 32];
+        for (i, b) in auth.iter_mut().enumerate() {
+            *b = (i as u8).wrapping_mul(29).wrapping_add(7);
+        }
         let mut iv = [0u8; 16];
         for (i, b) in iv.iter_mut().enumerate() {
             *b = (i as u8).wrapping_mul(5).wrapping_add(1);
@@ -462,25 +858,58 @@ impl Vector {
         let mut plain = KVec::from_elem(0u8, text, GFP_KERNEL)?;
         plain.copy_from_slice(&sealed[aad..aad + text]);
         let soft = SoftAead::new(spec.generic)?;
-        soft.setkey(&key[..spec.check_key])?;
-        soft.setauthsize(spec.max_auth)?;
-        let mut siv = iv;
-        soft.crypt(
-            true,
-            &mut siv[..spec.iv_size as usize],
-            &mut sealed,
-            aad,
-            text,
-            1,
-        )?;
-        Ok(Self {
+        let mut v = Self {
             key,
+            auth,
             iv,
             aad,
             plain,
             sealed,
             soft,
-        })
+        };
+        let mut blob = v.soft_key(spec)?;
+        let keyed = v.soft.setkey(&blob);
+        zeroize(&mut blob);
+        keyed?;
+        v.soft.setauthsize(spec.max_auth)?;
+        let mut siv = iv;
+        v.soft.crypt(
+            true,
+            &mut siv[..spec.iv_size as usize],
+            &mut v.sealed,
+            aad,
+            text,
+            1,
+        )?;
+        Ok(v)
+    }
+
+    /// The key in the crypto API's form (`authenc`'s for a chain).
+    fn soft_key(&self, spec: &AeadSpec) -> Result<KVec<u8>> {
+        let mut k = KVec::new();
+        if spec.chain.is_some() {
+            k.extend_from_slice(&8u16.to_ne_bytes(), GFP_KERNEL)?;
+            let ty = u16::try_from(bindings::VCRS_AUTHENC_KEYA_PARAM)?;
+            k.extend_from_slice(&ty.to_ne_bytes(), GFP_KERNEL)?;
+            let enc = u32::try_from(spec.check_key)?;
+            k.extend_from_slice(&enc.to_be_bytes(), GFP_KERNEL)?;
+            k.extend_from_slice(&self.auth, GFP_KERNEL)?;
+        }
+        k.extend_from_slice(&self.key[..spec.check_key], GFP_KERNEL)?;
+        Ok(k)
+    }
+
+    /// The sessions of the vector's keys, with the longest tag.
+    fn session<'a>(&'a self, spec: &AeadSpec) -> SessionParams<'a> {
+        session_params(spec, &self.key[..spec.check_key], &self.auth, spec.max_auth)
+    }
+
+    /// `[AAD][plaintext]`: a chain's source.
+    fn aad_plain(&self) -> Result<KVec<u8>> {
+        let mut src = KVec::new();
+        src.extend_from_slice(&self.sealed[..self.aad], GFP_KERNEL)?;
+        src.extend_from_slice(&self.plain, GFP_KERNEL)?;
+        Ok(src)
     }
 }
 
@@ -489,7 +918,7 @@ impl Vector {
 fn plain_form(spec: &AeadSpec) -> Result<&'static AeadSpec> {
     SPECS
         .iter()
-        .find(|p| p.algo == spec.algo && p.salt == 0)
+        .find(|p| p.algo == spec.algo && p.salt == 0 && p.chain.is_none())
         .ok_or(EINVAL)
 }
 
@@ -500,20 +929,71 @@ pub(crate) fn check(dev: &VCrypto, spec: &AeadSpec) -> Result {
     if spec.salt > 0 {
         return check(dev, plain_form(spec)?);
     }
+    if spec.chain.is_some() {
+        return check_chain(dev, spec);
+    }
     const AAD: usize = 20;
     const TEXT: usize = 37;
     let mut v = Vector::new(dev, spec, AAD, TEXT)?;
-    let key = &v.key[..spec.check_key];
     let iv = &v.iv[..spec.iv_size as usize];
+    let s = Scoped::create(dev, &v.session(spec))?;
     let (aad, sealed) = v.sealed.split_at_mut(AAD);
     let plain = &v.plain;
-
-    let s = Scoped::create(dev, &session_params(spec, key, spec.max_auth))?;
     check_one(dev, spec, s.id(true), true, iv, aad, plain, sealed)?;
     check_one(dev, spec, s.id(false), false, iv, aad, sealed, plain)?;
     sealed[TEXT] ^= 1;
     match check_one(dev, spec, s.id(false), false, iv, aad, sealed, plain) {
         Err(e) if e == errno::ebadmsg() => Ok(()),
+        // A device that accepts a wrong tag is not an AEAD.
+        Ok(()) => Err(errno::ebadmsg()),
+        Err(e) => Err(e),
+    }
+}
+
+/// [`check`] of a chain: its encryption (ciphertext and tag) and decryption
+/// (given the tag) must equal the generic `authenc`'s, and a decryption given
+/// a corrupted tag must fail: with BADMSG, or with ERR from a device that
+/// answers a tag so (DPDK), which the driver then reruns in software.
+fn check_chain(dev: &VCrypto, spec: &AeadSpec) -> Result {
+    const AAD: usize = 20;
+    const TEXT: usize = 48;
+    let v = Vector::new(dev, spec, AAD, TEXT)?;
+    let tag = spec.max_auth as usize;
+    let iv = &v.iv[..spec.iv_size as usize];
+    let s = Scoped::create(dev, &v.session(spec))?;
+    let q = dev.data_queue(0)?;
+    let l = ChainLens {
+        aad: AAD,
+        text: TEXT,
+        tag,
+    };
+    let src = v.aad_plain()?;
+    let hdr = chain_header(spec, s.id(true), true, &l)?;
+    let sealed = &v.sealed[AAD..];
+    let enc = Expect {
+        skip: AAD,
+        bytes: sealed,
+        split: TEXT,
+        preset: &[],
+    };
+    requests::known_answer_out(&q, &[&hdr, iv, &src], &enc)?;
+    let hdr = chain_header(spec, s.id(false), false, &l)?;
+    let mut want = v.aad_plain()?;
+    want.extend_from_slice(&sealed[TEXT..], GFP_KERNEL)?;
+    let mut dec = Expect {
+        skip: AAD,
+        bytes: &want[AAD..],
+        split: TEXT,
+        preset: &sealed[TEXT..],
+    };
+    let ct = &v.sealed[..AAD + TEXT];
+    requests::known_answer_out(&q, &[&hdr, iv, ct], &dec)?;
+    let mut bad = [0u8; 64];
+    bad[..tag].copy_from_slice(&sealed[TEXT..]);
+    bad[0] ^= 1;
+    dec.preset = &bad[..tag];
+    match requests::known_answer_out(&q, &[&hdr, iv, ct], &dec) {
+        Err(e) if e == errno::ebadmsg() || e == EIO => Ok(()),
         // A device that accepts a wrong tag is not an AEAD.
         Ok(()) => Err(errno::ebadmsg()),
         Err(e) => Err(e),
@@ -529,6 +1009,8 @@ pub(crate) struct Sample<'a> {
     _sessions: Scoped<'a>,
     /// The software runs' buffer.
     buf: KVec<u8>,
+    /// A chain's source, `[AAD][plaintext]`.
+    src: KVec<u8>,
 }
 
 /// The [`Sample`] of `spec` (of its plain form for ESP) on `dev`.
@@ -543,18 +1025,24 @@ pub(crate) fn sample<'a>(
         spec
     };
     const AAD: usize = 16;
-    let text = len.checked_sub(AAD).ok_or(EINVAL)?;
+    let mut text = len.checked_sub(AAD).ok_or(EINVAL)?;
+    if spec.chain.is_some() {
+        text -= text % spec.block_size as usize;
+    }
     let v = Vector::new(dev, spec, AAD, text)?;
     let mut buf = KVec::new();
     buf.extend_from_slice(&v.sealed, GFP_KERNEL)?;
-    let sessions = Scoped::create(
-        dev,
-        &session_params(spec, &v.key[..spec.check_key], spec.max_auth),
-    )?;
+    let sessions = Scoped::create(dev, &v.session(spec))?;
     let out = text + spec.max_auth as usize;
-    Ok(Sample {
-        spec,
-        hdr: header(
+    let (hdr, src) = if spec.chain.is_some() {
+        let l = ChainLens {
+            aad: AAD,
+            text,
+            tag: spec.max_auth as usize,
+        };
+        (chain_header(spec, sessions.enc, true, &l)?, v.aad_plain()?)
+    } else {
+        let hdr = header(
             spec,
             sessions.enc,
             true,
@@ -562,10 +1050,16 @@ pub(crate) fn sample<'a>(
             AAD,
             text,
             out,
-        )?,
+        )?;
+        (hdr, KVec::new())
+    };
+    Ok(Sample {
+        spec,
+        hdr,
         v,
         _sessions: sessions,
         buf,
+        src,
     })
 }
 
@@ -574,7 +1068,20 @@ impl policy::Sample for Sample<'_> {
         let v = &self.v;
         let iv = &v.iv[..self.spec.iv_size as usize];
         let (aad, sealed) = v.sealed.split_at(v.aad);
-        requests::sample_job(&[&self.hdr, iv, &v.plain, aad], sealed, checked)
+        if self.spec.chain.is_some() {
+            let out = Expect {
+                skip: v.aad,
+                bytes: sealed,
+                split: v.plain.len(),
+                preset: &[],
+            };
+            return requests::sample_job(&[&self.hdr, iv, &self.src], &out, checked);
+        }
+        requests::sample_job(
+            &[&self.hdr, iv, &v.plain, aad],
+            &Expect::bytes(sealed),
+            checked,
+        )
     }
 
     fn software(&mut self, reps: u32) -> Result {

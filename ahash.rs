@@ -18,7 +18,6 @@ use crate::abstractions::{
     crypto::{AlgNames, Provider, Queued},
     soft::SoftHash,
     sync::zeroize,
-    wire,
 };
 use crate::bindings;
 use crate::registry::Alg;
@@ -213,6 +212,7 @@ fn session_params<'a>(spec: &HashSpec, digest: usize, key: &'a [u8]) -> Result<S
         encrypt: true,
         result_len: u32::try_from(digest)?,
         asym: AsymPara::default(),
+        chain: None,
     })
 }
 
@@ -463,23 +463,24 @@ fn build<'a>(
 
 /// The data request header digesting `len` bytes on session `sid`.
 fn header(spec: &HashSpec, sid: u64, len: usize, digest: usize) -> Result<[u8; DATA_REQ_LEN]> {
-    let mut hdr = bindings::virtio_crypto_op_data_req::default();
-    hdr.header.algo = spec.algo.to_le();
-    hdr.header.session_id = sid.to_le();
     let para = bindings::virtio_crypto_hash_para {
         src_data_len: u32::try_from(len)?.to_le(),
         hash_result_len: u32::try_from(digest)?.to_le(),
     };
-    if spec.service == Service::Mac {
-        hdr.header.opcode = bindings::VCRS_MAC.to_le();
-        hdr.u.mac_req.para.hash = para;
+    let mac = spec.service == Service::Mac;
+    let opcode = if mac {
+        bindings::VCRS_MAC
     } else {
-        hdr.header.opcode = bindings::VCRS_HASH.to_le();
-        hdr.u.hash_req.para = para;
-    }
-    let mut out = [0u8; DATA_REQ_LEN];
-    wire::write(&hdr, &mut out)?;
-    Ok(out)
+        bindings::VCRS_HASH
+    };
+    requests::data_header(opcode, spec.algo, sid, |hdr| {
+        if mac {
+            hdr.u.mac_req.para.hash = para;
+        } else {
+            hdr.u.hash_req.para = para;
+        }
+        Ok(())
+    })
 }
 
 /// `done` of a device digest: copies it to the request's result.
@@ -540,7 +541,11 @@ pub(crate) fn sample<'a>(dev: &'a VCrypto, spec: &'a HashSpec, len: usize) -> Re
 
 impl policy::Sample for Sample<'_> {
     fn job(&self, checked: bool) -> Result<DataToken> {
-        requests::sample_job(&[&self.hdr, &self.msg], &self.want[..self.digest], checked)
+        requests::sample_job(
+            &[&self.hdr, &self.msg],
+            &requests::Expect::bytes(&self.want[..self.digest]),
+            checked,
+        )
     }
 
     fn software(&mut self, reps: u32) -> Result {

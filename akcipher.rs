@@ -25,7 +25,6 @@ use crate::abstractions::{
     crypto::{AlgNames, Provider},
     errno,
     soft::{rsa_modulus, SoftAkcipher, SoftHash},
-    wire,
 };
 use crate::akcipher_kat as kat;
 use crate::bindings;
@@ -105,6 +104,7 @@ impl AkcipherSpec {
                 padding: self.padding,
                 hash: self.hash,
             },
+            chain: None,
         }
     }
 }
@@ -372,17 +372,13 @@ fn done_rsa(job: &mut DataJob) -> Result {
 
 /// The data request header of akcipher operation `opcode` on session `sid`.
 fn header(opcode: u32, sid: u64, src: usize, dst: usize) -> Result<[u8; DATA_REQ_LEN]> {
-    let mut hdr = bindings::virtio_crypto_op_data_req::default();
-    hdr.header.opcode = opcode.to_le();
-    hdr.header.algo = bindings::VIRTIO_CRYPTO_AKCIPHER_RSA.to_le();
-    hdr.header.session_id = sid.to_le();
-    hdr.u.akcipher_req.para = bindings::virtio_crypto_akcipher_para {
-        src_data_len: u32::try_from(src)?.to_le(),
-        dst_data_len: u32::try_from(dst)?.to_le(),
-    };
-    let mut out = [0u8; DATA_REQ_LEN];
-    wire::write(&hdr, &mut out)?;
-    Ok(out)
+    requests::data_header(opcode, bindings::VIRTIO_CRYPTO_AKCIPHER_RSA, sid, |hdr| {
+        hdr.u.akcipher_req.para = bindings::virtio_crypto_akcipher_para {
+            src_data_len: u32::try_from(src)?.to_le(),
+            dst_data_len: u32::try_from(dst)?.to_le(),
+        };
+        Ok(())
+    })
 }
 
 fn opcode(op: Op) -> u32 {

@@ -14,6 +14,7 @@
 #include <linux/module.h>
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <crypto/authenc.h>
 #include <crypto/aes.h>
 #include <crypto/scatterwalk.h>
 #include <crypto/internal/skcipher.h>
@@ -32,6 +33,7 @@
  * Opcodes are function-like macros, which bindgen cannot evaluate; constants
  * initialised from them are turned into Rust constants.
  */
+const __u32 VCRS_AUTHENC_KEYA_PARAM = CRYPTO_AUTHENC_KEYA_PARAM;
 const __u32 VCRS_CIPHER_ENCRYPT = VIRTIO_CRYPTO_CIPHER_ENCRYPT;
 const __u32 VCRS_CIPHER_DECRYPT = VIRTIO_CRYPTO_CIPHER_DECRYPT;
 const __u32 VCRS_CIPHER_CREATE_SESSION = VIRTIO_CRYPTO_CIPHER_CREATE_SESSION;

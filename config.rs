@@ -59,7 +59,22 @@ impl Config {
     }
 
     /// Whether the device advertises algorithm `id` (service bit and algorithm bit).
+    ///
+    /// A chain (a cipher and a MAC in one session) needs the CIPHER service
+    /// with its cipher and the MAC service with its MAC. No config bit says
+    /// whether a device chains; and a device that lists the MAC service with
+    /// no MAC algorithm at all (QEMU's `cryptodev-vhost-user` config, in
+    /// front of DPDK, which chains every HMAC it maps) cannot serve a MAC
+    /// alone, so for it the MAC service is read as "MACs in chains": any MAC
+    /// is a candidate, and the probe-time check decides. See
+    /// `Documentation/chaining.rst`.
     pub(crate) fn advertises(&self, id: AlgId) -> bool {
+        if let AlgId::Chain(cipher, mac) = id {
+            let mac_ok = self.mac_algo == 0 || self.advertises(AlgId::Mac(mac));
+            return self.advertises(AlgId::Cipher(cipher))
+                && self.has_service(bindings::VIRTIO_CRYPTO_SERVICE_MAC)
+                && mac_ok;
+        }
         let (service, mask, algo) = match id {
             AlgId::Cipher(a) => (bindings::VIRTIO_CRYPTO_SERVICE_CIPHER, self.cipher_algo, a),
             AlgId::Hash(a) => (
@@ -78,6 +93,7 @@ impl Config {
                 u64::from(self.akcipher_algo),
                 a,
             ),
+            AlgId::Chain(..) => return false,
         };
         self.has_service(service) && algo < 64 && mask & (1 << algo) != 0
     }
@@ -158,6 +174,70 @@ impl Offer {
     }
 }
 
+/// What a device gets wrong, and the driver works around. Detected from the
+/// config space (the `quirks` parameter overrides).
+///
+/// DPDK 22.11's vhost crypto library behind QEMU 7.2's `cryptodev-vhost-user`
+/// (see `Documentation/dpdk.rst`): QEMU gives such a device a config of its
+/// own, `max_size` `u64::MAX` and the MAC service without a MAC algorithm,
+/// which QEMU's builtin backend never has. DPDK writes its used ring at the
+/// slot of the descriptor index (right only while one request is on the
+/// queue), reports `len` 0 in it, and wedges its queue on a request over its
+/// buffer size (`RTE_MBUF_DEFAULT_BUF_SIZE`).
+#[derive(Clone, Copy)]
+pub(crate) struct Quirks {
+    /// The used ring's `len` is not what the device wrote: the preset status
+    /// byte alone tells whether the device answered.
+    pub(crate) used_len: bool,
+    /// At most this many jobs on a data queue at once.
+    pub(crate) max_jobs: u32,
+    /// The largest request (bytes read and written) the device takes,
+    /// whatever `max_size` says.
+    pub(crate) max_size: u64,
+    /// A chain's output is right only if the first writable descriptor
+    /// reaches past the cipher's start (DPDK's `prepare_write_back_data`
+    /// does not advance its source over the descriptors it skips).
+    pub(crate) chain_first_dst: bool,
+}
+
+/// DPDK's data buffer (`RTE_MBUF_DEFAULT_BUF_SIZE` 2176 less its 128-byte
+/// headroom) bounds the source and destination of a request: 2048 bytes each
+/// with the header, IV, tag and status around them stays under its limits.
+const DPDK_MAX_REQUEST: u64 = 2 * 2048 + 72 + 16 + 64 + 1;
+
+impl Quirks {
+    /// The standard's behaviour.
+    pub(crate) const NONE: Quirks = Quirks {
+        used_len: false,
+        max_jobs: u32::MAX,
+        max_size: u64::MAX,
+        chain_first_dst: false,
+    };
+
+    /// The workarounds device `c` needs (`param`: see `quirks()`).
+    pub(crate) fn of(c: &Config, param: u32) -> Quirks {
+        let vhost_user = c.max_size == u64::MAX
+            && c.has_service(bindings::VIRTIO_CRYPTO_SERVICE_MAC)
+            && c.mac_algo == 0;
+        match (param, vhost_user) {
+            (1, _) | (0, true) => Quirks {
+                used_len: true,
+                max_jobs: 1,
+                max_size: DPDK_MAX_REQUEST,
+                chain_first_dst: true,
+            },
+            _ => Quirks::NONE,
+        }
+    }
+
+    pub(crate) fn any(&self) -> bool {
+        self.used_len
+            || self.max_jobs != u32::MAX
+            || self.max_size != u64::MAX
+            || self.chain_first_dst
+    }
+}
+
 /// A device algorithm: service and algorithm id.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum AlgId {
@@ -166,4 +246,7 @@ pub(crate) enum AlgId {
     Mac(u32),
     Aead(u32),
     Akcipher(u32),
+    /// Algorithm chaining: a cipher (`VIRTIO_CRYPTO_CIPHER_*`) and a MAC
+    /// (`VIRTIO_CRYPTO_MAC_*`) in one CIPHER-service session.
+    Chain(u32, u32),
 }

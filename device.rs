@@ -9,7 +9,7 @@ use crate::abstractions::{
     sync::{self, new_spinlock_irq},
     virtio::{ConfigAccess, VirtqueueSet},
 };
-use crate::config::{Config, Offer};
+use crate::config::{Config, Offer, Quirks};
 use crate::registry::{Alg, Manager, NUM_ALGS};
 use crate::requests::DataQueue;
 use crate::session::{self, CtrlQueue, CtrlQueueInner, Service};
@@ -179,6 +179,15 @@ impl Drop for DeviceRef {
     }
 }
 
+/// Sessions being made on a device (see [`VCrypto::making`]).
+pub(crate) struct Making<'a>(&'a VCrypto);
+
+impl Drop for Making<'_> {
+    fn drop(&mut self) {
+        self.0.making.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// A data queue taken for one submission (see [`VCrypto::data_queue`]).
 pub(crate) struct QueueRef<'a> {
     dev: &'a VCrypto,
@@ -206,11 +215,16 @@ pub(crate) struct VCrypto {
     /// The config space as read at probe; see `offer` for what may change.
     pub(crate) cfg: Config,
     pub(crate) offer: Offer,
+    /// What the device gets wrong (its data queues have a copy).
+    pub(crate) quirks: Quirks,
     pub(crate) hw_ready: AtomicBool,
     pub(crate) removed: AtomicBool,
     /// Submissions between [`VCrypto::data_queue`] and the end of their
     /// [`QueueRef`]: a removal waits for them before it checks the queues idle.
     pub(crate) submitting: AtomicUsize,
+    /// Sessions being made, or the driver's own sessions held (see
+    /// [`VCrypto::making`]): a removal waits for them too.
+    pub(crate) making: AtomicUsize,
     pub(crate) manager: Arc<Manager>,
     pub(crate) dataqs: KVec<Arc<DataQueue>>,
     #[pin]
@@ -268,6 +282,7 @@ impl VCrypto {
     pub(crate) fn new(
         index: i32,
         cfg: Config,
+        quirks: Quirks,
         manager: Arc<Manager>,
         dataqs: KVec<Arc<DataQueue>>,
         ctrl: CtrlQueueInner,
@@ -280,9 +295,11 @@ impl VCrypto {
                 index,
                 offer: Offer::new(&cfg),
                 cfg,
+                quirks,
                 hw_ready: AtomicBool::new(false),
                 removed: AtomicBool::new(false),
                 submitting: AtomicUsize::new(0),
+                making: AtomicUsize::new(0),
                 manager,
                 dataqs,
                 ctrl <- new_spinlock_irq!(ctrl, "virtio_crypto_rs::CtrlQueue"),
@@ -474,7 +491,10 @@ impl VCrypto {
 
     /// The largest request the device takes now.
     pub(crate) fn max_size(&self) -> u64 {
-        self.offer.max_size.load(Ordering::Acquire)
+        self.offer
+            .max_size
+            .load(Ordering::Acquire)
+            .min(self.quirks.max_size)
     }
 
     /// Runs the known-answer check of every advertised algorithm not checked
@@ -551,7 +571,20 @@ impl VCrypto {
     /// Whether submissions are under way or anything is on the device's
     /// queues or waiting for them.
     pub(crate) fn busy(&self) -> bool {
-        self.submitting.load(Ordering::SeqCst) > 0 || !self.idle()
+        self.submitting.load(Ordering::SeqCst) > 0
+            || self.making.load(Ordering::SeqCst) > 0
+            || !self.idle()
+    }
+
+    /// Marks sessions being made until the returned guard is dropped. Taken
+    /// before the maker looks whether the device is being removed: either
+    /// the maker sees the removal (and makes nothing), or the removal waits
+    /// for it, so that a session made meanwhile, which the maker then
+    /// destroys, is destroyed before the device's reset (QEMU keeps the
+    /// sessions of a device across its reset).
+    pub(crate) fn making(&self) -> Making<'_> {
+        self.making.fetch_add(1, Ordering::SeqCst);
+        Making(self)
     }
 
     /// Completes the control requests the device answered.

@@ -133,6 +133,14 @@ MODULE_PARM_DESC(sw_below,
 VCRS_UINT_PARAM(floor_ms,
 		"measure each device's round-trip floor at bind for this many ms per depth (0: off, the default)")
 
+/*
+ * Workarounds for devices that break the standard (see config.rs, Quirks):
+ * 0 detects them from the config space (the default), 1 applies the DPDK
+ * vhost-user ones to every device bound afterwards, 2 applies none.
+ */
+VCRS_UINT_PARAM(quirks,
+		"device workarounds: 0 detect (default), 1 DPDK vhost-user crypto behind QEMU, 2 none")
+
 int vcrs_register_virtio_driver(struct virtio_driver *drv, struct module *owner)
 {
 	drv->id_table = vcrs_id_table;
@@ -207,6 +215,11 @@ int vcrs_xts_verify_key(struct crypto_skcipher *tfm, const u8 *key, unsigned int
 int vcrs_verify_skcipher_des3_key(struct crypto_skcipher *tfm, const u8 *key)
 {
 	return verify_skcipher_des3_key(tfm, key);
+}
+
+int vcrs_verify_skcipher_des_key(struct crypto_skcipher *tfm, const u8 *key)
+{
+	return verify_skcipher_des_key(tfm, key);
 }
 
 void vcrs_crypto_request_complete(struct crypto_async_request *req, int err)

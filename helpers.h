@@ -29,6 +29,7 @@ void vcrs_virtio_del_vqs(struct virtio_device *vdev);
 /* The size policy: a byte count, or UINT_MAX for auto (helpers.c). */
 extern unsigned int vcrs_sw_below;
 unsigned int vcrs_floor_ms_get(void);
+unsigned int vcrs_quirks_get(void);
 int vcrs_register_virtio_driver(struct virtio_driver *drv, struct module *owner);
 
 /* scatterlists */
@@ -50,6 +51,7 @@ struct skcipher_alg *vcrs_crypto_skcipher_alg(struct crypto_skcipher *tfm);
 struct crypto_skcipher *vcrs_crypto_skcipher_reqtfm(struct skcipher_request *req);
 int vcrs_xts_verify_key(struct crypto_skcipher *tfm, const u8 *key, unsigned int keylen);
 int vcrs_verify_skcipher_des3_key(struct crypto_skcipher *tfm, const u8 *key);
+int vcrs_verify_skcipher_des_key(struct crypto_skcipher *tfm, const u8 *key);
 
 /* any crypto API request */
 void vcrs_crypto_request_complete(struct crypto_async_request *req, int err);

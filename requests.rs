@@ -13,8 +13,10 @@ use crate::abstractions::{
     errno,
     sync::{new_spinlock_irq, Completion, IrqSaveBackend, SpinLockIrq},
     virtio::{Notify, Virtqueue, VqToken},
+    wire,
 };
 use crate::bindings;
+use crate::config::Quirks;
 use crate::policy::Load;
 use crate::stats::{Event, Stats};
 use kernel::{
@@ -44,6 +46,33 @@ pub(crate) fn status_to_result(status: u8) -> Result {
 /// Status value the driver writes before submission; a device that returns
 /// a buffer without writing a status is detected as an error.
 pub(crate) const STATUS_UNSET: u8 = 0xff;
+
+/// The bytes of a data request header: `opcode` for device algorithm
+/// `algo` on session `sid`, the service's part (`u`) filled by `para`.
+pub(crate) fn data_header(
+    opcode: u32,
+    algo: u32,
+    sid: u64,
+    para: impl FnOnce(&mut bindings::virtio_crypto_op_data_req) -> Result,
+) -> Result<[u8; DATA_REQ_LEN]> {
+    let mut hdr = bindings::virtio_crypto_op_data_req::default();
+    hdr.header.opcode = opcode.to_le();
+    hdr.header.algo = algo.to_le();
+    hdr.header.session_id = sid.to_le();
+    para(&mut hdr)?;
+    let mut out = [0u8; DATA_REQ_LEN];
+    wire::write(&hdr, &mut out)?;
+    Ok(out)
+}
+
+/// The CIPHER service's opcode of direction `encrypt`.
+pub(crate) fn cipher_opcode(encrypt: bool) -> u32 {
+    if encrypt {
+        bindings::VCRS_CIPHER_ENCRYPT
+    } else {
+        bindings::VCRS_CIPHER_DECRYPT
+    }
+}
 
 /// Size of a data request header without VIRTIO_CRYPTO_F_REVISION_1.
 pub(crate) const DATA_REQ_LEN: usize = core::mem::size_of::<bindings::virtio_crypto_op_data_req>();
@@ -204,6 +233,10 @@ pub(crate) struct DataCtx {
     pub(crate) used: usize,
     /// Where `done` leaves output for a driver-internal job's submitter.
     pub(crate) reply: Option<Arc<Reply>>,
+    /// A plain `ERR` answer means the device wrote nothing (it checks before
+    /// it writes: a chain decryption's tag): the request runs again in
+    /// software, which tells a wrong tag from a device fault.
+    pub(crate) redo_on_err: bool,
 }
 
 /// [`DataCtx::alg`] of a job that is not a transform's request.
@@ -224,6 +257,7 @@ impl DataCtx {
             status: status_to_result,
             used: 0,
             reply: None,
+            redo_on_err: false,
         }
     }
 
@@ -359,6 +393,17 @@ pub(crate) struct DataQueueInner {
     pub(crate) indirect: bool,
     /// Whether the queue has been full before (logged once).
     pub(crate) was_full: bool,
+    /// Jobs on the device now (for [`Quirks::max_jobs`]).
+    pub(crate) on_device: u32,
+}
+
+impl DataQueueInner {
+    /// Whether a job needing `need` descriptors can go on the device now.
+    fn fits(&self, need: u32, quirks: &Quirks) -> bool {
+        self.vq
+            .as_ref()
+            .is_some_and(|vq| vq.num_free() >= need && self.on_device < quirks.max_jobs)
+    }
 }
 
 /// A data queue: its state behind a lock, and the work item that completes
@@ -375,6 +420,8 @@ pub(crate) struct DataQueue {
     /// The queue's index, and its device's counters.
     index: usize,
     stats: Arc<Stats>,
+    /// What the device gets wrong and the queue works around.
+    pub(crate) quirks: Quirks,
 }
 
 impl_has_work! {
@@ -391,7 +438,12 @@ impl WorkItem for DataQueue {
 
 impl DataQueue {
     /// Data queue `index` of a device with counters `stats`.
-    pub(crate) fn new(inner: DataQueueInner, index: usize, stats: Arc<Stats>) -> Result<Arc<Self>> {
+    pub(crate) fn new(
+        inner: DataQueueInner,
+        index: usize,
+        stats: Arc<Stats>,
+        quirks: Quirks,
+    ) -> Result<Arc<Self>> {
         Arc::pin_init(
             pin_init!(DataQueue {
                 inner <- new_spinlock_irq!(inner, "virtio_crypto_rs::DataQueue"),
@@ -399,6 +451,7 @@ impl DataQueue {
                 load: Load::new(),
                 index,
                 stats,
+                quirks,
             }),
             GFP_KERNEL,
         )
@@ -474,6 +527,7 @@ impl DataQueue {
                 match vq.get_buf() {
                     Some(x) => {
                         self.load.returned();
+                        g.on_device = g.on_device.saturating_sub(1);
                         Some(x)
                     }
                     None => {
@@ -536,7 +590,7 @@ pub(crate) fn submit<'a, K: Kind>(
             queue.divert(job);
             return Ok(Queued::InProgress);
         }
-        Some(vq) => g.backlog.is_empty() && vq.num_free() >= need,
+        Some(_) => g.backlog.is_empty() && g.fits(need, &queue.quirks),
     };
     if !room {
         if !g.was_full {
@@ -590,6 +644,7 @@ fn put_data(
 ) -> core::result::Result<Option<Notify>, (Error, DataToken)> {
     let res = put(g.vq.as_mut(), job);
     if res.is_ok() {
+        g.on_device += 1;
         queue.load.added();
         queue.stats.queued(queue.index);
     }
@@ -606,7 +661,7 @@ pub(crate) fn drain_backlog(queue: &DataQueue) {
             };
             let need = descriptors_needed(&g, &job);
             match g.vq.as_ref() {
-                Some(vq) if vq.num_free() >= need => job,
+                Some(_) if g.fits(need, &queue.quirks) => job,
                 Some(_) => {
                     // Still no room: leave it first in line.
                     if let Err(job) = g.backlog.push_front(job) {
@@ -653,7 +708,16 @@ pub(crate) fn drain_backlog(queue: &DataQueue) {
 pub(crate) fn post(queue: &DataQueue, mut job: DataToken) -> Result<Arc<Waiter>> {
     let waiter = Waiter::new(GFP_KERNEL)?;
     job.data.waiter = Some(waiter.clone());
-    let res = put_data(queue, &mut queue.lock(), job);
+    let mut g = queue.lock();
+    let need = descriptors_needed(&g, &job);
+    if g.vq.is_some() && !(g.backlog.is_empty() && g.fits(need, &queue.quirks)) {
+        // A device that takes few jobs at once (see `Quirks::max_jobs`) is busy:
+        // the job waits its turn with the backlogged ones.
+        g.backlog.push_back(job).map_err(|_| EBUSY)?;
+        return Ok(waiter);
+    }
+    let res = put_data(queue, &mut g, job);
+    drop(g);
     // Outside the lock: the notification is sent, or a job given back dropped.
     res.map_err(|(e, _)| e)?.into_iter().for_each(Notify::send);
     Ok(waiter)
@@ -687,6 +751,7 @@ pub(crate) fn round_trips(
     shape: Shape,
 ) -> Result<(u64, i64)> {
     let start = Ktime::ktime_get();
+    let depth = depth.min(queue.quirks.max_jobs as usize).max(1);
     let mut jobs = KVec::with_capacity(depth, GFP_KERNEL)?;
     for _ in 0..depth {
         jobs.push(post(queue, build()?)?, GFP_KERNEL)?;
@@ -731,6 +796,23 @@ impl DataQueue {
         // The device must have written the status, and for success the whole
         // output too (a failed request need not write its output).
         let exact = job.data.exact;
+        if job.data.redo_on_err && u32::from(status) == bindings::VIRTIO_CRYPTO_ERR {
+            let (data, rescued) = job.redo_in_software();
+            let e = if rescued {
+                Event::Redone
+            } else {
+                Event::Failed
+            };
+            self.stats.count(data.alg, e);
+            return;
+        }
+        // A device whose used lengths are wrong (see `Quirks::used_len`) is
+        // judged by the status byte alone, which the driver preset.
+        let used = if self.quirks.used_len {
+            job.writable_len() as u32
+        } else {
+            used
+        };
         let mut res = match (job.data.status)(status) {
             _ if used == 0 => Err(EIO),
             Ok(()) if exact && (used as usize) < job.writable_len() => Err(EIO),
@@ -790,34 +872,80 @@ pub(crate) fn check_job(queue: &DataQueue, job: DataToken) -> Result {
 
 /// The job of [`known_answer`].
 pub(crate) fn known_answer_job(readable: &[&[u8]], expected: &[u8]) -> Result<DataToken> {
-    sample_job(readable, expected, true)
+    sample_job(readable, &Expect::bytes(expected), true)
+}
+
+/// What a known answer's device writes: `skip` bytes it may leave as they
+/// are (not compared), then `bytes`, the first `split` of them in one
+/// descriptor and the rest in the next (`split` 0: one descriptor), the rest
+/// written with `preset` before the request (a chain's tag, which the device
+/// reads from its writable part).
+pub(crate) struct Expect<'a> {
+    pub(crate) skip: usize,
+    pub(crate) bytes: &'a [u8],
+    pub(crate) split: usize,
+    pub(crate) preset: &'a [u8],
+}
+
+impl<'a> Expect<'a> {
+    /// Exactly `bytes`, in one descriptor.
+    pub(crate) fn bytes(bytes: &'a [u8]) -> Self {
+        Self {
+            skip: 0,
+            bytes,
+            split: 0,
+            preset: &[],
+        }
+    }
+}
+
+/// Runs a driver-internal known-answer request whose output is laid out as
+/// `out` says (see [`known_answer`]).
+pub(crate) fn known_answer_out(queue: &DataQueue, readable: &[&[u8]], out: &Expect<'_>) -> Result {
+    check_job(queue, sample_job(readable, out, true)?)
 }
 
 /// A job like [`known_answer_job`] whose output is compared with `expected`
 /// only if `checked`; unchecked, the expected bytes are neither copied nor
 /// compared (timing loops, where a comparison of kilobytes under emulation
 /// would cost more than the request).
-pub(crate) fn sample_job(readable: &[&[u8]], expected: &[u8], checked: bool) -> Result<DataToken> {
-    let out = expected.len();
-    // Scratch: [expected, if checked][readable parts...][output][status].
+pub(crate) fn sample_job(
+    readable: &[&[u8]],
+    expected: &Expect<'_>,
+    checked: bool,
+) -> Result<DataToken> {
+    let (skip, out) = (expected.skip, expected.bytes.len());
+    let preset = expected.preset;
+    if expected.split > out || preset.len() > out - expected.split {
+        return Err(EINVAL);
+    }
+    // Scratch: [expected, if checked][readable parts...][skipped][output][status].
     let first = if checked { out } else { 0 };
     let out_at = first + readable.iter().map(|p| p.len()).sum::<usize>();
-    let scratch_len = out_at + out + 1;
+    let scratch_len = out_at + skip + out + 1;
     let data = if checked {
-        DataCtx::new(done_compare, out_at, out)
+        DataCtx::new(done_compare, out_at + skip, out)
     } else {
         DataCtx::new(done_nothing, 0, 0)
     };
-    let mut job = DataJob::new(readable.len() + 2, scratch_len, data, GFP_KERNEL)?;
-    job.scratch_mut()[..first].copy_from_slice(&expected[..first]);
+    let mut job = DataJob::new(readable.len() + 3, scratch_len, data, GFP_KERNEL)?;
+    job.scratch_mut()[..first].copy_from_slice(&expected.bytes[..first]);
     let mut at = first;
     for part in readable.iter().filter(|p| !p.is_empty()) {
         job.scratch_mut()[at..at + part.len()].copy_from_slice(part);
         job.push_out(at..at + part.len())?;
         at += part.len();
     }
+    let end = out_at + skip + out;
+    job.scratch_mut()[end - preset.len()..end].copy_from_slice(preset);
     job.scratch_mut()[scratch_len - 1] = STATUS_UNSET;
-    job.push_in(out_at..out_at + out)?;
+    let cut = out_at + skip + expected.split;
+    if expected.split > 0 && cut < end {
+        job.push_in(out_at..cut)?;
+        job.push_in(cut..end)?;
+    } else {
+        job.push_in(out_at..end)?;
+    }
     job.push_in(scratch_len - 1..scratch_len)?;
     JobBox::new(job, GFP_KERNEL)
 }

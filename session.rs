@@ -14,6 +14,7 @@ use crate::abstractions::{
     wire,
 };
 use crate::bindings;
+use crate::device::Making;
 use crate::requests::{self, status_to_result, Waiter, STATUS_UNSET};
 use crate::stats::Event;
 use crate::{DeviceRef, VCrypto};
@@ -232,6 +233,26 @@ pub(crate) struct SessionParams<'a> {
     pub(crate) result_len: u32,
     /// The rest of an akcipher session.
     pub(crate) asym: AsymPara,
+    /// A CIPHER-service session that chains a MAC after (encryption) or
+    /// before (decryption) the cipher: one request per operation.
+    pub(crate) chain: Option<ChainPara<'a>>,
+}
+
+/// The MAC half of a chain session (`VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING`,
+/// hash mode AUTH); `result_len` of [`SessionParams`] is its tag length.
+#[derive(Clone, Copy)]
+pub(crate) struct ChainPara<'a> {
+    /// `VIRTIO_CRYPTO_MAC_*`.
+    pub(crate) mac: u32,
+    /// The MAC key (sent after the cipher key).
+    pub(crate) auth_key: &'a [u8],
+}
+
+impl SessionParams<'_> {
+    /// The variable part of the creation request: the key, then a chain's MAC key.
+    fn key_len(&self) -> usize {
+        self.key.len() + self.chain.map_or(0, |c| c.auth_key.len())
+    }
 }
 
 /// Creates a session; returns its id.
@@ -242,7 +263,7 @@ pub(crate) fn create(dev: &VCrypto, p: &SessionParams<'_>) -> Result<u64> {
 /// Puts the creation of a session on the control queue; its id (or the
 /// device's refusal) comes through the returned waiter.
 fn start_create(dev: &VCrypto, p: &SessionParams<'_>) -> Result<Arc<Waiter>> {
-    let out_len = CTRL_REQ_LEN + p.key.len();
+    let out_len = CTRL_REQ_LEN + p.key_len();
     let scratch_len = out_len + SESSION_INPUT_LEN;
     let keylen = u32::try_from(p.key.len())?.to_le();
     let op = if p.encrypt {
@@ -260,15 +281,43 @@ fn start_create(dev: &VCrypto, p: &SessionParams<'_>) -> Result<Arc<Waiter>> {
             req.header.algo = p.algo.to_le();
             match p.service {
                 Service::Cipher => {
-                    req.u.sym_create_session.op_type =
-                        bindings::VIRTIO_CRYPTO_SYM_OP_CIPHER.to_le();
-                    req.u.sym_create_session.u.cipher.para =
-                        bindings::virtio_crypto_cipher_session_para {
-                            algo: p.algo.to_le(),
-                            keylen,
-                            op: op.to_le(),
-                            ..Default::default()
-                        };
+                    let cipher = bindings::virtio_crypto_cipher_session_para {
+                        algo: p.algo.to_le(),
+                        keylen,
+                        op: op.to_le(),
+                        ..Default::default()
+                    };
+                    let mut sym = bindings::virtio_crypto_sym_create_session_req::default();
+                    match p.chain {
+                        None => {
+                            sym.op_type = bindings::VIRTIO_CRYPTO_SYM_OP_CIPHER.to_le();
+                            sym.u.cipher.para = cipher;
+                        }
+                        Some(c) => {
+                            sym.op_type = bindings::VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING.to_le();
+                            // Encryption: cipher, then MAC over the ciphertext;
+                            // decryption: MAC verified, then cipher.
+                            let order = if p.encrypt {
+                                bindings::VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH
+                            } else {
+                                bindings::VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_HASH_THEN_CIPHER
+                            };
+                            let mut para = bindings::virtio_crypto_alg_chain_session_para {
+                                alg_chain_order: order.to_le(),
+                                hash_mode: bindings::VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH.to_le(),
+                                cipher_param: cipher,
+                                ..Default::default()
+                            };
+                            para.u.mac_param = bindings::virtio_crypto_mac_session_para {
+                                algo: c.mac.to_le(),
+                                hash_result_len: p.result_len.to_le(),
+                                auth_key_len: u32::try_from(c.auth_key.len())?.to_le(),
+                                ..Default::default()
+                            };
+                            sym.u.chain.para = para;
+                        }
+                    }
+                    req.u.sym_create_session = sym;
                 }
                 Service::Hash => {
                     req.u.hash_create_session.para = bindings::virtio_crypto_hash_session_para {
@@ -319,7 +368,11 @@ fn start_create(dev: &VCrypto, p: &SessionParams<'_>) -> Result<Arc<Waiter>> {
                 }
             }
             wire::write(&req, s)?;
-            s[CTRL_REQ_LEN..out_len].copy_from_slice(p.key);
+            let key_end = CTRL_REQ_LEN + p.key.len();
+            s[CTRL_REQ_LEN..key_end].copy_from_slice(p.key);
+            if let Some(c) = p.chain {
+                s[key_end..out_len].copy_from_slice(c.auth_key);
+            }
             // A status the device must overwrite.
             let st = out_len + offset_of!(bindings::virtio_crypto_session_input, status);
             s[st..st + 4].copy_from_slice(&u32::from(STATUS_UNSET).to_le_bytes());
@@ -430,6 +483,8 @@ fn create_set(
 /// size policy's measurement), destroyed when this is dropped.
 pub(crate) struct Scoped<'a> {
     dev: &'a VCrypto,
+    /// Until they are destroyed (a removal waits for this).
+    _making: Making<'a>,
     service: Service,
     /// The session, or the encryption session of a pair ...
     pub(crate) enc: u64,
@@ -440,9 +495,14 @@ pub(crate) struct Scoped<'a> {
 impl<'a> Scoped<'a> {
     /// Creates the sessions `p` describes (see [`create_set`]).
     pub(crate) fn create(dev: &'a VCrypto, p: &SessionParams<'_>) -> Result<Self> {
+        let making = dev.making();
+        if dev.removed.load(core::sync::atomic::Ordering::SeqCst) {
+            return Err(ENODEV);
+        }
         let (enc, dec) = create_set(dev, p, |_, _| {})?;
         Ok(Self {
             dev,
+            _making: making,
             service: p.service,
             enc,
             dec,
@@ -610,6 +670,8 @@ impl Maker<'_> {
         if let Some(h) = self.made.take() {
             h.destroy(dev);
         }
+        // Before `serving` looks at the removal (see `VCrypto::making`).
+        let _making = dev.get().map(VCrypto::making);
         let Some(d) = dev.serving() else { return };
         // The standard bounds no akcipher key (the device refuses what it cannot take).
         let limit = match p.service {
@@ -617,7 +679,10 @@ impl Maker<'_> {
             Service::Mac => d.cfg.max_auth_key_len,
             Service::Hash | Service::Akcipher => u32::MAX,
         };
-        if p.key.len() > limit as usize {
+        let auth_over = p
+            .chain
+            .is_some_and(|c| c.auth_key.len() > d.cfg.max_auth_key_len as usize);
+        if p.key.len() > limit as usize || auth_over {
             return;
         }
         let alg = dev.alg().unwrap_or(usize::MAX);

@@ -11,7 +11,6 @@ use crate::abstractions::{
     errno,
     skcipher::{KeyCheck, Skcipher, SkcipherKind, SkcipherParams, SkcipherRequest, SkcipherTfm},
     soft::SoftCipher,
-    wire,
 };
 use crate::bindings;
 use crate::registry::Alg;
@@ -96,6 +95,8 @@ pub(crate) const PRIORITY: u32 = 200;
 const AES_KEYS: &[u32] = &[16, 24, 32];
 const AES_XTS_KEYS: &[u32] = &[32, 48, 64];
 const DES3_KEYS: &[u32] = &[bindings::DES3_EDE_KEY_SIZE];
+const DES_BS: u32 = bindings::DES_BLOCK_SIZE;
+const DES_KEYS: &[u32] = &[bindings::DES_KEY_SIZE];
 
 /// Mode `m` of cipher `c`: `m(c)`, driver `virtio_crypto_rs-m-c`, generic
 /// `m(c-generic)` unless given.
@@ -135,7 +136,7 @@ const DES3_BS: u32 = bindings::DES3_EDE_BLOCK_SIZE;
 
 /// Every skcipher the driver knows, in registration order.
 #[rustfmt::skip]
-pub(crate) static SPECS: [CipherSpec; 7] = [
+pub(crate) static SPECS: [CipherSpec; 9] = [
     cipher!(Ecb, "ecb", "aes", VIRTIO_CRYPTO_CIPHER_AES_ECB, AES_BS, 0, AES_KEYS, None),
     cipher!(Cbc, "cbc", "aes", VIRTIO_CRYPTO_CIPHER_AES_CBC, AES_BS, AES_BS, AES_KEYS, None),
     cipher!(Ctr, "ctr", "aes", VIRTIO_CRYPTO_CIPHER_AES_CTR, AES_BS, AES_BS, AES_KEYS, None),
@@ -147,6 +148,8 @@ pub(crate) static SPECS: [CipherSpec; 7] = [
         Des3),
     cipher!(Ctr, "ctr", "des3_ede", VIRTIO_CRYPTO_CIPHER_3DES_CTR, DES3_BS, DES3_BS, DES3_KEYS,
         Des3),
+    cipher!(Ecb, "ecb", "des", VIRTIO_CRYPTO_CIPHER_DES_ECB, DES_BS, 0, DES_KEYS, Des),
+    cipher!(Cbc, "cbc", "des", VIRTIO_CRYPTO_CIPHER_DES_CBC, DES_BS, DES_BS, DES_KEYS, Des),
 ];
 
 /// Per-transform context.
@@ -170,6 +173,7 @@ fn session_params<'a>(spec: &CipherSpec, key: &'a [u8]) -> SessionParams<'a> {
         encrypt: true,
         result_len: 0,
         asym: AsymPara::default(),
+        chain: None,
     }
 }
 
@@ -237,22 +241,14 @@ impl Skcipher for SkcipherDriver {
 /// The data request header of a cipher operation on `len` bytes.
 fn header(spec: &CipherSpec, sid: u64, encrypt: bool, len: usize) -> Result<[u8; DATA_REQ_LEN]> {
     let len = u32::try_from(len)?.to_le();
-    let mut hdr = bindings::virtio_crypto_op_data_req::default();
-    hdr.header.opcode = if encrypt {
-        bindings::VCRS_CIPHER_ENCRYPT
-    } else {
-        bindings::VCRS_CIPHER_DECRYPT
-    }
-    .to_le();
-    hdr.header.algo = spec.algo.to_le();
-    hdr.header.session_id = sid.to_le();
-    hdr.u.sym_req.op_type = bindings::VIRTIO_CRYPTO_SYM_OP_CIPHER.to_le();
-    hdr.u.sym_req.u.cipher.para.iv_len = spec.iv_size.to_le();
-    hdr.u.sym_req.u.cipher.para.src_data_len = len;
-    hdr.u.sym_req.u.cipher.para.dst_data_len = len;
-    let mut out = [0u8; DATA_REQ_LEN];
-    wire::write(&hdr, &mut out)?;
-    Ok(out)
+    let opcode = requests::cipher_opcode(encrypt);
+    requests::data_header(opcode, spec.algo, sid, |hdr| {
+        hdr.u.sym_req.op_type = bindings::VIRTIO_CRYPTO_SYM_OP_CIPHER.to_le();
+        hdr.u.sym_req.u.cipher.para.iv_len = spec.iv_size.to_le();
+        hdr.u.sym_req.u.cipher.para.src_data_len = len;
+        hdr.u.sym_req.u.cipher.para.dst_data_len = len;
+        Ok(())
+    })
 }
 
 /// Adds `n` to the big-endian counter `ctr` (wrapping around, as `crypto_inc`).
@@ -464,7 +460,11 @@ pub(crate) fn sample<'a>(dev: &'a VCrypto, spec: &'a CipherSpec, len: usize) -> 
 impl policy::Sample for Sample<'_> {
     fn job(&self, checked: bool) -> Result<DataToken> {
         let iv = &self.v.iv[..self.spec.iv_size as usize];
-        requests::sample_job(&[&self.hdr, iv, &self.v.plain], &self.v.cipher, checked)
+        requests::sample_job(
+            &[&self.hdr, iv, &self.v.plain],
+            &requests::Expect::bytes(&self.v.cipher),
+            checked,
+        )
     }
 
     fn software(&mut self, reps: u32) -> Result {

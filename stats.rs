@@ -41,11 +41,14 @@ pub(crate) enum Event {
     /// A session the device refused (its table full, say) or did not answer
     /// for in time: the transform runs in software until its next key.
     Refused,
+    /// A request the device answered with a plain error without writing it
+    /// (a chain decryption whose tag it did not verify), rerun in software.
+    Redone,
 }
 
-const EVENTS: usize = 7;
+const EVENTS: usize = 8;
 const NAMES: [&str; EVENTS] = [
-    "device", "failed", "software", "rescued", "lost", "sessions", "refused",
+    "device", "failed", "software", "rescued", "lost", "sessions", "refused", "redone",
 ];
 
 /// The counters of one device (or of the transforms without one).

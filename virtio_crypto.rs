@@ -40,7 +40,7 @@ mod session;
 mod skcipher;
 mod stats;
 
-pub(crate) use config::{AlgId, Config};
+pub(crate) use config::{AlgId, Config, Quirks};
 pub(crate) use device::{DeviceRef, QueueRef, VCrypto};
 pub(crate) use registry::Manager;
 
@@ -105,6 +105,15 @@ impl virtio::Driver for VirtioCrypto {
             cfg.max_size
         );
         cfg.validate(index)?;
+        let quirks = Quirks::of(&cfg, abstractions::params::quirks());
+        if quirks.any() {
+            pr_info!(
+                "virtio{}: DPDK vhost-user crypto workarounds: status byte over used length, {} request(s) per queue at once, requests up to {} bytes\n",
+                index,
+                quirks.max_jobs,
+                quirks.max_size
+            );
+        }
 
         let nq = cfg.max_dataqueues as usize;
         let mut names = KVec::with_capacity(nq + 1, GFP_KERNEL)?;
@@ -132,9 +141,11 @@ impl virtio::Driver for VirtioCrypto {
                         backlog: Fifo::new(),
                         indirect,
                         was_full: false,
+                        on_device: 0,
                     },
                     i,
                     stats.clone(),
+                    quirks,
                 )?,
                 GFP_KERNEL,
             )?;
@@ -142,6 +153,7 @@ impl virtio::Driver for VirtioCrypto {
         VCrypto::new(
             index,
             cfg,
+            quirks,
             mgr.clone(),
             dataqs,
             CtrlQueueInner { vq: ctrl_vq },

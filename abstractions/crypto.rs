@@ -266,6 +266,58 @@ impl<K: Kind> Pending<K> {
 }
 
 impl<K: Kind> Pending<K> {
+    /// Whether the request works in place (one list for source and destination).
+    pub(crate) fn in_place(&self) -> bool {
+        let (src, dst) = self.lists();
+        src == dst
+    }
+
+    /// Bytes in the first entry of the destination list (0 without one).
+    pub(crate) fn dst_first_len(&self) -> usize {
+        let (_, dst) = self.lists();
+        if dst.is_null() {
+            return 0;
+        }
+        // SAFETY: The request is valid, so is its destination list's first entry.
+        unsafe { (*dst).length as usize }
+    }
+
+    /// Copies bytes `offset..offset + buf.len()` of the source list into
+    /// `buf` (`EINVAL` if the list is shorter).
+    pub(crate) fn read_src(&self, offset: usize, buf: &mut [u8]) -> Result {
+        let (src, _) = self.lists();
+        if src.is_null() && !buf.is_empty() {
+            return Err(EINVAL);
+        }
+        // SAFETY: The request is valid, so is its source list, walked no further than
+        // its end marker; `buf` is writable for its length.
+        let n = unsafe {
+            bindings::vcrs_sg_copy_to_buffer(src, buf.as_mut_ptr().cast(), buf.len(), offset)
+        };
+        if n != buf.len() {
+            return Err(EINVAL);
+        }
+        Ok(())
+    }
+
+    /// Copies `buf` to bytes `offset..` of the destination list (`EINVAL` if
+    /// the list is shorter).
+    pub(crate) fn write_dst(&mut self, offset: usize, buf: &[u8]) -> Result {
+        let (_, dst) = self.lists();
+        if dst.is_null() && !buf.is_empty() {
+            return Err(EINVAL);
+        }
+        // SAFETY: As in `read_src`, for the destination list; the driver owns the
+        // request, so may write its output; `buf` is readable for its length.
+        let n = unsafe {
+            bindings::vcrs_sg_copy_from_buffer(dst, buf.as_ptr().cast(), buf.len(), offset)
+        };
+        if n != buf.len() {
+            return Err(EINVAL);
+        }
+        Ok(())
+    }
+
     /// Whether dropping the request without a result runs it in software
     /// (else it fails with `-ENODEV`): its source is intact, because it never
     /// reached a device or is out of place.
@@ -276,7 +328,8 @@ impl<K: Kind> Pending<K> {
     }
 
     /// The request is being handed to a device (`true`), or was refused by
-    /// the queue before the device could see it (`false`).
+    /// the queue before the device could see it, or answered by the device
+    /// without a byte of the request's memory written (`false`).
     fn mark_sent(&mut self, sent: bool) {
         // INVARIANT: Only what the queue refused is unsent again.
         self.sent = sent;
@@ -941,6 +994,28 @@ impl<D> Job<D> {
         } = self;
         let rescued = req.as_ref().is_some_and(AnyPending::rescuable);
         drop(chain);
+        drop(req);
+        (data, rescued)
+    }
+
+    /// Gives the job up after its device answered it without writing any of
+    /// the request's memory (a chain decryption whose tag the device refused
+    /// with a plain error): the request runs in software, in place or not, to
+    /// tell a wrong tag (`-EBADMSG`) from a device fault. Returns as
+    /// [`Job::lost`] does.
+    pub(crate) fn redo_in_software(self) -> (D, bool) {
+        let Job {
+            chain,
+            mut req,
+            data,
+            ..
+        } = self;
+        drop(chain);
+        // INVARIANT: The caller says the device wrote nothing: the source is intact.
+        if let Some(r) = req.as_mut() {
+            r.mark_sent(false);
+        }
+        let rescued = req.as_ref().is_some_and(AnyPending::rescuable);
         drop(req);
         (data, rescued)
     }

@@ -34,3 +34,10 @@ pub(crate) fn floor_ms() -> u32 {
     // SAFETY: Reads an integer the parameter code writes; no precondition.
     unsafe { bindings::vcrs_floor_ms_get() }
 }
+
+/// Device workarounds (`quirks`): 0 detect, 1 force the DPDK vhost-user ones,
+/// 2 none.
+pub(crate) fn quirks() -> u32 {
+    // SAFETY: Reads an integer the parameter code writes; no precondition.
+    unsafe { bindings::vcrs_quirks_get() }
+}

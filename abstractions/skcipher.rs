@@ -125,6 +125,8 @@ pub(crate) enum KeyCheck {
     Xts,
     /// `verify_skcipher_des3_key`: the 3DES weak key rules.
     Des3,
+    /// `verify_skcipher_des_key`: the DES weak key rules.
+    Des,
 }
 
 /// The transform a key is being set on.
@@ -135,8 +137,8 @@ impl SkcipherTfm {
     pub(crate) fn verify_key(&self, check: KeyCheck, key: &[u8]) -> Result {
         let len = u32::try_from(key.len())?;
         // SAFETY: The transform is valid during setkey; `key` holds `len` bytes (and the
-        // 3DES check reads exactly DES3_EDE_KEY_SIZE, which the caller's length check
-        // guarantees).
+        // 3DES and DES checks read exactly DES3_EDE_KEY_SIZE or DES_KEY_SIZE bytes, which
+        // the length guards of their arms guarantee).
         let rc = unsafe {
             match check {
                 KeyCheck::None => 0,
@@ -145,6 +147,10 @@ impl SkcipherTfm {
                     bindings::vcrs_verify_skcipher_des3_key(self.0, key.as_ptr())
                 }
                 KeyCheck::Des3 => return Err(EINVAL),
+                KeyCheck::Des if len == bindings::DES_KEY_SIZE => {
+                    bindings::vcrs_verify_skcipher_des_key(self.0, key.as_ptr())
+                }
+                KeyCheck::Des => return Err(EINVAL),
             }
         };
         kernel::error::to_result(rc)

@@ -37,5 +37,5 @@ cd "$objtree"
     --allowlist-type 'akcipher_alg|akcipher_request|crypto_akcipher' \
     --opaque-type 'dentry|seq_file' \
     --allowlist-var 'VCRS_.*|vcrs_.*|VIRTIO_CRYPTO_.*|VIRTIO_ID_CRYPTO|VIRTIO_DEV_ANY_ID|VIRTIO_F_VERSION_1|VIRTIO_RING_F_INDIRECT_DESC' \
-    --allowlist-var 'CRYPTO_(ALG_|TFM_REQ_).*|AES_(BLOCK_SIZE|MIN_KEY_SIZE|MAX_KEY_SIZE)|DES3_EDE_(BLOCK_SIZE|KEY_SIZE)|HASH_MAX_(DIGESTSIZE|STATESIZE|DESCSIZE)' \
+    --allowlist-var 'CRYPTO_(ALG_|TFM_REQ_).*|AES_(BLOCK_SIZE|MIN_KEY_SIZE|MAX_KEY_SIZE)|DES3_EDE_(BLOCK_SIZE|KEY_SIZE)|DES_(BLOCK_SIZE|KEY_SIZE)|HASH_MAX_(DIGESTSIZE|STATESIZE|DESCSIZE)' \
     -o "$out" -- $clang_flags -I"$hdir"
