@@ -41,7 +41,7 @@ cp "$kdir/crypto/tcrypt.ko" "$kdir/crypto/crypto_engine.ko" \
    "$root/selftests/vdpa_sim_crypto/vdpa_sim_crypto.ko" "$root/selftests/inflight/vcrs_inflight.ko" \
    "$root/selftests/inflight/vcrs_akcipher.ko" \
    "$work/lib/modules/"
-for p in afalg_skcipher afalg_modes afalg_hash afalg_aead afalg_speed afalg_fuzz afalg_inflight modload; do cp "$root/selftests/virtio_crypto_rs/$p" "$work/bin/"; done
+for p in afalg_skcipher afalg_modes afalg_hash afalg_aead afalg_authenc afalg_speed afalg_fuzz afalg_inflight modload; do cp "$root/selftests/virtio_crypto_rs/$p" "$work/bin/"; done
 cp "$kdir/drivers/block/brd.ko" "$work/lib/modules/"
 
 # The modules modprobe may load by name or alias: our driver, the C driver

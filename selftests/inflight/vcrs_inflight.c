@@ -17,6 +17,14 @@
  * right after setkey and after a key change. Skciphers and AEADs encrypt
  * then decrypt (what the generic code encrypted), hashes digest.
  *
+ * Keys are random and valid for the algorithm: an authenc(hmac(H),cbc(C))
+ * AEAD (GENERIC or OURS names authenc) gets the kernel's key blob (rtattr,
+ * cipher key length, MAC key of 20 to 100 bytes, AES key of 16, 24 or 32
+ * bytes or a 3DES key with distinct thirds) and texts of whole blocks, with
+ * the whole digest as tag in the first four rounds and IPsec's truncated tag
+ * (RFC 2404, RFC 4868) in the last four; single DES an 8-byte key, neither
+ * weak nor semi-weak.
+ *
  * One TAP line per algorithm and N in the kernel log ("vcrs_inflight: ok 3 -
  * ..."), then "vcrs_inflight: requests R" (requests made on OURS) and
  * "vcrs_inflight: done, F failed". The work is done in init, which then
@@ -56,6 +64,8 @@ struct alg {
 	int type;
 	char ours[64], generic[64];
 	unsigned int klen, ivsize, authsize, block;
+	bool authenc, des;	/* an authenc AEAD, single DES */
+	unsigned int digest;	/* authenc: the hash's digest size */
 };
 
 /* One request in flight and what it needs. */
@@ -132,7 +142,101 @@ static int parse(const char *s, struct alg *a)
 	a->authsize = 16;
 	a->block = !strncmp(a->generic, "ecb(", 4) || !strncmp(a->generic, "cbc(", 4) ?
 		   (strstr(a->ours, "des3") ? 8 : 16) : 1;
+	/* Single DES: cbc(des-generic), virtio_crypto_rs-cbc-des. */
+	a->des = a->type == SKCIPHER &&
+		 (strstr(a->generic, "(des-") || strstr(a->generic, "(des)") ||
+		  (strlen(a->ours) >= 4 && !strcmp(a->ours + strlen(a->ours) - 4, "-des")));
+	if (a->des) {
+		a->klen = 8;
+		a->block = 8;
+	}
+	a->authenc = a->type == AEAD && (strstr(a->generic, "authenc(") ||
+					 strstr(a->ours, "authenc(") || strstr(a->ours, "-authenc-"));
+	if (a->authenc) {
+		a->digest = strstr(a->generic, "sha512") ? 64 : strstr(a->generic, "sha384") ? 48 :
+			    strstr(a->generic, "sha256") ? 32 : strstr(a->generic, "sha224") ? 28 :
+			    strstr(a->generic, "md5") ? 16 : 20;
+		a->block = strstr(a->generic, "des3") ? 8 : 16;
+		a->authsize = a->digest;
+	}
 	return 0;
+}
+
+/* IPsec's truncated tag of an authenc algorithm (RFC 2404, RFC 4868). */
+static unsigned int esp_tag(const struct alg *a)
+{
+	return a->digest == 20 ? 12 : a->digest / 2;
+}
+
+/* Whether `k` is one of the 4 weak or 12 semi-weak DES keys (parity bits,
+ * each byte's low bit, ignored). */
+static bool des_weak(const u8 *k)
+{
+	static const u8 weak[16][8] = {
+		{ 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01 },
+		{ 0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe },
+		{ 0xe0, 0xe0, 0xe0, 0xe0, 0xf1, 0xf1, 0xf1, 0xf1 },
+		{ 0x1f, 0x1f, 0x1f, 0x1f, 0x0e, 0x0e, 0x0e, 0x0e },
+		{ 0x01, 0x1f, 0x01, 0x1f, 0x01, 0x0e, 0x01, 0x0e },
+		{ 0x1f, 0x01, 0x1f, 0x01, 0x0e, 0x01, 0x0e, 0x01 },
+		{ 0x01, 0xe0, 0x01, 0xe0, 0x01, 0xf1, 0x01, 0xf1 },
+		{ 0xe0, 0x01, 0xe0, 0x01, 0xf1, 0x01, 0xf1, 0x01 },
+		{ 0x01, 0xfe, 0x01, 0xfe, 0x01, 0xfe, 0x01, 0xfe },
+		{ 0xfe, 0x01, 0xfe, 0x01, 0xfe, 0x01, 0xfe, 0x01 },
+		{ 0x1f, 0xe0, 0x1f, 0xe0, 0x0e, 0xf1, 0x0e, 0xf1 },
+		{ 0xe0, 0x1f, 0xe0, 0x1f, 0xf1, 0x0e, 0xf1, 0x0e },
+		{ 0x1f, 0xfe, 0x1f, 0xfe, 0x0e, 0xfe, 0x0e, 0xfe },
+		{ 0xfe, 0x1f, 0xfe, 0x1f, 0xfe, 0x0e, 0xfe, 0x0e },
+		{ 0xe0, 0xfe, 0xe0, 0xfe, 0xf1, 0xfe, 0xf1, 0xfe },
+		{ 0xfe, 0xe0, 0xfe, 0xe0, 0xfe, 0xf1, 0xfe, 0xf1 },
+	};
+	int i, j;
+
+	for (i = 0; i < 16; i++) {
+		for (j = 0; j < 8 && (k[j] & 0xfe) == (weak[i][j] & 0xfe); j++)
+			;
+		if (j == 8)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A random valid key of `a` in `key` (room for 256 bytes). authenc: the blob
+ * crypto_authenc_extractkeys reads, struct rtattr { rta_len 8, rta_type
+ * CRYPTO_AUTHENC_KEYA_PARAM } (native endian), the big-endian cipher key
+ * length, the MAC key, the cipher key. Returns its length.
+ */
+static unsigned int new_key(const struct alg *a, u8 *key)
+{
+	static const unsigned int mac_lens[] = { 0, 20, 32, 64, 100 };
+	unsigned int mlen, elen;
+	u16 rta[2] = { 8, 1 };
+	__be32 be;
+	u8 *enc;
+
+	if (a->des) {
+		do
+			get_random_bytes(key, 8);
+		while (des_weak(key));
+		return 8;
+	}
+	if (!a->authenc) {
+		get_random_bytes(key, a->klen);
+		return a->klen;
+	}
+	mlen = mac_lens[rnd(ARRAY_SIZE(mac_lens))] ?: a->digest;
+	elen = a->block == 8 ? 24 : 16 + 8 * rnd(3);
+	be = cpu_to_be32(elen);
+	memcpy(key, rta, 4);
+	memcpy(key + 4, &be, 4);
+	get_random_bytes(key + 8, mlen);
+	enc = key + 8 + mlen;
+	/* 3DES: K1 != K2 != K3 (FIPS or FORBID_WEAK_KEYS refuses the others). */
+	do
+		get_random_bytes(enc, elen);
+	while (elen == 24 && (!memcmp(enc, enc + 8, 8) || !memcmp(enc + 8, enc + 16, 8)));
+	return 8 + mlen + elen;
 }
 
 /* The transforms of one algorithm: ours and the generic one. */
@@ -186,18 +290,18 @@ static void free_pair(struct alg *a, struct pair *p)
 
 static int set_keys(struct alg *a, struct pair *p)
 {
-	u8 key[64];
+	u8 key[256];
+	unsigned int klen = new_key(a, key);
 	int i, err = 0;
 
-	get_random_bytes(key, a->klen);
 	for (i = 0; i < 2 && !err; i++) {
 		if (a->type == SKCIPHER)
-			err = crypto_skcipher_setkey(p->t[i].sk, key, a->klen);
+			err = crypto_skcipher_setkey(p->t[i].sk, key, klen);
 		else if (a->type == AEAD)
-			err = crypto_aead_setkey(p->t[i].ae, key, a->klen) ?:
+			err = crypto_aead_setkey(p->t[i].ae, key, klen) ?:
 			      crypto_aead_setauthsize(p->t[i].ae, a->authsize);
 		else if (a->klen)
-			err = crypto_ahash_setkey(p->t[i].ah, key, a->klen);
+			err = crypto_ahash_setkey(p->t[i].ah, key, klen);
 	}
 	return err;
 }
@@ -459,6 +563,9 @@ static void run(struct alg *a, int cnt)
 		if ((inplace && !strcmp(place, "out")) || (!inplace && !strcmp(place, "in")))
 			continue;
 
+		/* authenc: the whole digest as tag, then (last four rounds) IPsec's. */
+		if (a->authenc)
+			a->authsize = round < 4 ? a->digest : esp_tag(a);
 		/* A new key: the first rounds right after setkey, the others after a change. */
 		err = set_keys(a, &p);
 		if (err) {
@@ -480,8 +587,9 @@ next:
 			snprintf(why, sizeof(why), "%s, %s: %d", how[flags ? 1 : 0],
 				 inplace ? "in place" : "out of place", err);
 	}
-	result(!why[0], "%s: %d in flight on one transform, with and without MAY_BACKLOG, in place and out of place, after setkey and after key changes: %s%s",
-	       a->ours, cnt, why[0] ? "" : "equal to ", why[0] ? why : a->generic);
+	result(!why[0], "%s: %d in flight on one transform, with and without MAY_BACKLOG, in place and out of place, after setkey and after key changes%s: %s%s",
+	       a->ours, cnt, a->authenc ? ", whole and truncated tags" : "",
+	       why[0] ? "" : "equal to ", why[0] ? why : a->generic);
 out:
 	free_pair(a, &p);
 }
@@ -502,10 +610,12 @@ static int __init vcrs_inflight_init(void)
 	if (!ones || !ivs)
 		goto nomem;
 	for (i = 0; i < MAX_N; i++) {
-		/* Room for text, AAD and tag; in and out apart for out of place. */
-		ones[i].in = kmalloc(len + 128, GFP_KERNEL);
-		ones[i].out = kmalloc(len + 128, GFP_KERNEL);
-		ones[i].want = kmalloc(len + 128, GFP_KERNEL);
+		/* Room for text, AAD and tag (twice: a decryption's text holds
+		 * one, and round_trip copies a tag's length more); in and out
+		 * apart for out of place. */
+		ones[i].in = kmalloc(len + 256, GFP_KERNEL);
+		ones[i].out = kmalloc(len + 256, GFP_KERNEL);
+		ones[i].want = kmalloc(len + 256, GFP_KERNEL);
 		if (!ones[i].in || !ones[i].out || !ones[i].want)
 			goto nomem;
 	}

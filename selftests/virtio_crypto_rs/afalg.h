@@ -177,4 +177,114 @@ static inline void close2(int a, int b)
 		close(b);
 }
 
+/*
+ * Algorithm kinds whose keys are not plain bytes of one length: the kernel's
+ * authenc(hmac(H),cbc(C)) (a key blob) and single DES (8 bytes, weak keys).
+ * `ours` is a driver name (virtio_crypto_rs-authenc-hmac-H-cbc-C,
+ * virtio_crypto_rs-ecb-des), `generic` the generic code's name.
+ */
+static inline int afalg_is_authenc(const char *ours, const char *generic)
+{
+	return strstr(generic, "authenc(") || strstr(ours, "authenc(") || strstr(ours, "-authenc-");
+}
+
+static inline int afalg_is_des(const char *ours, const char *generic)
+{
+	size_t n = strlen(ours);
+
+	return strstr(generic, "(des-") || strstr(generic, "(des)") ||
+	       (n >= 4 && !strcmp(ours + n - 4, "-des"));
+}
+
+/* An authenc algorithm's digest size (its largest tag), from its hash. */
+static inline unsigned int afalg_authenc_digest(const char *name)
+{
+	return strstr(name, "sha512") ? 64 : strstr(name, "sha384") ? 48 :
+	       strstr(name, "sha256") ? 32 : strstr(name, "sha224") ? 28 :
+	       strstr(name, "md5") ? 16 : 20;
+}
+
+/* An authenc algorithm's cipher block (8 for 3DES, 16 for AES). */
+static inline unsigned int afalg_authenc_block(const char *name)
+{
+	return strstr(name, "des3") ? 8 : 16;
+}
+
+/* IPsec's truncated tag of an authenc algorithm (RFC 2404, RFC 4868). */
+static inline unsigned int afalg_authenc_esp_tag(const char *name)
+{
+	unsigned int d = afalg_authenc_digest(name);
+
+	return d == 20 ? 12 : d / 2;
+}
+
+/*
+ * The key blob authenc's setkey takes (crypto_authenc_extractkeys): struct
+ * rtattr { u16 rta_len = 8; u16 rta_type = 1 (CRYPTO_AUTHENC_KEYA_PARAM); }
+ * in native endianness, the big-endian cipher key length, then the MAC key,
+ * then the cipher key. Returns the blob's length.
+ */
+static inline size_t afalg_authenc_key(uint8_t *out, const uint8_t *mac, size_t maclen,
+				       const uint8_t *enc, size_t enclen)
+{
+	uint16_t rta[2] = { 8, 1 };
+
+	memcpy(out, rta, 4);
+	out[4] = (uint8_t)(enclen >> 24);
+	out[5] = (uint8_t)(enclen >> 16);
+	out[6] = (uint8_t)(enclen >> 8);
+	out[7] = (uint8_t)enclen;
+	memmove(out + 8, mac, maclen);
+	memmove(out + 8 + maclen, enc, enclen);
+	return 8 + maclen + enclen;
+}
+
+/* The `i`-th (mod 16) of the 4 weak and 12 semi-weak DES keys (parity bits
+ * set as usual). */
+static inline const uint8_t *afalg_des_weak_key(unsigned int i)
+{
+	static const uint8_t weak[16][8] = {
+		{ 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01 },
+		{ 0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe },
+		{ 0xe0, 0xe0, 0xe0, 0xe0, 0xf1, 0xf1, 0xf1, 0xf1 },
+		{ 0x1f, 0x1f, 0x1f, 0x1f, 0x0e, 0x0e, 0x0e, 0x0e },
+		{ 0x01, 0x1f, 0x01, 0x1f, 0x01, 0x0e, 0x01, 0x0e },
+		{ 0x1f, 0x01, 0x1f, 0x01, 0x0e, 0x01, 0x0e, 0x01 },
+		{ 0x01, 0xe0, 0x01, 0xe0, 0x01, 0xf1, 0x01, 0xf1 },
+		{ 0xe0, 0x01, 0xe0, 0x01, 0xf1, 0x01, 0xf1, 0x01 },
+		{ 0x01, 0xfe, 0x01, 0xfe, 0x01, 0xfe, 0x01, 0xfe },
+		{ 0xfe, 0x01, 0xfe, 0x01, 0xfe, 0x01, 0xfe, 0x01 },
+		{ 0x1f, 0xe0, 0x1f, 0xe0, 0x0e, 0xf1, 0x0e, 0xf1 },
+		{ 0xe0, 0x1f, 0xe0, 0x1f, 0xf1, 0x0e, 0xf1, 0x0e },
+		{ 0x1f, 0xfe, 0x1f, 0xfe, 0x0e, 0xfe, 0x0e, 0xfe },
+		{ 0xfe, 0x1f, 0xfe, 0x1f, 0xfe, 0x0e, 0xfe, 0x0e },
+		{ 0xe0, 0xfe, 0xe0, 0xfe, 0xf1, 0xfe, 0xf1, 0xfe },
+		{ 0xfe, 0xe0, 0xfe, 0xe0, 0xfe, 0xf1, 0xfe, 0xf1 },
+	};
+
+	return weak[i % 16];
+}
+
+/* Whether the 8 bytes at `k` are a weak or semi-weak DES key (parity bits,
+ * the low bit of each byte, ignored). */
+static inline int afalg_des_weak(const uint8_t *k)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < 16; i++) {
+		for (j = 0; j < 8 && (k[j] & 0xfe) == (afalg_des_weak_key(i)[j] & 0xfe); j++)
+			;
+		if (j == 8)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether a 24-byte 3DES key has K1 == K2 or K2 == K3 (refused in FIPS mode
+ * or with CRYPTO_TFM_REQ_FORBID_WEAK_KEYS). */
+static inline int afalg_des3_weak(const uint8_t *k)
+{
+	return !memcmp(k, k + 8, 8) || !memcmp(k + 8, k + 16, 8);
+}
+
 #endif

@@ -11,6 +11,13 @@
  * with keys of random length (valid and invalid), sets random tag lengths,
  * and runs operations with random lengths, IV sizes, associated data,
  * MSG_MORE splits, and input given by write, sendmsg or vmsplice+splice.
+ * An authenc(hmac(H),cbc(C)) AEAD (GENERIC or OURS names authenc) is keyed
+ * with the kernel's key blobs (rtattr, cipher key length, MAC key of 0 to
+ * 200 bytes, AES or 3DES key), mostly valid, sometimes not (wrong rtattr,
+ * cipher key length over the rest, AES key of 15 bytes, ...), gets tag
+ * lengths 0 to the digest size and more, and texts mostly of whole blocks
+ * (sometimes not, sometimes empty). Single DES (ecb(des), cbc(des)) gets
+ * mostly 8-byte keys, none weak but sometimes a weak or semi-weak one.
  * Every operation is done on our driver (OURS) and on the kernel's generic
  * implementation (GENERIC) with the same input: where the generic one
  * succeeds ours must give the same output; where it fails ours must fail
@@ -64,11 +71,14 @@ struct alg {
 	int tfm[2];		/* ours, generic */
 	int keyed;
 	unsigned int ivsize, authsize;
+	int authenc, des;		/* an authenc AEAD, single DES */
+	unsigned int digest, block;	/* authenc: the hash's digest, the cipher's block */
 };
 
 /* Per algorithm counters, shared by all workers. */
 struct stats {
 	long started, finished, ops, agreed_errors, mismatches, ours_only, enodev;
+	long setkeys, keys_ok, outputs;	/* setkeys, those both accepted, equal outputs */
 	int errnos[6];		/* the agreed errors' errnos, and how often */
 	long errno_count[6];
 	char first[160];
@@ -258,8 +268,10 @@ static int judge(struct alg *a, struct stats *s, const char *what, long r0, long
 		 const uint8_t *o0, const uint8_t *o1)
 {
 	s->ops++;
-	if (r1 >= 0 && r0 == r1 && !memcmp(o0, o1, r0))
+	if (r1 >= 0 && r0 == r1 && !memcmp(o0, o1, r0)) {
+		s->outputs++;
 		return 1;
+	}
 	if (r1 < 0 && r0 == r1) {
 		count_errno(s, (int)-r1);
 		return 1;
@@ -280,9 +292,89 @@ static int judge(struct alg *a, struct stats *s, const char *what, long r0, long
 
 static const unsigned int key_lens[] = { 16, 24, 32, 48, 64, 20, 36, 0, 1, 15, 17, 65, 100 };
 
+/* MAC key lengths of authenc blobs: mostly the first six (0: the generic
+ * HMAC takes an empty key; over the hash's block: HMAC hashes the key). */
+static const unsigned int mac_lens[] = { 20, 32, 64, 0, 100, 200, 1, 48, 128, 129, 256 };
+
+/*
+ * A random authenc key blob for `a` in `key` (room for 8 + 256 + 40 bytes):
+ * 4 in 5 valid (AES key of 16, 24 or 32 bytes, or a 3DES key with distinct
+ * thirds), the others broken one way or another. Returns its length.
+ */
+static unsigned int authenc_blob(struct alg *a, uint8_t *key)
+{
+	unsigned int mlen = below(4) ? mac_lens[below(6)] : mac_lens[below(11)];
+	unsigned int elen = a->block == 8 ? 24 : 16 + 8 * below(3);
+	uint8_t mac[256], enc[40];
+	unsigned int klen;
+	uint16_t rta[2];
+
+	fill(mac, mlen);
+	do
+		fill(enc, elen);
+	while (elen == 24 && afalg_des3_weak(enc));
+	if (below(5))
+		return afalg_authenc_key(key, mac, mlen, enc, elen);
+	switch (below(9)) {
+	case 0:	/* rta_type other than CRYPTO_AUTHENC_KEYA_PARAM */
+		klen = afalg_authenc_key(key, mac, mlen, enc, elen);
+		rta[0] = 8;
+		rta[1] = below(2) ? 0 : 2 + below(3);
+		memcpy(key, rta, 4);
+		return klen;
+	case 1:	/* rta_len other than 8: 0, 4, 7, 12, or over the blob */
+		klen = afalg_authenc_key(key, mac, mlen, enc, elen);
+		rta[0] = (uint16_t[]){ 0, 4, 7, 12, 600 }[below(5)];
+		rta[1] = 1;
+		memcpy(key, rta, 4);
+		return klen;
+	case 2:	/* cipher key length over the rest */
+		klen = afalg_authenc_key(key, mac, mlen, enc, elen);
+		elen = below(2) ? mlen + elen + 1 + below(8) : 0xffffffffu - below(4);
+		key[4] = elen >> 24, key[5] = elen >> 16, key[6] = elen >> 8, key[7] = elen;
+		return klen;
+	case 3:	/* a cipher key of a wrong length: 15, 17, 8, 0 or 40 bytes */
+		elen = (unsigned int[]){ 15, 17, 8, 0, 40 }[below(5)];
+		fill(enc, elen);
+		return afalg_authenc_key(key, mac, mlen, enc, elen);
+	case 4:	/* a blob cut short: 0 to 7 bytes */
+		afalg_authenc_key(key, mac, mlen, enc, elen);
+		return below(8);
+	case 5:	/* a 3DES key with K1 == K2 or K2 == K3 (weak; an AES key: a valid one) */
+		if (elen == 24)
+			memcpy(below(2) ? enc : enc + 16, enc + 8, 8);
+		return afalg_authenc_key(key, mac, mlen, enc, elen);
+	case 6:	/* the cipher key length under the real one (the MAC key takes the rest) */
+		klen = afalg_authenc_key(key, mac, mlen, enc, elen);
+		elen -= 1 + below(4);
+		key[4] = elen >> 24, key[5] = elen >> 16, key[6] = elen >> 8, key[7] = elen;
+		return klen;
+	case 7:	/* a MAC key of 0 bytes with a cipher key taking all the rest */
+		return afalg_authenc_key(key, mac, 0, enc, elen);
+	default: /* valid, with a big MAC key */
+		fill(mac, 256);
+		return afalg_authenc_key(key, mac, 256, enc, elen);
+	}
+}
+
+/* A random key for single DES in `key`: mostly 8 bytes not weak, sometimes a
+ * weak or semi-weak key, sometimes another length. Returns its length. */
+static unsigned int des_key(uint8_t *key, unsigned int klen)
+{
+	if (below(8))
+		klen = 8;
+	fill(key, klen);
+	if (klen == 8 && !below(16))
+		memcpy(key, afalg_des_weak_key(below(16)), 8);
+	else
+		while (klen == 8 && afalg_des_weak(key))
+			fill(key, 8);
+	return klen;
+}
+
 static void rekey(struct alg *a, struct stats *s)
 {
-	uint8_t key[128];
+	uint8_t key[320];
 	unsigned int klen = below(4) ? key_lens[below(7)] : key_lens[below(13)];
 	int r0, r1;
 
@@ -291,18 +383,26 @@ static void rekey(struct alg *a, struct stats *s)
 		a->keyed = 1;	/* hashes take no key */
 		return;
 	}
-	if (strstr(a->ours, "des3_ede"))
-		klen = below(8) ? 24 : klen;
-	if (strstr(a->ours, "esp"))
-		klen = below(8) ? 36 : klen;
-	if (strstr(a->ours, "rfc7539-"))
-		klen = below(8) ? 32 : klen;
-	fill(key, klen);
-	if (strstr(a->ours, "xts") && !below(4))
-		memcpy(key + klen / 2, key, klen / 2);	/* equal halves */
+	if (a->authenc) {
+		klen = authenc_blob(a, key);
+	} else if (a->des) {
+		klen = des_key(key, klen);
+	} else {
+		if (strstr(a->ours, "des3_ede"))
+			klen = below(8) ? 24 : klen;
+		if (strstr(a->ours, "esp"))
+			klen = below(8) ? 36 : klen;
+		if (strstr(a->ours, "rfc7539-"))
+			klen = below(8) ? 32 : klen;
+		fill(key, klen);
+		if (strstr(a->ours, "xts") && !below(4))
+			memcpy(key + klen / 2, key, klen / 2);	/* equal halves */
+	}
 	r0 = set_key(a->tfm[0], key, klen);
 	r1 = set_key(a->tfm[1], key, klen);
 	s->ops++;
+	s->setkeys++;
+	s->keys_ok += !r0 && !r1;
 	if (r0 == r1) {
 		if (r0)
 			count_errno(s, -r0);
@@ -318,8 +418,15 @@ static void rekey(struct alg *a, struct stats *s)
 static void set_authsize(struct alg *a, struct stats *s)
 {
 	unsigned int t = below(3) ? 16 : below(18);
-	int r0 = setsockopt(a->tfm[0], SOL_ALG, ALG_SET_AEAD_AUTHSIZE, NULL, t) ? -errno : 0;
-	int r1 = setsockopt(a->tfm[1], SOL_ALG, ALG_SET_AEAD_AUTHSIZE, NULL, t) ? -errno : 0;
+	int r0, r1;
+
+	/* authenc: the digest size or IPsec's truncated tag, or any from 0 to
+	 * over the digest size (0 and over: refused). */
+	if (a->authenc)
+		t = below(3) ? (below(2) ? a->digest : afalg_authenc_esp_tag(a->generic)) :
+		    below(a->digest + 5);
+	r0 = setsockopt(a->tfm[0], SOL_ALG, ALG_SET_AEAD_AUTHSIZE, NULL, t) ? -errno : 0;
+	r1 = setsockopt(a->tfm[1], SOL_ALG, ALG_SET_AEAD_AUTHSIZE, NULL, t) ? -errno : 0;
 
 	s->ops++;
 	if (r0 != r1) {
@@ -375,7 +482,21 @@ static void one_op(struct alg *a, struct stats *s)
 	d.len = rand_len();
 	/* Mostly whole blocks, so that most operations compare data. */
 	if (a->type == SKCIPHER && below(4))
-		d.len &= strstr(a->ours, "des3") ? ~7ul : ~15ul;
+		d.len &= strstr(a->ours, "des3") || a->des ? ~7ul : ~15ul;
+	if (a->authenc) {
+		/* [AAD][text][tag to decrypt]: a text mostly of whole blocks,
+		 * sometimes not (an error, the same for both), sometimes empty. */
+		unsigned int how = below(16);
+
+		if (!how)
+			d.len = 0;
+		else if (how > 2)
+			d.len &= ~(size_t)(a->block - 1);
+		d.assoclen = below(2) ? below(33) : below(600);
+		d.len += d.assoclen + (d.enc ? 0 : a->authsize);
+		if (!below(32))
+			d.assoclen = d.len + 1 + below(40);	/* over the data */
+	}
 	fill(in, d.len);
 	if (a->type == SKCIPHER) {
 		d.want = d.len;
@@ -385,9 +506,11 @@ static void one_op(struct alg *a, struct stats *s)
 		return;
 	}
 	/* AEAD: [AAD][text]; assoclen sometimes over the data. */
-	d.assoclen = below(8) ? below(d.len + 1) : below(d.len + 40);
-	if (strstr(a->ours, "esp") && below(4))
-		d.assoclen = d.len >= 16 ? 16 + below(d.len - 15) : d.assoclen;
+	if (!a->authenc) {
+		d.assoclen = below(8) ? below(d.len + 1) : below(d.len + 40);
+		if (strstr(a->ours, "esp") && below(4))
+			d.assoclen = d.len >= 16 ? 16 + below(d.len - 15) : d.assoclen;
+	}
 	d.want = d.enc ? d.len + a->authsize : d.len;
 	r0 = run_op(a->tfm[0], &d, out0);
 	r1 = run_op(a->tfm[1], &d, out1);
@@ -522,8 +645,24 @@ static int fixed_op(struct alg *a, unsigned int n, long *err, int *hit)
 
 static const uint8_t fixed_key[64] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ!?";
 
+/* The fixed key of `a`: fixed_key's bytes, as an authenc blob (MAC key of the
+ * digest size, AES-128 or 3DES key) for authenc. */
+static const uint8_t *fixed_key_of(struct alg *a)
+{
+	static uint8_t blob[8 + 64 + 24];
+
+	if (!a->authenc)
+		return fixed_key;
+	afalg_authenc_key(blob, fixed_key, a->digest, fixed_key + 40, a->block == 8 ? 24 : 16);
+	return blob;
+}
+
 static unsigned int fixed_klen(struct alg *a)
 {
+	if (a->authenc)
+		return 8 + a->digest + (a->block == 8 ? 24 : 16);
+	if (a->des)
+		return 8;
 	if (strstr(a->ours, "xts"))
 		return 32;
 	if (strstr(a->ours, "des3"))
@@ -559,9 +698,9 @@ static int failnth_step(struct alg *a, int step, unsigned int max, int num)
 		if (step > 0)
 			a->tfm[0] = tfm_socket(types[a->type], a->ours);
 		if (keyed(a)) {
-			set_key(a->tfm[1], fixed_key, fixed_klen(a));
+			set_key(a->tfm[1], fixed_key_of(a), fixed_klen(a));
 			if (step > 1)
-				set_key(a->tfm[0], fixed_key, fixed_klen(a));
+				set_key(a->tfm[0], fixed_key_of(a), fixed_klen(a));
 		}
 		err = 0;
 		if (step == 0) {
@@ -572,10 +711,10 @@ static int failnth_step(struct alg *a, int step, unsigned int max, int num)
 			if (a->tfm[0] < 0)
 				err = a->tfm[0];
 			else if (keyed(a))
-				set_key(a->tfm[0], fixed_key, fixed_klen(a));
+				set_key(a->tfm[0], fixed_key_of(a), fixed_klen(a));
 		} else if (step == 1) {
 			failnth(n);
-			err = set_key(a->tfm[0], fixed_key, fixed_klen(a));
+			err = set_key(a->tfm[0], fixed_key_of(a), fixed_klen(a));
 			hit = failnth_hit();
 			failnth(0);
 		} else {
@@ -597,7 +736,7 @@ static int failnth_step(struct alg *a, int step, unsigned int max, int num)
 		/* Whatever happened, the transform works afterwards. */
 		if (a->tfm[0] >= 0) {
 			if (err && step == 1)
-				set_key(a->tfm[0], fixed_key, fixed_klen(a));
+				set_key(a->tfm[0], fixed_key_of(a), fixed_klen(a));
 			if (fixed_op(a, 0, &err, NULL) != 1) {
 				bad++;
 				snprintf(why, sizeof(why), "fault %u: not usable afterwards (%ld)", n, err);
@@ -748,6 +887,17 @@ static int parse(const char *arg, struct alg *a)
 		    strstr(a->ours, "gcm") || strstr(a->ours, "rfc7539-") ? 12 :
 		    strstr(a->ours, "esp") ? 8 : 16;
 	a->authsize = 16;
+	a->authenc = a->type == AEAD && afalg_is_authenc(a->ours, a->generic);
+	a->des = a->type == SKCIPHER && afalg_is_des(a->ours, a->generic);
+	if (a->des)
+		a->ivsize = strstr(a->ours, "ecb") ? 0 : 8;
+	if (a->authenc) {
+		/* A new transform's tag is the whole digest. */
+		a->digest = afalg_authenc_digest(a->generic);
+		a->block = afalg_authenc_block(a->generic);
+		a->ivsize = a->block;
+		a->authsize = a->digest;
+	}
 	return 0;
 }
 
@@ -767,6 +917,9 @@ static struct stats *merged(int a, int workers)
 		t->ours_only += s->ours_only;
 		t->enodev += s->enodev;
 		t->agreed_errors += s->agreed_errors;
+		t->setkeys += s->setkeys;
+		t->keys_ok += s->keys_ok;
+		t->outputs += s->outputs;
 		for (k = 0; k < 6 && s->errnos[k]; k++)
 			add_errno(t, s->errnos[k], s->errno_count[k]);
 		if (!t->first[0])
@@ -869,6 +1022,8 @@ int main(int argc, char **argv)
 		       s->agreed_errors, s->mismatches, s->ours_only, s->enodev, l);
 		if (s->first[0])
 			printf("# first difference: %s\n", s->first);
+		printf("# %s: %ld setkeys, %ld accepted by both; %ld operations with an output, equal\n",
+		       algs[i].ours, s->setkeys, s->keys_ok, s->outputs);
 		if (s->errnos[0]) {
 			int k;
 

@@ -22,7 +22,11 @@
  *   path, whose requests carry MAY_BACKLOG; AF_ALG's hash sockets have no AIO).
  *
  * Every output must equal the generic implementation's (same key, IV, data,
- * through its own AF_ALG socket). One kselftest line per algorithm, N and
+ * through its own AF_ALG socket). Keys are random and valid: an
+ * authenc(hmac(H),cbc(C)) AEAD gets the kernel's key blob (MAC key of 20 to
+ * 100 bytes, AES key of 16, 24 or 32 bytes or a 3DES key) and texts of whole
+ * blocks, its whole digest as tag right after setkey and IPsec's truncated
+ * tag after the key change; single DES an 8-byte key, not weak. One kselftest line per algorithm, N and
  * key. A last comment line gives the number of requests made on OURS
  * ("# requests N"), for the caller's check of the driver's counters.
  *
@@ -51,6 +55,8 @@ struct alg {
 	int type;
 	char ours[64], generic[64];
 	unsigned int ivsize, klen, authsize, block;
+	int authenc, des;	/* an authenc AEAD, single DES */
+	unsigned int digest;	/* authenc: the hash's digest size */
 };
 
 static uint64_t rng = 88172645463325252ull;
@@ -112,7 +118,52 @@ static int parse(const char *arg, struct alg *a)
 	 * whatever the driver calls it). */
 	a->block = !strncmp(a->generic, "ecb(", 4) || !strncmp(a->generic, "cbc(", 4) ?
 		   (strstr(n, "des3") ? 8 : 16) : 1;
+	a->des = a->type == SKCIPHER && afalg_is_des(n, a->generic);
+	if (a->des) {
+		a->ivsize = strstr(n, "ecb") ? 0 : 8;
+		a->klen = 8;
+		a->block = 8;
+	}
+	a->authenc = a->type == AEAD && afalg_is_authenc(n, a->generic);
+	if (a->authenc) {
+		a->digest = afalg_authenc_digest(a->generic);
+		a->block = afalg_authenc_block(a->generic);
+		a->ivsize = a->block;
+		a->authsize = a->digest;
+		a->klen = 8 + a->digest + (a->block == 8 ? 24 : 16);	/* nominal: new_key's */
+	}
 	return 0;
+}
+
+/*
+ * A new random valid key of `a` in `key` (room for 256 bytes): an authenc
+ * blob, a DES key not weak, or a->klen random bytes. Returns its length.
+ */
+static unsigned int new_key(const struct alg *a, uint8_t *key)
+{
+	static const unsigned int mac_lens[] = { 0, 20, 32, 64, 100 };
+	uint8_t mac[128], enc[32];
+	unsigned int mlen, elen;
+
+	if (a->des) {
+		do
+			fill(key, 8);
+		while (afalg_des_weak(key));
+		return 8;
+	}
+	if (!a->authenc) {
+		fill(key, a->klen);
+		return a->klen;
+	}
+	mlen = mac_lens[rnd() % 5];
+	if (!mlen)
+		mlen = a->digest;
+	elen = a->block == 8 ? 24 : 16 + 8 * (rnd() % 3);
+	fill(mac, mlen);
+	do
+		fill(enc, elen);
+	while (elen == 24 && afalg_des3_weak(enc));
+	return afalg_authenc_key(key, mac, mlen, enc, elen);
 }
 
 static int io_setup(unsigned int n, aio_context_t *ctx)
@@ -361,9 +412,11 @@ static const char *hash_round(const struct alg *a, int tfm, int gtfm, int n)
 
 static struct op ops[MAX_N], decs[MAX_N];
 
-static void run_alg(const struct alg *a, const int *ns, int nn)
+/* All rounds of `a` (whose authsize changes per round for authenc). */
+static void run_alg(struct alg *a, const int *ns, int nn)
 {
-	uint8_t key[64];
+	uint8_t key[256];
+	unsigned int klen;
 	int tfm = tfm_socket(a->type == AEAD ? "aead" : a->type == HASH ? "hash" : "skcipher",
 			     a->ours);
 	int gtfm = tfm_socket(a->type == AEAD ? "aead" : a->type == HASH ? "hash" : "skcipher",
@@ -375,22 +428,26 @@ static void run_alg(const struct alg *a, const int *ns, int nn)
 		close2(tfm, gtfm);
 		return;
 	}
-	if (a->type == AEAD && (setsockopt(tfm, SOL_ALG, ALG_SET_AEAD_AUTHSIZE, NULL, a->authsize) ||
-				setsockopt(gtfm, SOL_ALG, ALG_SET_AEAD_AUTHSIZE, NULL, a->authsize))) {
-		result(0, "%s: setauthsize %u: %s", a->ours, a->authsize, strerror(errno));
-		close2(tfm, gtfm);
-		return;
-	}
 	for (i = 0; i < nn; i++) {
 		for (round = 0; round < 2; round++) {
 			const char *why = NULL, *what = round ? "after a key change" : "right after setkey";
 
+			/* authenc: the whole digest as tag, then IPsec's truncated one. */
+			if (a->authenc)
+				a->authsize = round ? afalg_authenc_esp_tag(a->generic) : a->digest;
+			if (a->type == AEAD &&
+			    (setsockopt(tfm, SOL_ALG, ALG_SET_AEAD_AUTHSIZE, NULL, a->authsize) ||
+			     setsockopt(gtfm, SOL_ALG, ALG_SET_AEAD_AUTHSIZE, NULL, a->authsize))) {
+				result(0, "%s: setauthsize %u: %s", a->ours, a->authsize,
+				       strerror(errno));
+				continue;
+			}
 			/* A new key on the same transforms (AF_ALG allows setkey only while no
 			 * operation socket is open: every round closes its own). */
 			if (a->klen) {
-				fill(key, a->klen);
-				if (set_key(tfm, key, a->klen) || set_key(gtfm, key, a->klen)) {
-					result(0, "%s: setkey (%u bytes): %s", a->ours, a->klen,
+				klen = new_key(a, key);
+				if (set_key(tfm, key, klen) || set_key(gtfm, key, klen)) {
+					result(0, "%s: setkey (%u bytes): %s", a->ours, klen,
 					       strerror(errno));
 					continue;
 				}
@@ -406,8 +463,8 @@ static void run_alg(const struct alg *a, const int *ns, int nn)
 				why = aio_round(a, tfm, gtfm, ops, decs, ns[i], 0, 0);
 			if (!why && a->type == AEAD)
 				why = aio_round(a, tfm, gtfm, ops, decs, ns[i], 0, 1);
-			result(!why, "%s: %d AIO requests in flight (no MAY_BACKLOG), %s: %s", a->ours,
-			       ns[i], what,
+			result(!why, "%s: %d AIO requests in flight (no MAY_BACKLOG), %s%s: %s", a->ours,
+			       ns[i], what, a->authenc ? (round ? ", truncated tag" : ", whole tag") : "",
 			       why ? why : a->type == AEAD ?
 			       "encryptions and decryptions equal to the generic code, flipped tags EBADMSG" :
 			       "encryptions and decryptions equal to the generic code");
@@ -468,15 +525,16 @@ static int many(const struct alg *a, int count, const char *dir)
 	const char *type = a->type == AEAD ? "aead" : a->type == HASH ? "hash" : "skcipher";
 	int *tfms = calloc(count, sizeof(int)), gtfm = tfm_socket(type, a->generic), i, bad = 0;
 	const char *why = NULL;
-	uint8_t key[64];
+	uint8_t key[256];
+	unsigned int klen;
 
 	if (!tfms || gtfm < 0)
 		return 1;
 	for (i = 0; i < count && !why; i++) {
 		tfms[i] = tfm_socket(type, a->ours);
-		fill(key, a->klen);
-		if (tfms[i] < 0 || (a->klen && (set_key(tfms[i], key, a->klen) ||
-						set_key(gtfm, key, a->klen))))
+		klen = new_key(a, key);
+		if (tfms[i] < 0 || (a->klen && (set_key(tfms[i], key, klen) ||
+						set_key(gtfm, key, klen))))
 			why = "bind/setkey failed";
 		else
 			why = one_op(a, tfms[i], gtfm);
@@ -492,14 +550,14 @@ static int many(const struct alg *a, int count, const char *dir)
 		close(tfms[i]), tfms[i] = -1;
 	why = NULL;
 	for (i = count / 2; i < count && !why; i++) {
-		fill(key, a->klen);
+		klen = new_key(a, key);
 		/* A hash's session comes with its transform: a new one replaces it. */
 		if (!a->klen) {
 			close(tfms[i]);
 			tfms[i] = tfm_socket(type, a->ours);
 		}
-		if (tfms[i] < 0 || (a->klen && (set_key(tfms[i], key, a->klen) ||
-						set_key(gtfm, key, a->klen))))
+		if (tfms[i] < 0 || (a->klen && (set_key(tfms[i], key, klen) ||
+						set_key(gtfm, key, klen))))
 			why = "setkey failed";
 		else
 			why = one_op(a, tfms[i], gtfm);
