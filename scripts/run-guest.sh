@@ -9,6 +9,14 @@
 # virtqueues it had to leak, or a similar problem.
 # Usage: run-guest.sh KDIR INITRAMFS MODE LOG TIMEOUT
 # (VCRS_GUEST_ARGS: more kernel command line, e.g. vcrs.minutes=30 for the soak.)
+# VCRS_DEVICE=dpdk: the device is DPDK's vhost-user crypto library instead
+# (selftests/vhost_crypto/vc-backend, built by build-backend.sh; VCRS_BACKEND
+# names another binary, VCRS_BACKEND_ARGS adds options such as
+# "--on-reject error", VCRS_DPDK_DEV_OPTS adds virtio-crypto-pci options). The
+# backend runs on CPU 1 and logs to LOG.backend; QEMU (1 vCPU) runs on CPU 0.
+# Its counters are appended to LOG ("VCRS-BACKEND-STAT name value") when QEMU
+# exits. A console line "VCRS-HOST kill-backend" (SIGKILL) or "VCRS-HOST
+# stop-backend" (SIGTERM) takes the device's backend away mid-run.
 set -uo pipefail
 kdir=$1 initrd=$2 mode=$3 log=$4 timeout=$5
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -16,19 +24,85 @@ here="$(cd "$(dirname "$0")" && pwd)"
 
 mon=$(mktemp -u /tmp/vcrs-monitor.XXXXXX)
 rm -f "$log"
+# The default device: QEMU's builtin backend.
+pin=()
+machine=(-M q35 -accel tcg,thread=multi -smp 2 -m 1024)
+device=(-object cryptodev-backend-builtin,id=cd0
+        -device pcie-root-port,id=rp1,chassis=1,slot=1
+        -device virtio-crypto-pci,id=vc0,cryptodev=cd0,bus=rp1)
+bpid=
+case "${VCRS_DEVICE:-}" in
+"") ;;
+dpdk)
+    # DPDK's vhost-user crypto device (Documentation/dpdk-plan.md): guest
+    # RAM shared with the backend; vectors=0 because QEMU 7.2 under TCG
+    # crashes at DRIVER_OK with MSI-X vectors on a vhost crypto device;
+    # event_idx=off so the guest kicks at every request (the backend
+    # blocks on the kick eventfd when idle).
+    backend=${VCRS_BACKEND:-$("$here/build-backend.sh" | tail -1)}
+    sock=$(mktemp -u /tmp/vcrs-vhost.XXXXXX)
+    bstats=$sock.stats
+    rm -f "$log.backend"
+    # shellcheck disable=SC2086
+    taskset -c 1 "$backend" --socket "$sock" --stats "$bstats" ${VCRS_BACKEND_ARGS:-} \
+        >"$log.backend" 2>&1 </dev/null &
+    bpid=$!
+    trap 'kill -KILL $bpid 2>/dev/null' EXIT
+    for _ in $(seq 300); do [[ -S "$sock" ]] || ! kill -0 $bpid 2>/dev/null && break; sleep 0.1; done
+    [[ -S "$sock" ]] || { echo "run-guest: vc-backend did not start (see $log.backend)" >&2; kill $bpid 2>/dev/null; exit 1; }
+    pin=(taskset -c 0)
+    machine=(-machine q35,memory-backend=mem -accel tcg,thread=multi -smp 1 -m 1024
+             -object memory-backend-memfd,id=mem,size=1024M,share=on)
+    device=(-chardev "socket,id=vc,path=$sock"
+            -object cryptodev-vhost-user,id=cd0,chardev=vc
+            -device pcie-root-port,id=rp1,chassis=1,slot=1
+            -device "virtio-crypto-pci,id=vc0,cryptodev=cd0,bus=rp1,vectors=0,event_idx=off${VCRS_DPDK_DEV_OPTS:-}")
+    # "VCRS-HOST kill-backend" / "VCRS-HOST stop-backend" on the console.
+    (
+        while kill -0 $bpid 2>/dev/null; do
+            if grep -q "^VCRS-HOST kill-backend" "$log" 2>/dev/null; then
+                echo "run-guest: VCRS-HOST kill-backend: SIGKILL to vc-backend" >&2
+                kill -KILL $bpid; break
+            fi
+            if grep -q "^VCRS-HOST stop-backend" "$log" 2>/dev/null; then
+                echo "run-guest: VCRS-HOST stop-backend: SIGTERM to vc-backend" >&2
+                kill -TERM $bpid; break
+            fi
+            sleep 0.2
+        done
+    ) &
+    hostw=$!
+    ;;
+*) echo "run-guest: unknown VCRS_DEVICE=$VCRS_DEVICE (want dpdk)" >&2; exit 1 ;;
+esac
 "$here/monitor-relay.py" "$log" "$mon" &
 relay=$!
-timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
-    -M q35 -accel tcg,thread=multi -smp 2 -m 1024 -nographic -no-reboot \
+timeout --foreground -k 10 "$timeout" "${pin[@]}" qemu-system-x86_64 \
+    "${machine[@]}" -nographic -no-reboot \
     -kernel "$kdir/arch/x86/boot/bzImage" -initrd "$initrd" \
     -append "console=ttyS0 vcrs.mode=$mode panic=-1 oops=panic quiet loglevel=4 log_buf_len=8M ${VCRS_GUEST_ARGS:-}" \
     -monitor "unix:$mon,server=on,wait=off" \
-    -object cryptodev-backend-builtin,id=cd0 \
-    -device pcie-root-port,id=rp1,chassis=1,slot=1 \
-    -device virtio-crypto-pci,id=vc0,cryptodev=cd0,bus=rp1 \
+    "${device[@]}" \
     </dev/null 2>&1 | stdbuf -oL tr -d '\r' | tee "$log"
 qrc=${PIPESTATUS[0]}
 kill $relay 2>/dev/null; wait $relay 2>/dev/null; rm -f "$mon"
+if [[ -n "$bpid" ]]; then
+    kill $hostw 2>/dev/null; wait $hostw 2>/dev/null
+    if kill -0 $bpid 2>/dev/null; then
+        kill -TERM $bpid
+        for _ in $(seq 100); do kill -0 $bpid 2>/dev/null || break; sleep 0.1; done
+        kill -0 $bpid 2>/dev/null && { echo "run-guest: vc-backend ignored SIGTERM; killing it" >&2; kill -KILL $bpid; }
+    fi
+    wait $bpid 2>/dev/null; brc=$?
+    # Its counters: from its exit report, else (killed) the last stats file.
+    if grep -q "^VCRS-BACKEND-STAT " "$log.backend"; then
+        grep "^VCRS-BACKEND-STAT " "$log.backend" >>"$log"
+    elif [[ -f "$bstats" ]]; then
+        sed 's/^/VCRS-BACKEND-STAT /' "$bstats" >>"$log"
+    fi
+    echo "VCRS-BACKEND-EXIT $brc" >>"$log"
+    rm -f "$sock" "$sock.dpdk" "$bstats" "$bstats.tmp"
+fi
 
 fail=0
 if [[ $qrc == 124 || $qrc == 137 ]]; then

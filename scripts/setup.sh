@@ -25,6 +25,17 @@ unpinned=(
     dwarves xz-utils make gcc libc6-dev python3 rsync
 )
 
+# --- DPDK 22.11: the vhost-user crypto device behind QEMU's cryptodev-vhost-user
+# (selftests/vhost_crypto, scripts/build-backend.sh, run-guest.sh VCRS_DEVICE=dpdk).
+# libdpdk-dev pulls in the rest (librte-vhost23, librte-cryptodev23, ...).
+DPDK_DEB_VERSION="22.11.11-0+deb12u1"
+pinned+=(
+    "libdpdk-dev=$DPDK_DEB_VERSION"
+    "librte-crypto-openssl23=$DPDK_DEB_VERSION"
+)
+unpinned+=(pkg-config)
+# --- end DPDK
+
 need=()
 for p in "${pinned[@]}"; do
     name=${p%%=*}; want=${p#*=}
