@@ -133,3 +133,34 @@ driver_of "rfc4106(gcm(aes))" virtio_crypto_rs-gcm-aes; on=$?
 check "the first rfc4106(gcm(aes)) request (its instance made on ours by this lookup) succeeds in $((t1 - t0)) ms, equal to the generic code (rc $rc; instance on ours: $on; $(counted $SV gcm-aes))" \
     sh -c "[ $rc = 0 ] && cmp -s /tmp/r4106.f /tmp/r4106.gen && [ $on = 0 ]"
 vdpa dev del crypto0
+
+section "11f. which chains a device gets: its config, then the check; without chaining, the template over ours"
+# A device with the CIPHER and MAC services (bits 0, 2) and cbc(aes) only;
+# the chains the simulator accepts: every HMAC (chain_mac_mask).
+svc=$(cat $SIMPAR/services); cm=$(cat $SIMPAR/cipher_mask); mm=$(cat $SIMPAR/mac_mask)
+echo 5 > $SIMPAR/services; echo 8 > $SIMPAR/cipher_mask
+chains() { module_drivers virtio_crypto_rs | grep authenc | sed 's/virtio_crypto_rs-//' | sort | paste -sd' '; }
+# mac_mask 0 with the MAC service: QEMU's vhost-user config (DPDK behind it).
+for mm_case in "0:4:no MAC algorithm listed (QEMU's vhost-user config): every HMAC chain the check passes" \
+               "16:1:only HMAC-SHA256 listed: only its chain"; do
+    echo ${mm_case%%:*} > $SIMPAR/mac_mask; rest=${mm_case#*:}; want=${rest%%:*}
+    sim_up
+    got=$(chains)
+    check "MAC service, mac_mask ${mm_case%%:*}, $rest: $want chained authenc registered ($got)" \
+        sh -c "[ $(echo $got | wc -w) = $want ] && echo '$got' | grep -q authenc-hmac-sha256-cbc-aes"
+    vdpa dev del crypto0
+    wait_unregistered virtio_crypto_rs
+done
+echo 16 > $SIMPAR/mac_mask; echo 0 > $SIMPAR/chaining
+sim_up
+SV=$(simdev)
+check "a device without chaining (chain sessions answered NOTSUPP): no chained authenc registered ($(chains))" \
+    sh -c "[ -z '$(chains)' ]"
+c0=$(counter cipher.alg3.requests); m0=$(counter mac.alg4.requests)
+template_ready "authenc(hmac(sha256),cbc(aes))" aead "virtio_crypto_rs-hmac-sha256,virtio_crypto_rs-cbc-aes" "a device without chaining"
+check "its self-test ran on our cbc-aes and hmac-sha256 (simulator: cbc(aes) requests $c0 -> $(counter cipher.alg3.requests), HMAC-SHA256 $m0 -> $(counter mac.alg4.requests), chain $(counter chain.requests))" \
+    sh -c "[ $(counter cipher.alg3.requests) -gt $c0 ] && [ $(counter mac.alg4.requests) -gt $m0 ] && [ $(counter chain.requests) = 0 ]"
+vdpa dev del crypto0
+wait_unregistered virtio_crypto_rs
+echo 1 > $SIMPAR/chaining
+echo $svc > $SIMPAR/services; echo $cm > $SIMPAR/cipher_mask; echo $mm > $SIMPAR/mac_mask

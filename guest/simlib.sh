@@ -6,13 +6,18 @@ SIMPAR=/sys/module/vdpa_sim_crypto/parameters
 # counter of its device algorithm (uapi ids).
 ALGS="ecb-aes:cipher.alg2 cbc-aes:cipher.alg3 ctr-aes:cipher.alg4 xts-aes:cipher.alg13
 ecb-des3_ede:cipher.alg7 cbc-des3_ede:cipher.alg8 ctr-des3_ede:cipher.alg9
+ecb-des:cipher.alg5 cbc-des:cipher.alg6
 md5:hash.alg1 sha1:hash.alg2 sha224:hash.alg3 sha256:hash.alg4 sha384:hash.alg5 sha512:hash.alg6
 sha3-224:hash.alg7 sha3-256:hash.alg8 sha3-384:hash.alg9 sha3-512:hash.alg10
 hmac-md5:mac.alg1 hmac-sha1:mac.alg2 hmac-sha224:mac.alg3 hmac-sha256:mac.alg4
 hmac-sha384:mac.alg5 hmac-sha512:mac.alg6 cmac-des3_ede:mac.alg25 cmac-aes:mac.alg26
 cbcmac-aes:mac.alg49 xcbc-aes:mac.alg53
 gcm-aes:aead.alg1 ccm-aes:aead.alg2 rfc7539-chacha20-poly1305:aead.alg3
-rfc7539esp-chacha20-poly1305:aead.alg3"
+rfc7539esp-chacha20-poly1305:aead.alg3
+authenc-hmac-sha1-cbc-aes:chain.cipher3.mac2 authenc-hmac-sha256-cbc-aes:chain.cipher3.mac4
+authenc-hmac-sha384-cbc-aes:chain.cipher3.mac5 authenc-hmac-sha512-cbc-aes:chain.cipher3.mac6
+authenc-hmac-sha1-cbc-des3_ede:chain.cipher8.mac2 authenc-hmac-sha256-cbc-des3_ede:chain.cipher8.mac4
+authenc-hmac-sha384-cbc-des3_ede:chain.cipher8.mac5 authenc-hmac-sha512-cbc-des3_ede:chain.cipher8.mac6"
 # The RSA algorithms (akcipher; no AF_ALG interface): driver name suffix and
 # the simulator's counter of the device algorithm they share.
 RSA_ALGS="rsa:akcipher.alg1 pkcs1pad-rsa:akcipher.alg1 pkcs1pad-rsa-sha1:akcipher.alg1

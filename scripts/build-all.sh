@@ -21,6 +21,8 @@ make -C "$root/selftests/virtio_crypto_rs" KDIR="$kdir" >&2
 for m in vdpa_sim_crypto inflight; do
     out=$(make -C "$root/selftests/$m" KDIR="$kdir" 2>&1) || { echo "$out" >&2; exit 1; }
 done
+# DPDK's vhost-user crypto device (run-guest.sh VCRS_DEVICE=dpdk).
+"$here/build-backend.sh" >&2
 mkdir -p "$root/build"
 "$here/mkinitramfs.sh" "$kdir" "$root/build/initramfs.cpio.gz"
 echo "$kdir"
