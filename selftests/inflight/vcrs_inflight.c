@@ -38,6 +38,7 @@
 #include <crypto/hash.h>
 #include <crypto/skcipher.h>
 #include "tap.h"
+#include "../common/alg_keys.h"
 
 static char *algs;
 module_param(algs, charp, 0444);
@@ -168,75 +169,15 @@ static unsigned int esp_tag(const struct alg *a)
 	return a->digest == 20 ? 12 : a->digest / 2;
 }
 
-/* Whether `k` is one of the 4 weak or 12 semi-weak DES keys (parity bits,
- * each byte's low bit, ignored). */
-static bool des_weak(const u8 *k)
-{
-	static const u8 weak[16][8] = {
-		{ 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01 },
-		{ 0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe },
-		{ 0xe0, 0xe0, 0xe0, 0xe0, 0xf1, 0xf1, 0xf1, 0xf1 },
-		{ 0x1f, 0x1f, 0x1f, 0x1f, 0x0e, 0x0e, 0x0e, 0x0e },
-		{ 0x01, 0x1f, 0x01, 0x1f, 0x01, 0x0e, 0x01, 0x0e },
-		{ 0x1f, 0x01, 0x1f, 0x01, 0x0e, 0x01, 0x0e, 0x01 },
-		{ 0x01, 0xe0, 0x01, 0xe0, 0x01, 0xf1, 0x01, 0xf1 },
-		{ 0xe0, 0x01, 0xe0, 0x01, 0xf1, 0x01, 0xf1, 0x01 },
-		{ 0x01, 0xfe, 0x01, 0xfe, 0x01, 0xfe, 0x01, 0xfe },
-		{ 0xfe, 0x01, 0xfe, 0x01, 0xfe, 0x01, 0xfe, 0x01 },
-		{ 0x1f, 0xe0, 0x1f, 0xe0, 0x0e, 0xf1, 0x0e, 0xf1 },
-		{ 0xe0, 0x1f, 0xe0, 0x1f, 0xf1, 0x0e, 0xf1, 0x0e },
-		{ 0x1f, 0xfe, 0x1f, 0xfe, 0x0e, 0xfe, 0x0e, 0xfe },
-		{ 0xfe, 0x1f, 0xfe, 0x1f, 0xfe, 0x0e, 0xfe, 0x0e },
-		{ 0xe0, 0xfe, 0xe0, 0xfe, 0xf1, 0xfe, 0xf1, 0xfe },
-		{ 0xfe, 0xe0, 0xfe, 0xe0, 0xfe, 0xf1, 0xfe, 0xf1 },
-	};
-	int i, j;
-
-	for (i = 0; i < 16; i++) {
-		for (j = 0; j < 8 && (k[j] & 0xfe) == (weak[i][j] & 0xfe); j++)
-			;
-		if (j == 8)
-			return true;
-	}
-	return false;
-}
-
 /*
- * A random valid key of `a` in `key` (room for 256 bytes). authenc: the blob
- * crypto_authenc_extractkeys reads, struct rtattr { rta_len 8, rta_type
- * CRYPTO_AUTHENC_KEYA_PARAM } (native endian), the big-endian cipher key
- * length, the MAC key, the cipher key. Returns its length.
+ * A random valid key of `a` in `key` (room for 256 bytes): an authenc blob
+ * (crypto_authenc_extractkeys), a DES key neither weak nor semi-weak, or
+ * a->klen random bytes. Returns its length.
  */
 static unsigned int new_key(const struct alg *a, u8 *key)
 {
-	static const unsigned int mac_lens[] = { 0, 20, 32, 64, 100 };
-	unsigned int mlen, elen;
-	u16 rta[2] = { 8, 1 };
-	__be32 be;
-	u8 *enc;
-
-	if (a->des) {
-		do
-			get_random_bytes(key, 8);
-		while (des_weak(key));
-		return 8;
-	}
-	if (!a->authenc) {
-		get_random_bytes(key, a->klen);
-		return a->klen;
-	}
-	mlen = mac_lens[rnd(ARRAY_SIZE(mac_lens))] ?: a->digest;
-	elen = a->block == 8 ? 24 : 16 + 8 * rnd(3);
-	be = cpu_to_be32(elen);
-	memcpy(key, rta, 4);
-	memcpy(key + 4, &be, 4);
-	get_random_bytes(key + 8, mlen);
-	enc = key + 8 + mlen;
-	/* 3DES: K1 != K2 != K3 (FIPS or FORBID_WEAK_KEYS refuses the others). */
-	do
-		get_random_bytes(enc, elen);
-	while (elen == 24 && (!memcmp(enc, enc + 8, 8) || !memcmp(enc + 8, enc + 16, 8)));
-	return 8 + mlen + elen;
+	return vcrs_random_key(key, a->des, a->authenc, a->klen, a->digest, a->block,
+			       get_random_bytes, rnd);
 }
 
 /* The transforms of one algorithm: ours and the generic one. */

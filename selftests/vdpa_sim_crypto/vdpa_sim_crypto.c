@@ -2556,6 +2556,31 @@ static void kat_put(struct kat_buf *b, const void *p, size_t n)
 	b->rd_len += n;
 }
 
+/*
+ * Runs the session creation request in `b` through sim_handle_ctrl() and
+ * frees `b`: returns the status (its session id in *id), or -EPROTO.
+ */
+static int kat_run_create(struct sim_state *st, struct kat_buf *b, u64 *id)
+{
+	struct virtio_crypto_session_input input;
+	struct sim_io io = {};
+	int ret;
+
+	io.rd = b->rd;
+	io.rd_len = b->rd_len;
+	io.wr = b->wr;
+	io.wr_len = sizeof(input);
+	if (!sim_handle_ctrl(st, &io)) {
+		ret = -EPROTO;
+	} else {
+		memcpy(&input, b->wr, sizeof(input));
+		*id = le64_to_cpu(input.session_id);
+		ret = le32_to_cpu(input.status);
+	}
+	kfree(b);
+	return ret;
+}
+
 /* REVISION_1 fixed-length parts: sym create 56, hash 8, MAC 16, AEAD 24, akcipher 56 bytes. */
 static const u8 kat_ctrl_flf_rev1[SIM_NSERVICES] = { 56, 8, 16, 24, 56 };
 /* ... and of data requests: sym 48, hash 8, MAC 8, AEAD 24, akcipher 8 bytes. */
@@ -2566,7 +2591,6 @@ static int kat_create(struct sim_state *st, const struct sim_kat *t, bool encryp
 		      const u8 *key, int keylen, u64 *id)
 {
 	struct virtio_crypto_op_ctrl_req req = {};
-	struct virtio_crypto_session_input input;
 	static const u32 create[SIM_NSERVICES] = {
 		VIRTIO_CRYPTO_CIPHER_CREATE_SESSION, VIRTIO_CRYPTO_HASH_CREATE_SESSION,
 		VIRTIO_CRYPTO_MAC_CREATE_SESSION, VIRTIO_CRYPTO_AEAD_CREATE_SESSION,
@@ -2574,8 +2598,6 @@ static int kat_create(struct sim_state *st, const struct sim_kat *t, bool encryp
 	};
 	u32 op = encrypt ? VIRTIO_CRYPTO_OP_ENCRYPT : VIRTIO_CRYPTO_OP_DECRYPT;
 	struct kat_buf *b = kzalloc(sizeof(*b), GFP_KERNEL);
-	struct sim_io io = {};
-	int ret;
 
 	if (!b)
 		return -ENOMEM;
@@ -2616,19 +2638,7 @@ static int kat_create(struct sim_state *st, const struct sim_kat *t, bool encryp
 	kat_put(b, &req.u, st->rev1 ? kat_ctrl_flf_rev1[t->service] : 56);
 	if (t->service != SIM_HASH)
 		kat_put(b, key, keylen);
-	io.rd = b->rd;
-	io.rd_len = b->rd_len;
-	io.wr = b->wr;
-	io.wr_len = sizeof(input);
-	if (!sim_handle_ctrl(st, &io)) {
-		ret = -EPROTO;
-	} else {
-		memcpy(&input, b->wr, sizeof(input));
-		*id = le64_to_cpu(input.session_id);
-		ret = le32_to_cpu(input.status);
-	}
-	kfree(b);
-	return ret;
+	return kat_run_create(st, b, id);
 }
 
 static int kat_destroy(struct sim_state *st, enum sim_service svc, u64 id)
@@ -3210,10 +3220,7 @@ static int kat_chain_create(struct sim_state *st, const struct kat_chain_vec *v,
 {
 	struct virtio_crypto_op_ctrl_req req = {};
 	struct virtio_crypto_alg_chain_session_para *c = &req.u.sym_create_session.u.chain.para;
-	struct virtio_crypto_session_input input;
 	struct kat_buf *b = kzalloc(sizeof(*b), GFP_KERNEL);
-	struct sim_io io = {};
-	int ret;
 
 	if (!b)
 		return -ENOMEM;
@@ -3233,19 +3240,7 @@ static int kat_chain_create(struct sim_state *st, const struct kat_chain_vec *v,
 	kat_put(b, &req.u, 56);
 	kat_put(b, v->ckey, v->ckeylen);
 	kat_put(b, v->akey, v->akeylen);
-	io.rd = b->rd;
-	io.rd_len = b->rd_len;
-	io.wr = b->wr;
-	io.wr_len = sizeof(input);
-	if (!sim_handle_ctrl(st, &io)) {
-		ret = -EPROTO;
-	} else {
-		memcpy(&input, b->wr, sizeof(input));
-		*id = le64_to_cpu(input.session_id);
-		ret = le32_to_cpu(input.status);
-	}
-	kfree(b);
-	return ret;
+	return kat_run_create(st, b, id);
 }
 
 /* A chain data request: the authenc mapping by default (kat_chain_req_init()). */

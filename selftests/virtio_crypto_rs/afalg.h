@@ -15,6 +15,8 @@
 #include <unistd.h>
 #include <linux/if_alg.h>
 
+#include "../common/alg_keys.h"
+
 #ifndef SOL_ALG
 #define SOL_ALG 279
 #endif
@@ -168,6 +170,27 @@ static inline int op_socket(const char *type, const char *name, const uint8_t *k
 	return op < 0 ? -errno : op;
 }
 
+/*
+ * The same for an AEAD `name`, keyed with `key` and tag length `tag` (set
+ * before the key).
+ */
+static inline int aead_op_socket(const char *name, const uint8_t *key, size_t klen,
+				 unsigned int tag, int *tfm)
+{
+	int err, op;
+
+	*tfm = tfm_socket("aead", name);
+	if (*tfm < 0)
+		return *tfm;
+	if (setsockopt(*tfm, SOL_ALG, ALG_SET_AEAD_AUTHSIZE, NULL, tag) < 0)
+		return -errno;
+	err = set_key(*tfm, key, klen);
+	if (err)
+		return err;
+	op = accept(*tfm, NULL, 0);
+	return op < 0 ? -errno : op;
+}
+
 /* Closes the descriptors among `a` and `b` that are open. */
 static inline void close2(int a, int b)
 {
@@ -219,72 +242,12 @@ static inline unsigned int afalg_authenc_esp_tag(const char *name)
 }
 
 /*
- * The key blob authenc's setkey takes (crypto_authenc_extractkeys): struct
- * rtattr { u16 rta_len = 8; u16 rta_type = 1 (CRYPTO_AUTHENC_KEYA_PARAM); }
- * in native endianness, the big-endian cipher key length, then the MAC key,
- * then the cipher key. Returns the blob's length.
+ * The authenc key blob, DES weak keys and 3DES keys with equal thirds, shared
+ * with the kernel module vcrs_inflight.ko, under this header's names.
  */
-static inline size_t afalg_authenc_key(uint8_t *out, const uint8_t *mac, size_t maclen,
-				       const uint8_t *enc, size_t enclen)
-{
-	uint16_t rta[2] = { 8, 1 };
-
-	memcpy(out, rta, 4);
-	out[4] = (uint8_t)(enclen >> 24);
-	out[5] = (uint8_t)(enclen >> 16);
-	out[6] = (uint8_t)(enclen >> 8);
-	out[7] = (uint8_t)enclen;
-	memmove(out + 8, mac, maclen);
-	memmove(out + 8 + maclen, enc, enclen);
-	return 8 + maclen + enclen;
-}
-
-/* The `i`-th (mod 16) of the 4 weak and 12 semi-weak DES keys (parity bits
- * set as usual). */
-static inline const uint8_t *afalg_des_weak_key(unsigned int i)
-{
-	static const uint8_t weak[16][8] = {
-		{ 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01 },
-		{ 0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe },
-		{ 0xe0, 0xe0, 0xe0, 0xe0, 0xf1, 0xf1, 0xf1, 0xf1 },
-		{ 0x1f, 0x1f, 0x1f, 0x1f, 0x0e, 0x0e, 0x0e, 0x0e },
-		{ 0x01, 0x1f, 0x01, 0x1f, 0x01, 0x0e, 0x01, 0x0e },
-		{ 0x1f, 0x01, 0x1f, 0x01, 0x0e, 0x01, 0x0e, 0x01 },
-		{ 0x01, 0xe0, 0x01, 0xe0, 0x01, 0xf1, 0x01, 0xf1 },
-		{ 0xe0, 0x01, 0xe0, 0x01, 0xf1, 0x01, 0xf1, 0x01 },
-		{ 0x01, 0xfe, 0x01, 0xfe, 0x01, 0xfe, 0x01, 0xfe },
-		{ 0xfe, 0x01, 0xfe, 0x01, 0xfe, 0x01, 0xfe, 0x01 },
-		{ 0x1f, 0xe0, 0x1f, 0xe0, 0x0e, 0xf1, 0x0e, 0xf1 },
-		{ 0xe0, 0x1f, 0xe0, 0x1f, 0xf1, 0x0e, 0xf1, 0x0e },
-		{ 0x1f, 0xfe, 0x1f, 0xfe, 0x0e, 0xfe, 0x0e, 0xfe },
-		{ 0xfe, 0x1f, 0xfe, 0x1f, 0xfe, 0x0e, 0xfe, 0x0e },
-		{ 0xe0, 0xfe, 0xe0, 0xfe, 0xf1, 0xfe, 0xf1, 0xfe },
-		{ 0xfe, 0xe0, 0xfe, 0xe0, 0xfe, 0xf1, 0xfe, 0xf1 },
-	};
-
-	return weak[i % 16];
-}
-
-/* Whether the 8 bytes at `k` are a weak or semi-weak DES key (parity bits,
- * the low bit of each byte, ignored). */
-static inline int afalg_des_weak(const uint8_t *k)
-{
-	unsigned int i, j;
-
-	for (i = 0; i < 16; i++) {
-		for (j = 0; j < 8 && (k[j] & 0xfe) == (afalg_des_weak_key(i)[j] & 0xfe); j++)
-			;
-		if (j == 8)
-			return 1;
-	}
-	return 0;
-}
-
-/* Whether a 24-byte 3DES key has K1 == K2 or K2 == K3 (refused in FIPS mode
- * or with CRYPTO_TFM_REQ_FORBID_WEAK_KEYS). */
-static inline int afalg_des3_weak(const uint8_t *k)
-{
-	return !memcmp(k, k + 8, 8) || !memcmp(k + 8, k + 16, 8);
-}
+#define afalg_authenc_key vcrs_authenc_key
+#define afalg_des_weak_key vcrs_des_weak_key
+#define afalg_des_weak vcrs_des_weak
+#define afalg_des3_weak vcrs_des3_weak
 
 #endif

@@ -69,23 +69,6 @@ static size_t unhex(uint8_t *out, const char *hex)
 	return n;
 }
 
-/* An operation socket of `name` keyed with `key` and tag length `tag`. */
-static int aead_op(const char *name, const uint8_t *key, size_t klen, unsigned int tag, int *tfm)
-{
-	int err, op;
-
-	*tfm = tfm_socket("aead", name);
-	if (*tfm < 0)
-		return *tfm;
-	if (setsockopt(*tfm, SOL_ALG, ALG_SET_AEAD_AUTHSIZE, NULL, tag) < 0)
-		return -errno;
-	err = set_key(*tfm, key, klen);
-	if (err)
-		return err;
-	op = accept(*tfm, NULL, 0);
-	return op < 0 ? -errno : op;
-}
-
 /*
  * One operation: `in` (AAD then text) sent in `nparts` sendmsg calls, `outlen`
  * bytes (AAD then output) read into `out`. Returns 0 or -errno.
@@ -134,7 +117,7 @@ static void test_kats(void)
 
 		memcpy(want, buf, alen);
 		clen = unhex(want + alen, t->ct);
-		op = aead_op(t->drv, key, klen, t->tag, &tfm);
+		op = aead_op_socket(t->drv, key, klen, t->tag, &tfm);
 		err = op < 0 ? op : aead_crypt(op, 1, iv, ivlen, alen, buf, alen + plen, out, alen + clen, 1);
 		if (!err && memcmp(out + alen, want + alen, clen))
 			err = -EBADMSG;
@@ -183,8 +166,8 @@ static int compare(const struct alg *a, unsigned int tag, size_t alen, size_t pl
 		iv[0] = 3;	/* L = 4 */
 		memset(iv + 12, 0, 4);
 	}
-	o1 = aead_op(a->drv, key, a->klen, tag, &t1);
-	o2 = aead_op(a->generic, key, a->klen, tag, &t2);
+	o1 = aead_op_socket(a->drv, key, a->klen, tag, &t1);
+	o2 = aead_op_socket(a->generic, key, a->klen, tag, &t2);
 	err = o1 < 0 ? o1 : o2 < 0 ? o2 : 0;
 	if (!err)
 		err = aead_crypt(o1, 1, iv, a->ivlen, alen, in, alen + plen, x, alen + plen + tag, nparts);

@@ -464,23 +464,6 @@ static __printf(4, 5) void result(const struct alg *a, int err, int want, const 
 				      err == MISMATCH ? "a wrong output" : errstr(err));
 }
 
-/* An operation socket of `name` keyed with `key` and tag length `tag`. */
-static int aead_op(const char *name, const uint8_t *key, size_t klen, unsigned int tag, int *tfm)
-{
-	int err, op;
-
-	*tfm = tfm_socket("aead", name);
-	if (*tfm < 0)
-		return *tfm;
-	if (setsockopt(*tfm, SOL_ALG, ALG_SET_AEAD_AUTHSIZE, NULL, tag) < 0)
-		return -errno;
-	err = set_key(*tfm, key, klen);
-	if (err)
-		return err;
-	op = accept(*tfm, NULL, 0);
-	return op < 0 ? -errno : op;
-}
-
 /*
  * One operation: `in` (AAD then text) sent as `first` bytes with the control
  * messages, then in sendmsg calls of `piece` bytes; `outlen` bytes (AAD then
@@ -543,7 +526,7 @@ static void test_kat(const struct alg *a, const struct kat *t)
 	clen = unhex(want + alen, t->ct);
 	klen = authenc_key(key, ak, aklen, ek, eklen);
 	if (!a->missing)
-		op = aead_op(a->drv, key, klen, t->tag, &tfm);
+		op = aead_op_socket(a->drv, key, klen, t->tag, &tfm);
 	err = op < 0 ? op : aead_crypt(op, 1, iv, ivlen, alen, in, alen + plen, out, alen + clen,
 				       ALL, 0);
 	if (!err && memcmp(out, want, alen + clen))
@@ -585,10 +568,10 @@ static int pair_open_key(const struct alg *a, struct pair *p, unsigned int tag, 
 	    fill_random(p->iv, a->blk))
 		return -EIO;
 	p->klen = authenc_key(p->key, p->akey, aklen, p->ekey, a->eklen);
-	p->op = aead_op(a->drv, p->key, p->klen, tag, &p->tfm);
+	p->op = aead_op_socket(a->drv, p->key, p->klen, tag, &p->tfm);
 	if (p->op < 0)
 		return p->op;
-	p->gop = aead_op(a->generic, p->key, p->klen, tag, &p->gtfm);
+	p->gop = aead_op_socket(a->generic, p->key, p->klen, tag, &p->gtfm);
 	return p->gop < 0 ? p->gop : 0;
 }
 

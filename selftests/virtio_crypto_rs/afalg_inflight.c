@@ -71,10 +71,17 @@ static uint32_t rnd(void)
 	return (uint32_t)(rng >> 11);
 }
 
-static void fill(uint8_t *p, size_t n)
+static void fill(void *buf, size_t n)
 {
+	uint8_t *p = buf;
+
 	while (n--)
 		*p++ = (uint8_t)rnd();
+}
+
+static unsigned int below(unsigned int n)
+{
+	return rnd() % n;
 }
 
 static void result(int ok, const char *fmt, ...)
@@ -141,29 +148,7 @@ static int parse(const char *arg, struct alg *a)
  */
 static unsigned int new_key(const struct alg *a, uint8_t *key)
 {
-	static const unsigned int mac_lens[] = { 0, 20, 32, 64, 100 };
-	uint8_t mac[128], enc[32];
-	unsigned int mlen, elen;
-
-	if (a->des) {
-		do
-			fill(key, 8);
-		while (afalg_des_weak(key));
-		return 8;
-	}
-	if (!a->authenc) {
-		fill(key, a->klen);
-		return a->klen;
-	}
-	mlen = mac_lens[rnd() % 5];
-	if (!mlen)
-		mlen = a->digest;
-	elen = a->block == 8 ? 24 : 16 + 8 * (rnd() % 3);
-	fill(mac, mlen);
-	do
-		fill(enc, elen);
-	while (elen == 24 && afalg_des3_weak(enc));
-	return afalg_authenc_key(key, mac, mlen, enc, elen);
+	return vcrs_random_key(key, a->des, a->authenc, a->klen, a->digest, a->block, fill, below);
 }
 
 static int io_setup(unsigned int n, aio_context_t *ctx)
