@@ -1948,9 +1948,18 @@ static void sim_get_config(struct vdpasim *vdpasim, void *config)
 	u32 svcs = 0;
 	int i;
 
-	for (i = 0; i < SIM_NSERVICES; i++)
-		if ((st->services & BIT(i)) && st->masks[i])
+	for (i = 0; i < SIM_NSERVICES; i++) {
+		bool offered = st->masks[i];
+
+		/*
+		 * QEMU's cryptodev-vhost-user config: the MAC service without a
+		 * MAC algorithm, in front of a backend (DPDK) that chains MACs.
+		 */
+		if (i == SIM_MAC && READ_ONCE(st->chaining) && READ_ONCE(st->chain_mac_mask))
+			offered = true;
+		if ((st->services & BIT(i)) && offered)
 			svcs |= BIT(i);
+	}
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->status = cpu_to_le32(READ_ONCE(c->hw_ready) ? VIRTIO_CRYPTO_S_HW_READY : 0);
 	cfg->max_dataqueues = cpu_to_le32(c->nqueues);
