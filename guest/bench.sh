@@ -22,12 +22,23 @@
 # 8. RSA on QEMU's device: sign, verify, encrypt, decrypt per second through
 #    the kernel API, 2048 and 4096 bits, 1 and 4 threads, virtio_crypto_rs vs
 #    the kernel's generic rsa.
+# 9. chain, on the simulator here and on DPDK's vhost-user device in a second
+#    boot (vcrs.device=dpdk, scripts/bench.sh): ESP-shaped
+#    authenc(hmac(sha256),cbc(aes)) encryptions through AF_ALG (afalg_speed
+#    aead: 8-byte AAD, 16-byte tag, 64..1504 bytes, 8 threads with one request
+#    each), native chaining vs the kernel's authenc template over our cbc(aes)
+#    (and our hmac(sha256), where the device has one) vs the generic code; a
+#    wget of 32 MiB through the ESP tunnel of guest/lib.sh with each of the
+#    three; and on DPDK the cbc(aes) rows of 1 and 2 (the C driver vs ours).
 # BENCHGROUP GROUP BASE OURS TITLE: a table whose ratio is OURS / BASE;
 # BENCHGROUP GROUP BASE OURS BASE2 TITLE: OURS / max(BASE, BASE2).
 # BENCHROW GROUP IMPL MB OP BYTES OPS_PER_S: one measurement (groups evt:*:
-# events per 1000 requests, OP irq or ctxt, BYTES "all").
+# events per 1000 requests, OP irq or ctxt, BYTES "all"; groups xfer:*: KiB
+# per second, OP wget).
 # The kernel command line may choose the parts (vcrs.parts=qemu,policy,sim,
-# pinning,placement,services,queues,aead,rsa; default all) and the repeats (vcrs.reps=N, default 5).
+# pinning,placement,services,queues,aead,rsa,chain; default all) and the
+# repeats (vcrs.reps=N, default 5); vcrs.device=dpdk: the boot on DPDK's
+# device (part chain only).
 . /guest/lib.sh
 cmdarg() { sed -n "s/.*vcrs\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 SEC=1
@@ -136,8 +147,194 @@ c_vs_rs() {
     echo 0 > /sys/module/virtio_crypto_rs/parameters/floor_ms
 }
 
+# cpu_ticks: busy and idle ticks of all CPUs so far (/proc/stat).
+cpu_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat; }
+# busy_row GROUP IMPL "THREADS OP SIZE" BUSY0 IDLE0: the percent of CPU time
+# busy since cpu_ticks gave BUSY0 IDLE0, as a BENCHROW.
+busy_row() {
+    set -- "$@" $(cpu_ticks)
+    echo "BENCHROW $1 $2 $3 $(( 100 * ($6 - $4) / ($6 - $4 + $7 - $5) ))"
+}
+
+# Part chain: authenc(hmac(sha256),cbc(aes)) three ways, by driver name.
+NAT=virtio_crypto_rs-authenc-hmac-sha256-cbc-aes
+GENA="authenc(hmac(sha256-generic),cbc(aes-generic))"
+ESPALG="authenc(hmac(sha256),cbc(aes))"
+AEAD_SIZES="64 256 512 1024 1504"
+# aead_rows WHERE IMPL ALG: afalg_speed's ESP-shaped encryptions (16-byte AES
+# key, 32-byte HMAC key), 8 threads, 2 s a size, as rows of group
+# authenc@WHERE (native and template) and authenc/gen@WHERE (native and
+# generic); and how busy the guest's CPUs were during each (cpu:authenc@WHERE).
+aead_rows() {
+    local w=$1 im=$2 alg=$3 size t
+    for size in $AEAD_SIZES; do
+        t=$(cpu_ticks)
+        /bin/afalg_speed "authenc@$w" $im aead "$alg" 16 2 8 $size > /tmp/aead.rows ||
+            echo "bench: afalg_speed aead $alg $size failed"
+        awk '$3 != "GEN" { print } $3 != "TPL" { $2 = "authenc/gen@" substr($2, 9); print }' /tmp/aead.rows
+        [ $im = GEN ] || busy_row "cpu:authenc@$w" $im "8 enc $size" $t
+    done
+}
+
+# chain_counts DEV WHAT [SOFT-OK]: the driver's counters of the algorithms part
+# chain uses, grown since chain_mark, as a comment line; unless SOFT-OK, a
+# "bench:" line if any of them ran in software (then a row measured the
+# software path, not the device).
+CHAIN_ALGS="authenc-hmac-sha256-cbc-aes cbc-aes hmac-sha256"
+chain_mark() { mark $1 $CHAIN_ALGS; }
+chain_counts() {
+    local a line="" soft=0
+    for a in $CHAIN_ALGS; do
+        line="$line $a: device +$(grew $1 $a device), software +$(grew $1 $a software);"
+        soft=$((soft + $(grew $1 $a software) + $(grew $1 $a nosoft)))
+    done
+    echo "# $2:$line"
+    [ $soft = 0 ] || [ -n "${3:-}" ] || echo "bench: $2: $soft requests ran in software"
+}
+
+# chain_aead DEV WHERE TEMPLATE: the authenc@WHERE tables: native chaining vs
+# TEMPLATE (the kernel's authenc over our driver's algorithms, by driver
+# names: AF_ALG instantiates it) vs the generic code, REPS times in turn.
+chain_aead() {
+    local dev=$1 w=$2 tpl=$3 r im alg
+    echo "BENCHGROUP authenc@$w TPL NAT authenc(hmac(sha256),cbc(aes)) on $w, ESP-shaped encryptions (8-byte AAD, 16-byte IV and tag; bytes: the payload), 8 threads with one request each (AF_ALG): the template $tpl vs native chaining ($NAT)"
+    echo "BENCHGROUP authenc/gen@$w GEN NAT the same: the generic $GENA vs native chaining"
+    echo "BENCHGROUP cpu:authenc@$w TPL NAT the same rows: how busy the guest's CPUs were (percent, not idle)"
+    for r in $(seq $REPS); do
+        for im in NAT TPL GEN; do
+            case $im in NAT) alg=$NAT ;; TPL) alg=$tpl ;; GEN) alg=$GENA ;; esac
+            chain_mark $dev
+            aead_rows $w $im "$alg"
+            [ $r = 1 ] && chain_counts $dev "authenc@$w $im ($alg)"
+        done
+        [ $r = 1 ] && for alg in $NAT "$tpl" "$GENA"; do
+            echo "# $alg: priority $(crypto_field "$alg" priority), selftest $(crypto_field "$alg" selftest)"
+            [ "$(crypto_field "$alg" selftest)" = passed ] || echo "bench: $alg is not in /proc/crypto"
+        done
+    done
+}
+
+# esp_pick IMPL TEMPLATE: makes IMPL (NAT, TPL, GEN) the highest-priority
+# implementation of authenc(hmac(sha256),cbc(aes)), the algorithm IPsec asks
+# for by name, by lowering the others' priorities (crypto_user, afalg_speed
+# -p); NAT_PRIO and TPL_PRIO are their own. Fails if the lookup would get
+# another.
+esp_pick() {
+    local want
+    case $1 in
+        NAT) /bin/afalg_speed -p $NAT $NAT_PRIO && /bin/afalg_speed -p "$2" $TPL_PRIO; want=$NAT ;;
+        TPL) /bin/afalg_speed -p $NAT 1 && /bin/afalg_speed -p "$2" $TPL_PRIO; want=$2 ;;
+        GEN) /bin/afalg_speed -p $NAT 1 && /bin/afalg_speed -p "$2" 1; want=$GENA ;;
+    esac || return 1
+    [ "$(best_driver "$ESPALG")" = "$want" ] ||
+        { echo "bench: IPsec would get $(best_driver "$ESPALG"), not $want"; return 1; }
+}
+
+# chain_esp DEV WHERE TEMPLATE: the xfer:esp@WHERE tables: a 32 MiB HTTP
+# transfer (busybox wget from httpd, nsa from nsb, the two namespaces of
+# guest/lib.sh's ESP transport-mode tunnel over a veth pair, all in this
+# guest: each packet is encrypted once and decrypted once) with each
+# implementation of the tunnel's authenc(hmac(sha256),cbc(aes)), REPS times in
+# turn, and how busy the guest's CPUs were (cpu:esp@WHERE). Needs chain_aead
+# before it (the template and generic instances).
+chain_esp() {
+    local dev=$1 w=$2 tpl=$3 r im t0 t1 t row bytes=33554432
+    echo "BENCHGROUP xfer:esp@$w TPL NAT the ESP tunnel (enc cbc(aes), auth-trunc hmac(sha256) 128) on $w, wget of 32 MiB: the template $tpl vs native chaining"
+    echo "BENCHGROUP xfer:esp/gen@$w GEN NAT the same: the generic code vs native chaining"
+    echo "BENCHGROUP cpu:esp@$w TPL NAT the same transfers: how busy the guest's CPUs were (percent, not idle)"
+    echo "BENCHGROUP cpu:esp/gen@$w GEN NAT the same, the generic code"
+    NAT_PRIO=$(crypto_field $NAT priority); TPL_PRIO=$(crypto_field "$tpl" priority)
+    [ -n "$NAT_PRIO" ] && [ -n "$TPL_PRIO" ] || { echo "bench: ESP on $w: $NAT or $tpl missing"; return 1; }
+    ipsec_up
+    head -c $bytes /dev/urandom > /tmp/www/bulk32
+    for r in $(seq $REPS); do
+        for im in NAT TPL GEN; do
+            esp_pick $im "$tpl" || continue
+            ipsec_setup "enc cbc(aes) 0x$(rhex 16) auth-trunc hmac(sha256) 0x$(rhex 32) 128" \
+                "enc cbc(aes) 0x$(rhex 16) auth-trunc hmac(sha256) 0x$(rhex 32) 128" ||
+                { echo "bench: ESP on $w ($im): xfrm states refused"; continue; }
+            rm -f /tmp/got
+            chain_mark $dev
+            t=$(cpu_ticks)
+            t0=$(uptime_ms)
+            $IP netns exec nsa wget -q -O /tmp/got http://10.9.0.2:8080/bulk32
+            t1=$(uptime_ms)
+            if cmp -s /tmp/got /tmp/www/bulk32 && [ "$(xfrm_errors)" = 0 ]; then
+                row="1 wget $bytes $((bytes * 1000 / 1024 / (t1 - t0 + 1)))"
+                [ $im = GEN ] || echo "BENCHROW xfer:esp@$w $im $row"
+                [ $im = TPL ] || echo "BENCHROW xfer:esp/gen@$w $im $row"
+                [ $im = GEN ] || busy_row "cpu:esp@$w" $im "1 wget $bytes" $t
+                [ $im = TPL ] || busy_row "cpu:esp/gen@$w" $im "1 wget $bytes" $t
+            else
+                echo "bench: ESP on $w ($im): transfer wrong or xfrm errors ($(xfrm_errors))"
+            fi
+            [ $r = 1 ] && chain_counts $dev "ESP on $w, $im, $(esp_packets) ESP packets, $((t1 - t0)) ms"
+        done
+    done
+    /bin/afalg_speed -p $NAT $NAT_PRIO; /bin/afalg_speed -p "$tpl" $TPL_PRIO
+    ipsec_down
+}
+
+# The boot on DPDK's vhost-user device (scripts/bench.sh; run-guest.sh
+# VCRS_DEVICE=dpdk with the backend's --on-reject error, so that a request
+# DPDK refuses, like the C driver's 4096-byte ones, fails instead of wedging
+# the queue): part chain. One vCPU (QEMU on host CPU 0, the backend on CPU 1).
+# Our driver applies DPDK's workarounds (one request in flight on its one data
+# queue, requests up to about 2 KiB: bigger ones run in software). The device
+# has no MAC service, so the template is authenc over our cbc(aes) and the
+# generic hmac(sha256). Linux's C driver fails its own self-test on this device
+# and puts several requests in flight, which DPDK answers in the wrong used
+# slots ("id 0 is not a head!"): it is loaded with cryptomgr.notests=1 and its
+# num_mb=8 rows come last, each run watched.
+dpdk_bench() {
+    local dev r n pid tpl="authenc(hmac(sha256-generic),virtio_crypto_rs-cbc-aes)"
+    echo 0 > /sys/bus/virtio/drivers_autoprobe
+    mkdir -p /run/netns
+    dev=$(basename "$(dirname "$(grep -l '^virtio:d00000014v' /sys/bus/virtio/devices/*/modalias | head -1)")")
+    insmod $MODDIR/virtio_crypto_rs.ko || exit 1
+    echo $dev > /sys/bus/virtio/drivers/virtio_crypto_rs/bind && wait_selftests virtio_crypto_rs ||
+        fail "virtio_crypto_rs on DPDK's device"
+    dmesg | grep -m1 "DPDK vhost-user crypto workarounds" | sed 's/^\[[^]]*\] /# /'
+    part chain || return 0
+    chain_aead $dev DPDK "$tpl"
+    chain_esp $dev DPDK "$tpl"
+    # cbc(aes), the C driver vs ours, taking turns; the C driver's num_mb=8 last.
+    echo "BENCHGROUP cbc(aes)@DPDK C RS cbc(aes) on DPDK's vhost-user device: the C driver (self-tests off) vs virtio_crypto_rs (one request in flight: DPDK's workaround; 4096 bytes: in software, over DPDK's limit; the C driver's 4096-byte requests are refused)"
+    echo 1 > /sys/module/cryptomgr/parameters/notests
+    insmod $MODDIR/crypto_engine.ko && insmod $MODDIR/virtio_crypto.ko || fail "C driver"
+    for r in $(seq $REPS); do
+        bind_to virtio_crypto $dev virtio_crypto_aes_cbc || fail "C driver on $dev"
+        tcrypt_rows "cbc(aes)@DPDK" C 1 mode=600 alg="cbc(aes)" klen=16 num_mb=1
+        bind_to virtio_crypto_rs $dev virtio_crypto_rs-cbc-aes || fail "virtio_crypto_rs on $dev"
+        chain_mark $dev
+        cbc_rows "cbc(aes)@DPDK" RS
+        [ $r = 1 ] && chain_counts $dev "cbc(aes)@DPDK RS (the 4096-byte rows in software)" soft-ok
+    done
+    bind_to virtio_crypto $dev virtio_crypto_aes_cbc || fail "C driver on $dev"
+    for r in $(seq $REPS); do
+        dmesg -c > /dev/null
+        modload $MODDIR/tcrypt.ko mode=600 alg="cbc(aes)" klen=16 num_mb=8 sec=$SEC 2>/dev/null &
+        pid=$!; n=0
+        while kill -0 $pid 2>/dev/null && [ $n -lt 120 ]; do sleep 1; n=$((n + 1)); done
+        dmesg | sed 's/^\[[^]]*\] //' > /tmp/tc.out
+        if kill -0 $pid 2>/dev/null; then
+            echo "bench: the C driver's tcrypt num_mb=8 on DPDK (run $r) had not finished after $n s; the kernel log says:"
+            grep -E "virtio_crypto|not a head|failed" /tmp/tc.out | head -5 | sed 's/^/#   /'
+            awk -v g="cbc(aes)@DPDK" -v im=C -v mb=8 -f /guest/tcrypt-rows.awk /tmp/tc.out /tmp/tc.out
+            echo "# the rest of the boot is skipped: the queue is wedged"
+            return 0
+        fi
+        awk -v g="cbc(aes)@DPDK" -v im=C -v mb=8 -f /guest/tcrypt-rows.awk /tmp/tc.out /tmp/tc.out
+    done
+}
+
 # The C driver's rsa fails the kernel self-tests on this QEMU (a WARN): that is
 # the C driver's problem, not a reason to drop the measurement.
+if [ "$(cmdarg device)" = dpdk ]; then
+    dpdk_bench
+    echo "BENCH-DONE"
+    exit 0
+fi
 insmod $MODDIR/crypto_engine.ko || exit 1
 insmod $MODDIR/virtio_crypto.ko || exit 1
 insmod $MODDIR/virtio_crypto_rs.ko || exit 1
@@ -243,7 +440,7 @@ simdev() { ls /sys/bus/vdpa/devices/crypto0/ | grep '^virtio[0-9]' | head -1; }
 services=$(cat $SIMPAR/services); ciphers=$(cat $SIMPAR/cipher_mask)
 echo 1 > $SIMPAR/services; echo 8 > $SIMPAR/cipher_mask
 vdpa dev add name crypto0 mgmtdev vdpasim_crypto || exit 1
-part sim && c_vs_rs "cbc(aes)@sim" $(simdev)
+{ part sim || part chain; } && c_vs_rs "cbc(aes)@sim" $(simdev)
 # Placement: where the submitter runs relative to the simulator's worker (an
 # unbound work item, kept on CPU 0 here). The bind (whose bring-up work, queued
 # on the binding CPU, measures the floor) and tcrypt run on CPU 0 (same CPU: a
@@ -297,6 +494,14 @@ part services && for r in $(seq $REPS); do
     /bin/afalg_speed "hmac(sha256)@sim" GEN hash "hmac(sha256-generic)" 32 $SEC 1 16 256 4096
 done
 
+# Part chain on the simulator (chaining on, every service): the template is
+# authenc over our cbc(aes) and our hmac(sha256).
+part chain && {
+    mkdir -p /run/netns
+    chain_aead $(simdev) sim "authenc(virtio_crypto_rs-hmac-sha256,virtio_crypto_rs-cbc-aes)"
+    chain_esp $(simdev) sim "authenc(virtio_crypto_rs-hmac-sha256,virtio_crypto_rs-cbc-aes)"
+}
+
 # Memory: the slab caches after loads of increasing length (transforms
 # closed, caches dropped) must not grow with the number of requests served.
 slab() { sync; echo 3 > /proc/sys/vm/drop_caches; awk '/^Slab:/ { print $2 }' /proc/meminfo; }
@@ -309,14 +514,6 @@ part services && for secs in 2 10; do
     echo "BENCHMEM slab $(slab) kB after $(( $(reqs) - r0 )) device requests (before: $m0 kB)"
 done
 
-# cpu_ticks: busy and idle ticks of all CPUs so far (/proc/stat).
-cpu_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat; }
-# busy_row GROUP IMPL "THREADS OP SIZE" BUSY0 IDLE0: the percent of CPU time
-# busy since cpu_ticks gave BUSY0 IDLE0, as a BENCHROW.
-busy_row() {
-    set -- "$@" $(cpu_ticks)
-    echo "BENCHROW $1 $2 $3 $(( 100 * ($6 - $4) / ($6 - $4 + $7 - $5) ))"
-}
 
 # Queue scaling: 2 threads, one per CPU, then 8 (4 per CPU, so that each CPU
 # has several requests in flight), each with its own socket; the simulator
