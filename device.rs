@@ -7,7 +7,7 @@ use crate::abstractions::{
     debugfs::Dir,
     params::{self, SizePolicy},
     sync::{self, new_spinlock_irq},
-    virtio::{ConfigAccess, VirtqueueSet},
+    virtio::{ConfigAccess, Notify, VirtqueueSet},
 };
 use crate::config::{Config, Offer, Quirks};
 use crate::registry::{Alg, Manager, NUM_ALGS};
@@ -407,8 +407,11 @@ impl VCrypto {
             given += n;
             rescued += r;
         }
-        let ctrl = self.ctrl.lock().vq.take();
-        let control = ctrl.map_or(0, |mut ctrl| ctrl.detach_all());
+        let (ctrl, waiting) = self.ctrl.lock().take();
+        // Dropping a job wakes its waiter (ENODEV); a destruction goes with
+        // the device's sessions.
+        let control = ctrl.map_or(0, |mut ctrl| ctrl.detach_all()) + waiting.len();
+        drop(waiting);
         self.manager.remove_device(&self);
         self.manager.refresh_all();
         pr_info!(
@@ -485,8 +488,7 @@ impl VCrypto {
 
     /// Whether nothing is on the device's queues or waiting for them.
     pub(crate) fn idle(&self) -> bool {
-        self.dataqs.iter().all(|q| q.idle())
-            && self.ctrl.lock().vq.as_ref().map_or(true, |vq| vq.idle())
+        self.dataqs.iter().all(|q| q.idle()) && self.ctrl.lock().idle()
     }
 
     /// The largest request the device takes now.
@@ -600,6 +602,10 @@ impl VCrypto {
                 None => break,
             }
         }
+        // The room the device left goes to the jobs waiting for it.
+        let (notify, refused) = self.ctrl.lock().drain();
+        notify.into_iter().for_each(Notify::send);
+        drop(refused);
     }
 
     /// Reads the config space and stores its HW_READY in `hw_ready`. Returns

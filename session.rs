@@ -15,7 +15,7 @@ use crate::abstractions::{
 };
 use crate::bindings;
 use crate::device::Making;
-use crate::requests::{self, status_to_result, Waiter, STATUS_UNSET};
+use crate::requests::{self, status_to_result, Fifo, Waiter, STATUS_UNSET};
 use crate::stats::Event;
 use crate::{DeviceRef, VCrypto};
 use core::mem::{offset_of, size_of};
@@ -59,6 +59,84 @@ pub(crate) type CtrlToken = JobBox<'static, CtrlCtx>;
 pub(crate) struct CtrlQueueInner {
     /// The virtqueue; `None` once the device is gone.
     pub(crate) vq: Option<Virtqueue<CtrlToken>>,
+    /// Jobs waiting for room in the virtqueue, in order: a burst of session
+    /// destructions (transforms freed together) outnumbers the ring, and a
+    /// destruction nobody waits for must not be lost (the session would stay
+    /// on the device for good).
+    pub(crate) backlog: Fifo<CtrlToken>,
+}
+
+impl CtrlQueueInner {
+    /// The control queue of a device, on virtqueue `vq`.
+    pub(crate) fn new(vq: Option<Virtqueue<CtrlToken>>) -> Self {
+        Self {
+            vq,
+            backlog: Fifo::new(),
+        }
+    }
+
+    /// Whether no job is on the device or waiting for it.
+    pub(crate) fn idle(&self) -> bool {
+        self.backlog.is_empty() && self.vq.as_ref().map_or(true, |vq| vq.idle())
+    }
+
+    /// Puts `job` on the virtqueue, or behind the jobs waiting for room (the
+    /// control queue keeps the order of its requests: a session destroyed
+    /// before another is created leaves it room). The job is given back when
+    /// the device is gone or no memory is left for the backlog.
+    fn put(&mut self, job: CtrlToken) -> core::result::Result<Option<Notify>, (Error, CtrlToken)> {
+        let Some(vq) = self.vq.as_mut() else {
+            return Err((ENODEV, job));
+        };
+        let job = if self.backlog.is_empty() {
+            match requests::put(Some(vq), job) {
+                Ok(notify) => return Ok(notify),
+                // Full while jobs are on the device: their completion makes room.
+                Err((e, job)) if e == ENOSPC && !vq.idle() => job,
+                Err(x) => return Err(x),
+            }
+        } else {
+            job
+        };
+        self.backlog.push_back(job).map_err(|job| (ENOMEM, job))?;
+        Ok(None)
+    }
+
+    /// Moves waiting jobs into the room completions left. Returns the
+    /// notification to send and a job the virtqueue refused for another
+    /// reason than a lack of room, both for after the lock (dropping the job
+    /// wakes its waiter).
+    pub(crate) fn drain(&mut self) -> (Option<Notify>, Option<CtrlToken>) {
+        let Some(vq) = self.vq.as_mut() else {
+            return (None, None);
+        };
+        let mut added = false;
+        let mut refused = None;
+        while let Some(job) = self.backlog.pop_front() {
+            match vq.add(job) {
+                Ok(()) => added = true,
+                Err((e, job)) if e == ENOSPC && !vq.idle() => {
+                    // Still no room: first in line again (cannot fail: the
+                    // slot it left is free).
+                    let _ = self.backlog.push_front(job);
+                    break;
+                }
+                Err((_, job)) => {
+                    refused = Some(job);
+                    break;
+                }
+            }
+        }
+        (added.then(|| vq.kick_prepare()).flatten(), refused)
+    }
+
+    /// Takes the virtqueue and the jobs waiting for it (the device is gone).
+    pub(crate) fn take(&mut self) -> (Option<Virtqueue<CtrlToken>>, Fifo<CtrlToken>) {
+        (
+            self.vq.take(),
+            core::mem::replace(&mut self.backlog, Fifo::new()),
+        )
+    }
 }
 
 /// The control queue.
@@ -117,7 +195,7 @@ fn submit(
     }
     job.push_in(out_len..scratch_len)?;
     let job = CtrlToken::new(job, flags)?;
-    let res = requests::put(dev.ctrl.lock().vq.as_mut(), job);
+    let res = dev.ctrl.lock().put(job);
     // Outside the lock: the notification is sent, or a job given back dropped
     // (waking its waiter).
     let notify = res.map_err(|(e, _)| e)?;

@@ -156,7 +156,7 @@ impl virtio::Driver for VirtioCrypto {
             quirks,
             mgr.clone(),
             dataqs,
-            CtrlQueueInner { vq: ctrl_vq },
+            CtrlQueueInner::new(ctrl_vq),
             set,
             config,
             stats,

@@ -32,6 +32,30 @@ for fs in "5 NOSPC" "1 ERR"; do
     vdpa dev del crypto0
 done
 echo 256 > $SIMPAR/max_sessions; echo 5 > $SIMPAR/full_status
+# Transforms freed together destroy their sessions together, and nobody
+# waits for a destruction: 160 of them (two descriptors each) outnumber the
+# 256-entry control ring while the device holds each answer for a second.
+# Those beyond the ring wait for room; none may be lost (the session would
+# stay on the device for good).
+echo 512 > $SIMPAR/max_sessions
+sim_up
+SV=$(simdev)
+live0=$(counter sessions_live)
+rm -rf /tmp/many /tmp/many.out; mkdir -p /tmp/many
+/bin/afalg_inflight -m 320 -w /tmp/many $(fuzz_arg hmac-sha256) > /tmp/many.out 2>&1 &
+many=$!
+wait_until 600 grep -q "phase 1 done" /tmp/many.out; touch /tmp/many/1
+wait_until 600 grep -q "phase 2 done" /tmp/many.out
+live=$(counter sessions_live); gone0=$(counter sessions_destroyed); kclear
+echo 1000 > $SIMDBG/crypto0/delay_ctrl_ms
+touch /tmp/many/2; wait $many; rc=$?
+wait_until 60 counter_is sessions_live 0
+echo 0 > $SIMDBG/crypto0/delay_ctrl_ms
+left=$(counter sessions_live); failed=$(dmesg | grep -c 'destroying session.*failed')
+check "none of the probe checks' sessions left ($live0 live); 160 hmac(sha256) transforms closed at once, the device answering each control request after 1 s: all $live sessions destroyed ($(($(counter sessions_destroyed) - gone0)) destructions, $left live, $failed failed; exit $rc)" \
+    sh -c "[ $rc = 0 ] && [ $live0 = 0 ] && [ $live = 160 ] && [ $left = 0 ] && [ $failed = 0 ]"
+vdpa dev del crypto0
+echo 256 > $SIMPAR/max_sessions
 
 section "11c. the probe does not wait for a device that never answers"
 # Every control request is withheld: each known-answer check waits for the
