@@ -6,14 +6,14 @@
 use crate::abstractions::{
     debugfs::Dir,
     params::{self, SizePolicy},
-    sync::{self, new_spinlock_irq},
+    sync::{self, new_spinlock_irq, Completion},
     virtio::{ConfigAccess, Notify, VirtqueueSet},
 };
 use crate::config::{Config, Offer, Quirks};
 use crate::registry::{Alg, Manager, NUM_ALGS};
 use crate::requests::DataQueue;
 use crate::session::{self, CtrlQueue, CtrlQueueInner, Service};
-use crate::stats::{Event, Stats, STATE_NONE, STATE_NOT_READY, STATE_READY};
+use crate::stats::{Event, Stats, STATE_DEAD, STATE_NONE, STATE_NOT_READY, STATE_READY};
 use crate::{policy, AlgId};
 use core::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use kernel::{
@@ -27,6 +27,10 @@ use kernel::{
 /// crypto engine gives its queue 2 s in `crypto_engine_stop` too).
 const DRAIN_MS: u32 = 2000;
 const DRAIN_STEP_MS: u32 = 5;
+
+/// How often the stall watchdog looks at the data queues (see
+/// [`VCrypto::watch`]).
+const WATCH_STEP_MS: u32 = 1000;
 
 /// Outcome of an algorithm's probe-time check on one device.
 const CHECK_PENDING: u8 = 0;
@@ -266,6 +270,13 @@ pub(crate) struct VCrypto {
     /// last store is of the latest reading (probe and config changes race).
     #[pin]
     status: Mutex<()>,
+    /// The stall watchdog (see [`VCrypto::watch`]), on the module's workqueue
+    /// (which module unload drains) ...
+    #[pin]
+    watch_work: Work<VCrypto, 4>,
+    /// ... and what ends it: completed when the device is removed.
+    #[pin]
+    watch_stop: Completion,
 }
 
 impl_has_work! {
@@ -273,6 +284,7 @@ impl_has_work! {
     impl HasWork<Self, 1> for VCrypto { self.config_work }
     impl HasWork<Self, 2> for VCrypto { self.policy_work }
     impl HasWork<Self, 3> for VCrypto { self.bringup_work }
+    impl HasWork<Self, 4> for VCrypto { self.watch_work }
 }
 
 impl VCrypto {
@@ -317,6 +329,8 @@ impl VCrypto {
                 debugfs <- new_mutex!(None, "virtio_crypto_rs::VCrypto::debugfs"),
                 held <- new_mutex!(KVec::new(), "virtio_crypto_rs::VCrypto::held"),
                 status <- new_mutex!((), "virtio_crypto_rs::VCrypto::status"),
+                watch_work <- new_work!("virtio_crypto_rs::VCrypto::watch_work"),
+                watch_stop <- Completion::new(),
             }),
             GFP_KERNEL,
         )?;
@@ -339,6 +353,9 @@ impl VCrypto {
         // Best effort: without memory the counters are not shown.
         let _ = dir.file(c_str!("stats"), vc.stats.clone());
         *vc.debugfs.lock() = Some(dir);
+        // Until the device is removed (a device not ready yet may hold requests:
+        // the checks' jobs wait on it).
+        vc.manager.wq.enqueue::<Arc<VCrypto>, 4>(vc.clone());
         // Read again: a config change may have come since probe read it.
         if !vc.read_status().2 {
             vc.stats.set_state(STATE_NOT_READY);
@@ -398,6 +415,7 @@ impl VCrypto {
     /// devices, what was still queued is given up (in software where it can
     /// be), and its queues are torn down.
     pub(crate) fn retire(self: Arc<Self>) {
+        self.watch_stop.complete();
         self.hw_ready.store(false, Ordering::Release);
         // Requests first: a check waiting for the control queue (holding the
         // registrations' lock) learns at once that the device is gone.
@@ -407,11 +425,7 @@ impl VCrypto {
             given += n;
             rescued += r;
         }
-        let (ctrl, waiting) = self.ctrl.lock().take();
-        // Dropping a job wakes its waiter (ENODEV); a destruction goes with
-        // the device's sessions.
-        let control = ctrl.map_or(0, |mut ctrl| ctrl.detach_all()) + waiting.len();
-        drop(waiting);
+        let control = self.give_up_control();
         self.manager.remove_device(&self);
         self.manager.refresh_all();
         pr_info!(
@@ -427,6 +441,113 @@ impl VCrypto {
         // The counters go with the device; its transforms count as having none.
         let dir = self.debugfs.lock().take();
         drop(dir);
+    }
+
+    /// The stall watchdog: a work item that lives as long as the device is
+    /// bound, waking every [`WATCH_STEP_MS`]. A device that has jobs on its
+    /// data queues and completed none of them for `stall_ms` (the module
+    /// parameter, read each time; 0: off) stopped answering: it is given up
+    /// ([`VCrypto::stopped_answering`]). A backend that dies behind QEMU
+    /// (DPDK's vhost-user crypto) leaves its requests there for ever, with
+    /// no signal to the guest: no NEEDS_RESET, no config change, HW_READY
+    /// still set. The control queue needs no watchdog: its requests time out.
+    fn watch(self: &Arc<Self>) {
+        while !self.watch_stop.wait_quiet(WATCH_STEP_MS) {
+            let ms = params::stall_ms();
+            // A device being removed is given up by its removal.
+            if ms == 0 || self.removed.load(Ordering::Acquire) {
+                continue;
+            }
+            if let Some((jobs, quiet)) = self.stalled(ms) {
+                self.stopped_answering(jobs, quiet);
+                // Nothing left to watch.
+                return;
+            }
+        }
+    }
+
+    /// Whether the device stopped answering: some data queue has jobs on the
+    /// device, and none of the queues with jobs on it made progress (took a
+    /// job while it had none, completed one) for `ms`. Then the jobs on the
+    /// device and the longest time without progress, in ms. Every queue
+    /// with jobs must be quiet, not just one: a device still completing
+    /// requests on some queue is not dead, and no job given up may be one it
+    /// could be writing as it is reset (see [`VCrypto::stopped_answering`]).
+    fn stalled(&self, ms: u32) -> Option<(u32, u32)> {
+        let (mut jobs, mut longest) = (0, 0);
+        for q in self.dataqs.iter() {
+            if let Some((n, quiet)) = q.stall() {
+                let quiet = sync::jiffies_to_msecs(quiet);
+                if quiet < ms {
+                    return None;
+                }
+                jobs += n;
+                longest = longest.max(quiet);
+            }
+        }
+        (jobs > 0).then_some((jobs, longest))
+    }
+
+    /// Gives up a device that stopped answering (`jobs` requests on it, the
+    /// oldest quiet for `quiet_ms`), as a removal would, but it stays bound
+    /// (its removal comes later, and finds nothing left to do): new sessions
+    /// and requests go to software, the device is reset and every job it
+    /// had is taken back, and the algorithms follow the remaining devices.
+    ///
+    /// The jobs on the device run in software, also those in place, which a
+    /// removal fails with ENODEV (the device may have written their
+    /// destination, their source): a device that completed nothing on any
+    /// of its busy queues for `stall_ms` and was then reset is taken not to
+    /// have written a request it never completed. QEMU's builtin backend,
+    /// DPDK's vhost crypto and the simulator's `hang_data` write a request's
+    /// output only as they complete it. (The simulator's `delay_ms` writes
+    /// first and completes later: `stall_ms` must exceed such a delay.)
+    fn stopped_answering(self: &Arc<Self>, jobs: u32, quiet_ms: u32) {
+        // Held until every queue is taken back: `retire` deletes the queues once
+        // it has the set, so it waits for that.
+        let set = self.vqset.lock();
+        // Removed meanwhile, or being removed: the removal gives it up.
+        if set.is_none() || self.removed.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        pr_warn!(
+            "virtio{}: device stopped answering: {} request(s) stuck for {} ms: giving it up (its requests run in software)\n",
+            self.index,
+            jobs,
+            quiet_ms
+        );
+        self.hw_ready.store(false, Ordering::Release);
+        self.stats.set_state(STATE_DEAD);
+        // Requests first, as in `retire`: a check waiting for one (holding the
+        // registrations' lock) learns at once that the device is gone.
+        let (mut given, mut rescued) = (0, 0);
+        for q in self.dataqs.iter() {
+            let (n, r) = q.give_up_stalled();
+            given += n;
+            rescued += r;
+        }
+        let control = self.give_up_control();
+        drop(set);
+        self.manager.refresh_all();
+        pr_info!(
+            "virtio{}: given up; {} data request(s) taken back: {} rerun in software, {} failed with ENODEV; {} control request(s) given up\n",
+            self.index,
+            given,
+            rescued,
+            given - rescued,
+            control
+        );
+    }
+
+    /// Takes the control queue away (the device was reset or is being
+    /// given up) and drops its jobs, those on the device and those waiting
+    /// for room: each waiter learns ENODEV, a destruction goes with the
+    /// device's sessions. Returns how many there were.
+    fn give_up_control(&self) -> usize {
+        let (ctrl, waiting) = self.ctrl.lock().take();
+        let control = ctrl.map_or(0, |mut ctrl| ctrl.detach_all()) + waiting.len();
+        drop(waiting);
+        control
     }
 
     /// Notes session `id` of `service`, made for a transform. `false` once
@@ -690,5 +811,13 @@ impl WorkItem<3> for VCrypto {
 
     fn run(this: Arc<VCrypto>) {
         this.bring_up();
+    }
+}
+
+impl WorkItem<4> for VCrypto {
+    type Pointer = Arc<VCrypto>;
+
+    fn run(this: Arc<VCrypto>) {
+        this.watch();
     }
 }

@@ -74,14 +74,15 @@ MODULE_DEVICE_TABLE(virtio, vcrs_id_table);
  * /sys/module/virtio_crypto_rs/parameters/), and its getter for Rust (the
  * kernel crate of 6.12 has no module parameters).
  */
-#define VCRS_UINT_PARAM(name, desc)				\
-	static unsigned int vcrs_##name;			\
+#define VCRS_UINT_PARAM_INIT(name, init, desc)			\
+	static unsigned int vcrs_##name = init;			\
 	module_param_named(name, vcrs_##name, uint, 0644);	\
 	MODULE_PARM_DESC(name, desc);				\
 	unsigned int vcrs_##name##_get(void)			\
 	{							\
 		return READ_ONCE(vcrs_##name);			\
 	}
+#define VCRS_UINT_PARAM(name, desc) VCRS_UINT_PARAM_INIT(name, 0, desc)
 
 /*
  * The size policy: requests with fewer bytes of data than this run in the
@@ -140,6 +141,15 @@ VCRS_UINT_PARAM(floor_ms,
  */
 VCRS_UINT_PARAM(quirks,
 		"device workarounds: 0 detect (default), 1 DPDK vhost-user crypto behind QEMU, 2 none")
+
+/*
+ * The stall watchdog: a device with requests on a data queue that completes
+ * none of them for this many milliseconds is given up as if it had been
+ * removed, and its requests run in software (see Documentation/architecture.rst,
+ * "A device that stops answering"). 0 turns the watchdog off. Read every second.
+ */
+VCRS_UINT_PARAM_INIT(stall_ms, 15000,
+		     "give a device up when its data queues complete nothing for this many ms while requests are on them (default 15000; 0: never)")
 
 int vcrs_register_virtio_driver(struct virtio_driver *drv, struct module *owner)
 {
@@ -573,6 +583,22 @@ void vcrs_init_completion(struct completion *x)
 unsigned long vcrs_msecs_to_jiffies(unsigned int m)
 {
 	return msecs_to_jiffies(m);
+}
+
+unsigned int vcrs_jiffies_to_msecs(unsigned long j)
+{
+	return jiffies_to_msecs(j);
+}
+
+/*
+ * Sleeps until x completes or ms milliseconds pass; returns whether x
+ * completed. Sleeps interruptibly, so that a work item waiting for long is not
+ * counted in the load average: a kernel thread gets no signals, and a pending
+ * signal would only end the sleep early.
+ */
+bool vcrs_wait_for_completion_quiet(struct completion *x, unsigned int ms)
+{
+	return wait_for_completion_interruptible_timeout(x, msecs_to_jiffies(ms)) > 0;
 }
 
 unsigned int vcrs_raw_smp_processor_id(void)

@@ -30,6 +30,7 @@ void vcrs_virtio_del_vqs(struct virtio_device *vdev);
 extern unsigned int vcrs_sw_below;
 unsigned int vcrs_floor_ms_get(void);
 unsigned int vcrs_quirks_get(void);
+unsigned int vcrs_stall_ms_get(void);
 int vcrs_register_virtio_driver(struct virtio_driver *drv, struct module *owner);
 
 /* scatterlists */
@@ -137,6 +138,8 @@ unsigned int vcrs_crypto_alg_refcount(struct crypto_alg *alg);
 /* misc */
 void vcrs_init_completion(struct completion *x);
 unsigned long vcrs_msecs_to_jiffies(unsigned int m);
+unsigned int vcrs_jiffies_to_msecs(unsigned long j);
+bool vcrs_wait_for_completion_quiet(struct completion *x, unsigned int ms);
 unsigned int vcrs_raw_smp_processor_id(void);
 void vcrs_local_bh_disable(void);
 void vcrs_local_bh_enable(void);

@@ -11,7 +11,7 @@
 use crate::abstractions::{
     crypto::{Job, JobBox, Kind, Queued, Request},
     errno,
-    sync::{new_spinlock_irq, Completion, IrqSaveBackend, SpinLockIrq},
+    sync::{self, new_spinlock_irq, Completion, IrqSaveBackend, SpinLockIrq},
     virtio::{Notify, Virtqueue, VqToken},
     wire,
 };
@@ -393,8 +393,12 @@ pub(crate) struct DataQueueInner {
     pub(crate) indirect: bool,
     /// Whether the queue has been full before (logged once).
     pub(crate) was_full: bool,
-    /// Jobs on the device now (for [`Quirks::max_jobs`]).
+    /// Jobs on the device now (for [`Quirks::max_jobs`], and the stall
+    /// watchdog).
     pub(crate) on_device: u32,
+    /// When the device last made progress on the queue ([`sync::jiffies`]):
+    /// took a job while it had none, or completed one.
+    pub(crate) progress: u64,
 }
 
 impl DataQueueInner {
@@ -487,23 +491,72 @@ impl DataQueue {
         self.stats.count(data.alg, e);
     }
 
+    /// Gives up a job taken from the backlog whose device is gone: as
+    /// [`DataQueue::lose`], after telling the owner of a `MAY_BACKLOG` request
+    /// (which was answered `EBUSY`) that it left the backlog, as the crypto
+    /// API expects before the final result (dm-crypt waits for it).
+    fn lose_backlogged(&self, job: DataToken) -> bool {
+        job.backlog_accepted();
+        self.lose(job)
+    }
+
+    /// Gives up a job the device held for the stall watchdog's whole
+    /// `stall_ms` without completing it, taken back after the device's reset:
+    /// its request runs in software even in place (see [`Job::redo_in_software`]
+    /// and `VCrypto::stopped_answering`), counted as rescued. Returns whether
+    /// it ran in software.
+    fn redo_stalled(&self, job: DataToken) -> bool {
+        let (data, rescued) = job.into_inner().redo_in_software();
+        let e = if rescued { Event::Rescued } else { Event::Lost };
+        self.stats.count(data.alg, e);
+        rescued
+    }
+
     /// Gives up every job of a device that was removed (its virtqueue is
     /// detached), backlogged ones included. Returns how many there were, and
     /// how many of them ran in software.
     pub(crate) fn give_up(&self) -> (usize, usize) {
+        self.give_up_with(Self::lose)
+    }
+
+    /// [`DataQueue::give_up`] for a device the stall watchdog gave up: the
+    /// jobs on the device run in software even in place
+    /// ([`DataQueue::redo_stalled`]).
+    pub(crate) fn give_up_stalled(&self) -> (usize, usize) {
+        self.give_up_with(Self::redo_stalled)
+    }
+
+    /// Detaches the virtqueue (resetting the device first) and hands each job
+    /// the device had to `on_device`, then gives up the backlog.
+    fn give_up_with(&self, on_device: fn(&Self, DataToken) -> bool) -> (usize, usize) {
         let (vq, mut backlog) = {
             let mut g = self.lock();
             (g.vq.take(), core::mem::replace(&mut g.backlog, Fifo::new()))
         };
         let (mut n, mut rescued) = (0, 0);
         if let Some(mut vq) = vq {
-            n += vq.detach_each(|job| rescued += usize::from(self.lose(job)));
+            n += vq.detach_each(|job| rescued += usize::from(on_device(self, job)));
         }
-        while let Some(job) = backlog.pop_front() {
-            rescued += usize::from(self.lose(job));
-            n += 1;
+        if !backlog.is_empty() {
+            // As the completion work runs (`detach_each` did the same).
+            sync::with_bh_disabled(|| {
+                while let Some(job) = backlog.pop_front() {
+                    rescued += usize::from(self.lose_backlogged(job));
+                    n += 1;
+                }
+            });
         }
         (n, rescued)
+    }
+
+    /// The jobs on the device, if any, and for how long (in jiffies) the
+    /// device has made no progress on the queue; `None` once it is gone.
+    pub(crate) fn stall(&self) -> Option<(u32, u64)> {
+        let g = self.lock();
+        if g.vq.is_none() || g.on_device == 0 {
+            return None;
+        }
+        Some((g.on_device, sync::jiffies().wrapping_sub(g.progress)))
     }
 
     pub(crate) fn lock(&self) -> Guard<'_, DataQueueInner, IrqSaveBackend> {
@@ -528,6 +581,7 @@ impl DataQueue {
                     Some(x) => {
                         self.load.returned();
                         g.on_device = g.on_device.saturating_sub(1);
+                        g.progress = sync::jiffies();
                         Some(x)
                     }
                     None => {
@@ -644,6 +698,10 @@ fn put_data(
 ) -> core::result::Result<Option<Notify>, (Error, DataToken)> {
     let res = put(g.vq.as_mut(), job);
     if res.is_ok() {
+        if g.on_device == 0 {
+            // The device's time to answer starts now.
+            g.progress = sync::jiffies();
+        }
         g.on_device += 1;
         queue.load.added();
         queue.stats.queued(queue.index);
@@ -672,7 +730,7 @@ pub(crate) fn drain_backlog(queue: &DataQueue) {
                 }
                 None => {
                     drop(g);
-                    let _ = queue.lose(job);
+                    let _ = queue.lose_backlogged(job);
                     continue;
                 }
             }

@@ -30,7 +30,8 @@ pub(crate) enum Event {
     /// A request run in the generic implementation although the transform
     /// has a device (size policy, limits, no session, a full queue).
     Software,
-    /// A request given back by a device being removed, rerun in software.
+    /// A request given back by a device being removed, or given up with a
+    /// device that stopped answering, rerun in software.
     Rescued,
     /// A request given back by a device being removed that could not be
     /// rerun (in place: the device may have overwritten its input): failed
@@ -73,8 +74,11 @@ pub(crate) const STATE_CHECKING: u8 = 0;
 pub(crate) const STATE_READY: u8 = 1;
 /// ... does not (HW_READY clear) ...
 pub(crate) const STATE_NOT_READY: u8 = 2;
-/// ... or is gone (transforms without a device: `none`).
+/// ... or is gone (transforms without a device: `none`) ...
 pub(crate) const STATE_NONE: u8 = 3;
+/// ... or stopped answering and was given up, though still bound (see
+/// `VCrypto::stopped_answering`).
+pub(crate) const STATE_DEAD: u8 = 4;
 
 /// Data queues whose requests are counted one by one.
 pub(crate) const MAX_QUEUES: usize = 16;
@@ -143,6 +147,7 @@ impl Show for Stats {
             STATE_CHECKING => "checking",
             STATE_READY => "ready",
             STATE_NOT_READY => "not-ready",
+            STATE_DEAD => "dead",
             _ => "none",
         };
         let _ = writeln!(

@@ -142,6 +142,7 @@ impl virtio::Driver for VirtioCrypto {
                         indirect,
                         was_full: false,
                         on_device: 0,
+                        progress: 0,
                     },
                     i,
                     stats.clone(),

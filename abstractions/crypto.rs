@@ -1000,8 +1000,10 @@ impl<D> Job<D> {
 
     /// Gives the job up after its device answered it without writing any of
     /// the request's memory (a chain decryption whose tag the device refused
-    /// with a plain error): the request runs in software, in place or not, to
-    /// tell a wrong tag (`-EBADMSG`) from a device fault. Returns as
+    /// with a plain error), or left it unanswered until it was given up as
+    /// stalled and reset (such a device is taken not to have written it):
+    /// the request runs in software, in place or not (a chain decryption:
+    /// telling a wrong tag, `-EBADMSG`, from a device fault). Returns as
     /// [`Job::lost`] does.
     pub(crate) fn redo_in_software(self) -> (D, bool) {
         let Job {

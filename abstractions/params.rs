@@ -41,3 +41,11 @@ pub(crate) fn quirks() -> u32 {
     // SAFETY: Reads an integer the parameter code writes; no precondition.
     unsafe { bindings::vcrs_quirks_get() }
 }
+
+/// Milliseconds a device may leave the requests on its data queues without
+/// completing one before it is given up (0: never; see `device.rs`, the
+/// stall watchdog).
+pub(crate) fn stall_ms() -> u32 {
+    // SAFETY: Reads an integer the parameter code writes; no precondition.
+    unsafe { bindings::vcrs_stall_ms_get() }
+}

@@ -105,6 +105,16 @@ impl Completion {
         // akcipher operations, run in process context.)
         unsafe { bindings::wait_for_completion_timeout(self.inner.get(), jiffies) != 0 }
     }
+
+    /// Sleeps until completed or `timeout_ms` elapsed, like
+    /// [`Completion::wait_timeout`], but not counted in the load average: for
+    /// a work item that waits most of its life (a kernel thread, which no
+    /// signal interrupts). Returns `true` when it was completed.
+    pub(crate) fn wait_quiet(&self, timeout_ms: u32) -> bool {
+        // SAFETY: By the type invariant `inner` is an initialised completion; the
+        // callers run in process context.
+        unsafe { bindings::vcrs_wait_for_completion_quiet(self.inner.get(), timeout_ms) }
+    }
 }
 
 /// A workqueue owned by the module, so that module unload can wait for every
@@ -221,4 +231,10 @@ pub(crate) fn zeroize(buf: &mut [u8]) {
 pub(crate) fn jiffies() -> u64 {
     // SAFETY: Reads the tick counter; no precondition.
     unsafe { bindings::vcrs_jiffies() as u64 }
+}
+
+/// Milliseconds in `j` ticks of [`jiffies`].
+pub(crate) fn jiffies_to_msecs(j: u64) -> u32 {
+    // SAFETY: Plain arithmetic function.
+    unsafe { bindings::vcrs_jiffies_to_msecs(j as _) }
 }
