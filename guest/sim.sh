@@ -371,14 +371,8 @@ wait
 for i in 1 2 3 4; do
     check "4 queues: concurrent encryption $i is correct" sh -c "[ \"\$(cat /tmp/rc.q$i)\" = 0 ] && cmp -s /tmp/ct.q$i /tmp/big4.gen"
 done
-grep requests $SIMDBG/crypto0/counters | sed 's/^/#   /'
-SV4=$(simdev); used=0
-for q in 0 1 2 3; do
-    echo "#   data queue $q: $(queue_requests $SV4 $q) requests (driver's count), $(counter dataq$q.kicks) kicks (simulator's)"
-    [ "$(queue_requests $SV4 $q)" -gt 0 ] && used=$((used + 1))
-done
-check "4 queues: the concurrent encryptions were spread over $used queues (more than one carried requests, on both counts)" \
-    sh -c "[ $used -ge 2 ] && [ \$(for q in 0 1 2 3; do awk -v n=dataq\$q.requests '\$1 == n && \$2 > 0' $SIMDBG/crypto0/counters; done | wc -l) -ge 2 ]"
+# (Their spreading over the queues needs more than one CPU: the suite's
+# simulator guest has one; guest/multiqueue.sh, on two, checks it.)
 # Requests the device never completes are finished by the hot-unplug: out of
 # place (as AF_ALG makes every request) a cipher or AEAD request reruns in
 # software, and so does a hash (the device writes none of its input).

@@ -26,7 +26,7 @@ mon=$(mktemp -u /tmp/vcrs-monitor.XXXXXX)
 rm -f "$log"
 # The default device: QEMU's builtin backend.
 pin=()
-machine=(-M q35 -accel tcg,thread=multi -smp 2 -m 1024)
+machine=(-M q35 -accel tcg,thread=multi -smp "${VCRS_SMP:-2}" -m 1024)
 device=(-object cryptodev-backend-builtin,id=cd0
         -device pcie-root-port,id=rp1,chassis=1,slot=1
         -device virtio-crypto-pci,id=vc0,cryptodev=cd0,bus=rp1)
