@@ -192,6 +192,16 @@ static inline int aead_op_socket(const char *name, const uint8_t *key, size_t kl
 }
 
 /* Closes the descriptors among `a` and `b` that are open. */
+/* Decodes the hex string `hex` into `out`; returns the number of bytes. */
+static inline size_t unhex(uint8_t *out, const char *hex)
+{
+	size_t n = 0;
+
+	for (; hex[0] && hex[1]; hex += 2)
+		sscanf(hex, "%2hhx", &out[n++]);
+	return n;
+}
+
 static inline void close2(int a, int b)
 {
 	if (a >= 0)

@@ -60,15 +60,6 @@ static const struct kat kats[] = {
 	  "3ff4def08e4b7a9de576d26586cec64b61161ae10b594f09e26a7e902ecbd0600691", 16 },
 };
 
-static size_t unhex(uint8_t *out, const char *hex)
-{
-	size_t n = 0;
-
-	for (; hex[0] && hex[1]; hex += 2)
-		sscanf(hex, "%2hhx", &out[n++]);
-	return n;
-}
-
 /*
  * One operation: `in` (AAD then text) sent in `nparts` sendmsg calls, `outlen`
  * bytes (AAD then output) read into `out`. Returns 0 or -errno.

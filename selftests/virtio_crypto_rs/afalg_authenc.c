@@ -25,7 +25,6 @@
  *   -a         an algorithm that is not registered (ENOENT at bind: a device
  *              without chaining) gives "# SKIP" lines; without -a it fails.
  */
-#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdlib.h>
 
@@ -36,8 +35,6 @@
 #define ALL ((size_t)-1)
 /* A result that differs from the expected one (not an errno). */
 #define MISMATCH 1
-/* include/crypto/authenc.h */
-#define CRYPTO_AUTHENC_KEYA_PARAM 1
 
 struct kat {
 	const char *alg, *name;
@@ -412,33 +409,6 @@ static struct alg algs[] = {
 
 static int allow_missing;
 
-static size_t unhex(uint8_t *out, const char *hex)
-{
-	size_t n = 0;
-
-	for (; hex[0] && hex[1]; hex += 2)
-		sscanf(hex, "%2hhx", &out[n++]);
-	return n;
-}
-
-/*
- * The authenc key blob setkey takes (crypto_authenc_extractkeys): an rtattr
- * (native endian) of type CRYPTO_AUTHENC_KEYA_PARAM holding the big-endian
- * cipher key length, then the MAC key, then the cipher key.
- */
-static size_t authenc_key(uint8_t *out, const uint8_t *akey, size_t aklen, const uint8_t *ekey,
-			  size_t eklen)
-{
-	uint16_t rta[2] = { 8, CRYPTO_AUTHENC_KEYA_PARAM };
-	uint32_t be = htonl(eklen);
-
-	memcpy(out, rta, 4);
-	memcpy(out + 4, &be, 4);
-	memcpy(out + 8, akey, aklen);
-	memcpy(out + 8 + aklen, ekey, eklen);
-	return 8 + aklen + eklen;
-}
-
 static const char *errstr(int err)
 {
 	return err ? strerror(-err) : "success";
@@ -524,7 +494,7 @@ static void test_kat(const struct alg *a, const struct kat *t)
 
 	memcpy(want, in, alen);
 	clen = unhex(want + alen, t->ct);
-	klen = authenc_key(key, ak, aklen, ek, eklen);
+	klen = afalg_authenc_key(key, ak, aklen, ek, eklen);
 	if (!a->missing)
 		op = aead_op_socket(a->drv, key, klen, t->tag, &tfm);
 	err = op < 0 ? op : aead_crypt(op, 1, iv, ivlen, alen, in, alen + plen, out, alen + clen,
@@ -567,7 +537,7 @@ static int pair_open_key(const struct alg *a, struct pair *p, unsigned int tag, 
 	if (fill_random(p->akey, aklen) || fill_random(p->ekey, a->eklen) ||
 	    fill_random(p->iv, a->blk))
 		return -EIO;
-	p->klen = authenc_key(p->key, p->akey, aklen, p->ekey, a->eklen);
+	p->klen = afalg_authenc_key(p->key, p->akey, aklen, p->ekey, a->eklen);
 	p->op = aead_op_socket(a->drv, p->key, p->klen, tag, &p->tfm);
 	if (p->op < 0)
 		return p->op;
