@@ -16,7 +16,7 @@
 use crate::abstractions::crypto::{
     dispatch, AlgNames, AlgType, Pending, Provider, Queued, Registration, Request, JOB_SLOT,
 };
-use crate::abstractions::{soft::SoftHash, wire::Pod};
+use crate::abstractions::{sg, soft::SoftHash, wire::Pod};
 use crate::bindings;
 use core::{marker::PhantomData, ptr::NonNull};
 use kernel::{prelude::*, sync::Arc, ThisModule};
@@ -45,8 +45,7 @@ impl Pending<AhashKind> {
         }
         // SAFETY: The request is valid, `src` is its source list, and the range is
         // within the request's length (checked above), which the list covers.
-        unsafe { self.copy_from((*self.raw()).src, offset, buf) };
-        Ok(())
+        unsafe { sg::read_list((*self.raw()).src, offset, buf) }
     }
 
     /// The result buffer (digest size bytes).

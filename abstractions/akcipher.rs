@@ -13,7 +13,7 @@
 //! software implementation ([`Akcipher::fallback`]) and its context.
 
 use crate::abstractions::crypto::{AlgNames, AlgType, Provider, Registration};
-use crate::abstractions::{errno, soft::SoftAkcipher};
+use crate::abstractions::{errno, sg, soft::SoftAkcipher};
 use crate::bindings;
 use core::{marker::PhantomData, ptr::NonNull};
 use kernel::{prelude::*, sync::Arc, ThisModule};
@@ -144,20 +144,8 @@ impl AkcipherReq<'_> {
     /// Copies `buf.len()` bytes of the source list from byte `offset` into
     /// `buf` (`EINVAL` if the list is shorter).
     pub(crate) fn copy_from_src(&self, offset: usize, buf: &mut [u8]) -> Result {
-        // SAFETY: The request is valid, so is its source list (terminated by its end
-        // marker, which the copy does not pass); `buf` is writable for its length.
-        let n = unsafe {
-            bindings::vcrs_sg_copy_to_buffer(
-                (*self.raw.as_ptr()).src,
-                buf.as_mut_ptr().cast(),
-                buf.len(),
-                offset,
-            )
-        };
-        if n != buf.len() {
-            return Err(EINVAL);
-        }
-        Ok(())
+        // SAFETY: The request is valid, so is its source list.
+        unsafe { sg::read_list((*self.raw.as_ptr()).src, offset, buf) }
     }
 
     /// Copies `buf` to the start of the destination list (`EINVAL` if there
@@ -166,18 +154,9 @@ impl AkcipherReq<'_> {
         if buf.len() > self.dst_len() {
             return Err(EINVAL);
         }
-        // SAFETY: As in `copy_from_src`, for the destination list; `buf` is readable.
-        let n = unsafe {
-            let dst = (*self.raw.as_ptr()).dst;
-            if dst.is_null() {
-                return Err(EINVAL);
-            }
-            bindings::vcrs_sg_copy_from_buffer(dst, buf.as_ptr().cast(), buf.len(), 0)
-        };
-        if n != buf.len() {
-            return Err(EINVAL);
-        }
-        Ok(())
+        // SAFETY: As in `copy_from_src`, for the destination list, which the driver
+        // may write: it owns the request.
+        unsafe { sg::write_list((*self.raw.as_ptr()).dst, 0, buf) }
     }
 
     /// Runs the whole operation on the transform's software implementation

@@ -12,7 +12,7 @@
 //! The per-type registrations live in [`super::skcipher`] and [`super::ahash`].
 
 use crate::abstractions::virtio::VqToken;
-use crate::abstractions::{errno, sg::SgChain};
+use crate::abstractions::{errno, sg, sg::SgChain};
 use crate::bindings;
 use core::{
     cell::Cell,
@@ -222,34 +222,6 @@ impl<K: Kind> Pending<K> {
         unsafe { K::lists(self.raw()) }
     }
 
-    /// Copies `buf.len()` bytes at `offset` of `sg` into `buf`.
-    ///
-    /// # Safety
-    ///
-    /// `sg` must be one of this request's lists, at least `offset + buf.len()`
-    /// bytes long.
-    pub(super) unsafe fn copy_from(
-        &self,
-        sg: *mut bindings::scatterlist,
-        offset: usize,
-        buf: &mut [u8],
-    ) {
-        if buf.is_empty() {
-            return;
-        }
-        // SAFETY: `sg` is one of the request's lists, valid while the request is, and
-        // holds `offset + len` bytes (the caller guarantees both).
-        unsafe {
-            bindings::scatterwalk_map_and_copy(
-                buf.as_mut_ptr().cast(),
-                sg,
-                offset as u32,
-                buf.len() as u32,
-                0,
-            )
-        }
-    }
-
     fn signal(&self, err: i32) {
         // SAFETY: The request is valid and owned by us; `base` is its async request.
         unsafe { bindings::vcrs_crypto_request_complete(self.base(), err) }
@@ -286,36 +258,17 @@ impl<K: Kind> Pending<K> {
     /// `buf` (`EINVAL` if the list is shorter).
     pub(crate) fn read_src(&self, offset: usize, buf: &mut [u8]) -> Result {
         let (src, _) = self.lists();
-        if src.is_null() && !buf.is_empty() {
-            return Err(EINVAL);
-        }
-        // SAFETY: The request is valid, so is its source list, walked no further than
-        // its end marker; `buf` is writable for its length.
-        let n = unsafe {
-            bindings::vcrs_sg_copy_to_buffer(src, buf.as_mut_ptr().cast(), buf.len(), offset)
-        };
-        if n != buf.len() {
-            return Err(EINVAL);
-        }
-        Ok(())
+        // SAFETY: The request is valid, so is its source list.
+        unsafe { sg::read_list(src, offset, buf) }
     }
 
     /// Copies `buf` to bytes `offset..` of the destination list (`EINVAL` if
     /// the list is shorter).
     pub(crate) fn write_dst(&mut self, offset: usize, buf: &[u8]) -> Result {
         let (_, dst) = self.lists();
-        if dst.is_null() && !buf.is_empty() {
-            return Err(EINVAL);
-        }
-        // SAFETY: As in `read_src`, for the destination list; the driver owns the
-        // request, so may write its output; `buf` is readable for its length.
-        let n = unsafe {
-            bindings::vcrs_sg_copy_from_buffer(dst, buf.as_ptr().cast(), buf.len(), offset)
-        };
-        if n != buf.len() {
-            return Err(EINVAL);
-        }
-        Ok(())
+        // SAFETY: As in `read_src`, for the destination list, which the driver may
+        // write: it owns the request.
+        unsafe { sg::write_list(dst, offset, buf) }
     }
 
     /// Whether dropping the request without a result runs it in software

@@ -17,6 +17,51 @@ use crate::bindings;
 use core::{ops::Range, ptr::NonNull};
 use kernel::{alloc::Flags, prelude::*};
 
+/// Copies bytes `offset..offset + buf.len()` of the scatterlist `sg` into
+/// `buf`: `EINVAL` if the list is shorter (a null list holds no bytes).
+///
+/// # Safety
+///
+/// `sg` is null or a valid list (the copy stops at its end marker) whose
+/// pages stay mapped for the call, as a crypto request's lists are while the
+/// driver owns the request.
+pub(crate) unsafe fn read_list(
+    sg: *mut bindings::scatterlist,
+    offset: usize,
+    buf: &mut [u8],
+) -> Result {
+    // SAFETY: `sg` is null or valid (the caller guarantees it; the helper copies
+    // nothing from a null list); `buf` is writable for its length.
+    let n =
+        unsafe { bindings::vcrs_sg_copy_to_buffer(sg, buf.as_mut_ptr().cast(), buf.len(), offset) };
+    if n != buf.len() {
+        return Err(EINVAL);
+    }
+    Ok(())
+}
+
+/// Copies `buf` to bytes `offset..` of the scatterlist `sg`: `EINVAL` if the
+/// list is shorter.
+///
+/// # Safety
+///
+/// As for [`read_list`], and the caller may write the list's bytes (a crypto
+/// request's destination, owned by the driver until it completes it).
+pub(crate) unsafe fn write_list(
+    sg: *mut bindings::scatterlist,
+    offset: usize,
+    buf: &[u8],
+) -> Result {
+    // SAFETY: As in `read_list`; the caller may write the list; `buf` is readable
+    // for its length.
+    let n =
+        unsafe { bindings::vcrs_sg_copy_from_buffer(sg, buf.as_ptr().cast(), buf.len(), offset) };
+    if n != buf.len() {
+        return Err(EINVAL);
+    }
+    Ok(())
+}
+
 /// Maximum number of segments (lists) in one chain.
 pub(crate) const MAX_SEGMENTS: usize = 8;
 

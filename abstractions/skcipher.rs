@@ -16,7 +16,7 @@ use crate::abstractions::crypto::{
     dispatch, soft_crypt, AlgNames, AlgType, Pending, Provider, Queued, Registration, SoftKind,
     SoftReq, JOB_SLOT,
 };
-use crate::abstractions::soft::SoftCipher;
+use crate::abstractions::{sg, soft::SoftCipher};
 use crate::bindings;
 use core::ptr::NonNull;
 use kernel::{prelude::*, sync::Arc, ThisModule};
@@ -98,8 +98,7 @@ impl Pending<SkcipherKind> {
         }
         // SAFETY: The request is valid, `src` is its source list, and the range is
         // within the request's length (checked above), which the list covers.
-        unsafe { self.copy_from((*self.raw()).src, offset, buf) };
-        Ok(())
+        unsafe { sg::read_list((*self.raw()).src, offset, buf) }
     }
 
     /// Copies bytes `offset..offset + buf.len()` of the destination into `buf`.
@@ -109,8 +108,7 @@ impl Pending<SkcipherKind> {
         }
         // SAFETY: The request is valid, `dst` is its destination list, and the range
         // is within the request's length (checked above), which the list covers.
-        unsafe { self.copy_from((*self.raw()).dst, offset, buf) };
-        Ok(())
+        unsafe { sg::read_list((*self.raw()).dst, offset, buf) }
     }
 }
 
