@@ -450,7 +450,10 @@ impl VCrypto {
     /// ([`VCrypto::stopped_answering`]). A backend that dies behind QEMU
     /// (DPDK's vhost-user crypto) leaves its requests there for ever, with
     /// no signal to the guest: no NEEDS_RESET, no config change, HW_READY
-    /// still set. The control queue needs no watchdog: its requests time out.
+    /// still set. The control queue counts too once it holds two or more
+    /// jobs (see `CtrlQueueInner::stall`): its callers time out, but a
+    /// device whose data queues are idle would otherwise never be given up,
+    /// every new key costing a 5 s wait.
     fn watch(self: &Arc<Self>) {
         while !self.watch_stop.wait_quiet(WATCH_STEP_MS) {
             let ms = params::stall_ms();
@@ -466,24 +469,25 @@ impl VCrypto {
         }
     }
 
-    /// Whether the device stopped answering: some data queue has jobs on the
-    /// device, and none of the queues with jobs on it made progress (took a
-    /// job while it had none, completed one) for `ms`. Then the jobs on the
+    /// Whether the device stopped answering: some queue (a data queue, or
+    /// the control queue with two or more jobs) has jobs on the device, and
+    /// none of the queues with jobs on it made progress (took a job while it
+    /// had none, completed one) for `ms`. Then the jobs on the
     /// device and the longest time without progress, in ms. Every queue
     /// with jobs must be quiet, not just one: a device still completing
     /// requests on some queue is not dead, and no job given up may be one it
     /// could be writing as it is reset (see [`VCrypto::stopped_answering`]).
     fn stalled(&self, ms: u32) -> Option<(u32, u32)> {
         let (mut jobs, mut longest) = (0, 0);
-        for q in self.dataqs.iter() {
-            if let Some((n, quiet)) = q.stall() {
-                let quiet = sync::jiffies_to_msecs(quiet);
-                if quiet < ms {
-                    return None;
-                }
-                jobs += n;
-                longest = longest.max(quiet);
+        let control = self.ctrl.lock().stall();
+        let data = self.dataqs.iter().filter_map(|q| q.stall());
+        for (n, quiet) in Iterator::chain(data, control) {
+            let quiet = sync::jiffies_to_msecs(quiet);
+            if quiet < ms {
+                return None;
             }
+            jobs += n;
+            longest = longest.max(quiet);
         }
         (jobs > 0).then_some((jobs, longest))
     }
@@ -539,15 +543,26 @@ impl VCrypto {
         );
     }
 
-    /// Takes the control queue away (the device was reset or is being
-    /// given up) and drops its jobs, those on the device and those waiting
-    /// for room: each waiter learns ENODEV, a destruction goes with the
-    /// device's sessions. Returns how many there were.
+    /// Takes the control queue away (the device is reset) and gives up its
+    /// jobs: one the device answered before the reset is finished with its
+    /// answer; the others, on the device or waiting for room, are dropped
+    /// (each waiter learns ENODEV, a destruction goes with the device's
+    /// sessions). Returns how many were given up.
     fn give_up_control(&self) -> usize {
         let (ctrl, waiting) = self.ctrl.lock().take();
-        let control = ctrl.map_or(0, |mut ctrl| ctrl.detach_all()) + waiting.len();
+        let mut answered = 0;
+        let control = ctrl.map_or(0, |mut ctrl| {
+            ctrl.detach_each(
+                |job, _| {
+                    answered += 1;
+                    session::finish(self, job);
+                },
+                drop,
+            )
+        });
+        let given = control - answered + waiting.len();
         drop(waiting);
-        control
+        given
     }
 
     /// Notes session `id` of `service`, made for a transform. `false` once
@@ -713,20 +728,15 @@ impl VCrypto {
     /// Completes the control requests the device answered.
     fn complete_control(&self) {
         loop {
-            let item = {
-                let mut g = self.ctrl.lock();
-                let Some(vq) = g.vq.as_mut() else { break };
-                vq.get_buf()
-            };
+            let item = self.ctrl.lock().get_buf();
             match item {
-                Some((job, _len)) => session::finish(self, job),
+                Some(job) => session::finish(self, job),
                 None => break,
             }
         }
         // The room the device left goes to the jobs waiting for it.
-        let (notify, refused) = self.ctrl.lock().drain();
+        let notify = self.ctrl.lock().drain();
         notify.into_iter().for_each(Notify::send);
-        drop(refused);
     }
 
     /// Reads the config space and stores its HW_READY in `hw_ready`. Returns

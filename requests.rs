@@ -495,7 +495,7 @@ impl DataQueue {
     /// [`DataQueue::lose`], after telling the owner of a `MAY_BACKLOG` request
     /// (which was answered `EBUSY`) that it left the backlog, as the crypto
     /// API expects before the final result (dm-crypt waits for it).
-    fn lose_backlogged(&self, job: DataToken) -> bool {
+    fn lose_backlogged(&self, mut job: DataToken) -> bool {
         job.backlog_accepted();
         self.lose(job)
     }
@@ -526,17 +526,26 @@ impl DataQueue {
         self.give_up_with(Self::redo_stalled)
     }
 
-    /// Detaches the virtqueue (resetting the device first) and hands each job
-    /// the device had to `on_device`, then gives up the backlog.
+    /// Detaches the virtqueue (resetting the device first), finishes each job
+    /// the device completed before the reset as any completion, hands each
+    /// job it had not to `on_device`, then gives up the backlog. Returns how
+    /// many were given up, and how many of them ran in software.
     fn give_up_with(&self, on_device: fn(&Self, DataToken) -> bool) -> (usize, usize) {
         let (vq, mut backlog) = {
             let mut g = self.lock();
             (g.vq.take(), core::mem::replace(&mut g.backlog, Fifo::new()))
         };
-        let (mut n, mut rescued) = (0, 0);
+        let (mut n, mut rescued, mut done) = (0, 0, 0);
         if let Some(mut vq) = vq {
-            n += vq.detach_each(|job| rescued += usize::from(on_device(self, job)));
+            n += vq.detach_each(
+                |job, len| {
+                    done += 1;
+                    self.finish(job, len);
+                },
+                |job| rescued += usize::from(on_device(self, job)),
+            );
         }
+        n -= done;
         if !backlog.is_empty() {
             // As the completion work runs (`detach_each` did the same).
             sync::with_bh_disabled(|| {
@@ -712,7 +721,7 @@ fn put_data(
 /// Moves backlogged jobs to the device while there is room.
 pub(crate) fn drain_backlog(queue: &DataQueue) {
     loop {
-        let job = {
+        let mut job = {
             let mut g = queue.lock();
             let Some(job) = g.backlog.pop_front() else {
                 return;

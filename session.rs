@@ -9,14 +9,14 @@
 
 use crate::abstractions::{
     crypto::{Job, JobBox},
-    sync::SpinLockIrq,
+    sync::{self, SpinLockIrq},
     virtio::{Notify, Virtqueue},
     wire,
 };
 use crate::bindings;
 use crate::device::Making;
-use crate::requests::{self, status_to_result, Fifo, Waiter, STATUS_UNSET};
-use crate::stats::Event;
+use crate::requests::{status_to_result, Fifo, Waiter, STATUS_UNSET};
+use crate::stats::{Event, Stats};
 use crate::{DeviceRef, VCrypto};
 use core::mem::{offset_of, size_of};
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -55,6 +55,11 @@ impl Drop for CtrlCtx {
 /// An owned job on the control queue (the virtqueue's token).
 pub(crate) type CtrlToken = JobBox<'static, CtrlCtx>;
 
+/// How many control jobs may wait for room in the ring; beyond them a
+/// request fails with ENOSPC (a device that stopped answering its control
+/// queue is given up by the stall watchdog long before).
+const CTRL_BACKLOG_MAX: usize = 1024;
+
 /// State of the control queue, behind its lock.
 pub(crate) struct CtrlQueueInner {
     /// The virtqueue; `None` once the device is gone.
@@ -63,15 +68,29 @@ pub(crate) struct CtrlQueueInner {
     /// destructions (transforms freed together) outnumbers the ring, and a
     /// destruction nobody waits for must not be lost (the session would stay
     /// on the device for good).
-    pub(crate) backlog: Fifo<CtrlToken>,
+    backlog: Fifo<CtrlToken>,
+    /// Jobs on the device now.
+    on_device: u32,
+    /// When the device last made progress on the queue ([`sync::jiffies`]):
+    /// took a job while it had fewer than two (see [`CtrlQueueInner::stall`]),
+    /// or completed one.
+    progress: u64,
+    /// Whether the ring has been full before (logged once).
+    was_full: bool,
+    /// The device's counters.
+    stats: Arc<Stats>,
 }
 
 impl CtrlQueueInner {
     /// The control queue of a device, on virtqueue `vq`.
-    pub(crate) fn new(vq: Option<Virtqueue<CtrlToken>>) -> Self {
+    pub(crate) fn new(vq: Option<Virtqueue<CtrlToken>>, stats: Arc<Stats>) -> Self {
         Self {
             vq,
             backlog: Fifo::new(),
+            on_device: 0,
+            progress: 0,
+            was_full: false,
+            stats,
         }
     }
 
@@ -83,14 +102,18 @@ impl CtrlQueueInner {
     /// Puts `job` on the virtqueue, or behind the jobs waiting for room (the
     /// control queue keeps the order of its requests: a session destroyed
     /// before another is created leaves it room). The job is given back when
-    /// the device is gone or no memory is left for the backlog.
+    /// the device is gone, the backlog is full or no memory is left for it.
     fn put(&mut self, job: CtrlToken) -> core::result::Result<Option<Notify>, (Error, CtrlToken)> {
         let Some(vq) = self.vq.as_mut() else {
             return Err((ENODEV, job));
         };
         let job = if self.backlog.is_empty() {
-            match requests::put(Some(vq), job) {
-                Ok(notify) => return Ok(notify),
+            match vq.add(job) {
+                Ok(()) => {
+                    let notify = vq.kick_prepare();
+                    self.added();
+                    return Ok(notify);
+                }
                 // Full while jobs are on the device: their completion makes room.
                 Err((e, job)) if e == ENOSPC && !vq.idle() => job,
                 Err(x) => return Err(x),
@@ -98,36 +121,69 @@ impl CtrlQueueInner {
         } else {
             job
         };
+        if self.backlog.len() >= CTRL_BACKLOG_MAX {
+            return Err((ENOSPC, job));
+        }
         self.backlog.push_back(job).map_err(|job| (ENOMEM, job))?;
-        Ok(None)
+        self.stats.ctrl_waited();
+        if !self.was_full {
+            self.was_full = true;
+            pr_info!("control queue full: requests wait for room\n");
+        }
+        // Room may have come since the first waiter failed to find it.
+        Ok(self.drain())
+    }
+
+    /// Counts a job put on the device.
+    fn added(&mut self) {
+        if self.on_device < 2 {
+            self.progress = sync::jiffies();
+        }
+        self.on_device += 1;
+    }
+
+    /// Takes a job the device answered, if any.
+    pub(crate) fn get_buf(&mut self) -> Option<CtrlToken> {
+        let (job, _len) = self.vq.as_mut()?.get_buf()?;
+        self.on_device = self.on_device.saturating_sub(1);
+        self.progress = sync::jiffies();
+        Some(job)
     }
 
     /// Moves waiting jobs into the room completions left. Returns the
-    /// notification to send and a job the virtqueue refused for another
-    /// reason than a lack of room, both for after the lock (dropping the job
-    /// wakes its waiter).
-    pub(crate) fn drain(&mut self) -> (Option<Notify>, Option<CtrlToken>) {
-        let Some(vq) = self.vq.as_mut() else {
-            return (None, None);
-        };
+    /// notification to send (after the lock). A job the virtqueue refuses for
+    /// another reason than a lack of room (no memory to map it) is dropped,
+    /// which wakes its waiter, and the next one gets its turn.
+    pub(crate) fn drain(&mut self) -> Option<Notify> {
         let mut added = false;
-        let mut refused = None;
         while let Some(job) = self.backlog.pop_front() {
+            let vq = self.vq.as_mut()?;
             match vq.add(job) {
-                Ok(()) => added = true,
+                Ok(()) => {
+                    added = true;
+                    self.added();
+                }
                 Err((e, job)) if e == ENOSPC && !vq.idle() => {
                     // Still no room: first in line again (cannot fail: the
                     // slot it left is free).
                     let _ = self.backlog.push_front(job);
                     break;
                 }
-                Err((_, job)) => {
-                    refused = Some(job);
-                    break;
-                }
+                Err((_, job)) => drop(job),
             }
         }
-        (added.then(|| vq.kick_prepare()).flatten(), refused)
+        self.vq.as_mut().filter(|_| added)?.kick_prepare()
+    }
+
+    /// The jobs on the device and for how long (in jiffies) it has made no
+    /// progress on the queue, when it holds two or more (one alone may be a
+    /// request a working device lost, whose caller timed out; with a second
+    /// one behind it unanswered too, the device stopped serving the queue).
+    pub(crate) fn stall(&self) -> Option<(u32, u64)> {
+        if self.vq.is_none() || self.on_device < 2 {
+            return None;
+        }
+        Some((self.on_device, sync::jiffies().wrapping_sub(self.progress)))
     }
 
     /// Takes the virtqueue and the jobs waiting for it (the device is gone).

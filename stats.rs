@@ -62,6 +62,8 @@ pub(crate) struct Stats {
     nqueues: usize,
     /// Sessions of transforms on the device now.
     live: AtomicU64,
+    /// Control requests that found the ring full and waited for room.
+    ctrl_waited: AtomicU64,
     /// Whether a refused session was logged (once per device).
     refusal_logged: AtomicBool,
     /// Where the device stands (`STATE_*`).
@@ -92,6 +94,7 @@ impl Stats {
             queues: [const { AtomicU64::new(0) }; MAX_QUEUES],
             nqueues,
             live: AtomicU64::new(0),
+            ctrl_waited: AtomicU64::new(0),
             refusal_logged: AtomicBool::new(false),
             state: AtomicU8::new(STATE_CHECKING),
         }
@@ -122,6 +125,11 @@ impl Stats {
     /// A session of a transform was destroyed.
     pub(crate) fn session_gone(&self) {
         self.live.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    /// A control request found the ring full and waits for room.
+    pub(crate) fn ctrl_waited(&self) {
+        self.ctrl_waited.fetch_add(1, Ordering::Relaxed);
     }
 
     /// A request was put on data queue `q`.
@@ -156,6 +164,11 @@ impl Show for Stats {
             self.name_str(),
             state,
             self.live.load(Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            out,
+            "# control queue: {} requests waited for room",
+            self.ctrl_waited.load(Ordering::Relaxed)
         );
         for (i, c) in self.queues.iter().enumerate().take(self.nqueues) {
             let _ = writeln!(

@@ -157,7 +157,7 @@ impl virtio::Driver for VirtioCrypto {
             quirks,
             mgr.clone(),
             dataqs,
-            CtrlQueueInner::new(ctrl_vq),
+            CtrlQueueInner::new(ctrl_vq, stats.clone()),
             set,
             config,
             stats,

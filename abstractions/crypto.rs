@@ -584,6 +584,9 @@ pub(crate) struct Job<D> {
     chain: SgChain,
     req: Option<AnyPending>,
     bound: *mut core::ffi::c_void,
+    /// Whether the owner of its backlogged request was told it left the
+    /// backlog (see [`Job::backlog_accepted`]).
+    told: bool,
     /// Driver data travelling with the job.
     pub(crate) data: D,
 }
@@ -683,6 +686,7 @@ impl<'a, D: 'static> JobBox<'a, D> {
                         chain,
                         req: None,
                         bound,
+                        told: false,
                         data,
                     })
                 };
@@ -699,6 +703,7 @@ impl<'a, D: 'static> JobBox<'a, D> {
             chain: SgChain::new(n, scratch_len, flags)?,
             req: None,
             bound,
+            told: false,
             data,
         };
         let ptr = KBox::into_raw(KBox::new(job, flags)?);
@@ -829,6 +834,7 @@ impl<D> Job<D> {
             chain: SgChain::new(max_entries, scratch_len, flags)?,
             req: None,
             bound: core::ptr::null_mut(),
+            told: false,
             data,
         })
     }
@@ -905,8 +911,13 @@ impl<D> Job<D> {
     }
 
     /// Tells the owner of a backlogged request that it now reached the device
-    /// (only a `MAY_BACKLOG` request was told `EBUSY`, and waits for this).
-    pub(crate) fn backlog_accepted(&self) {
+    /// (only a `MAY_BACKLOG` request was told `EBUSY`, and waits for this),
+    /// once: a job that then finds no room after all goes back to the
+    /// backlog, and dm-crypt counts each notice.
+    pub(crate) fn backlog_accepted(&mut self) {
+        if core::mem::replace(&mut self.told, true) {
+            return;
+        }
         if let Some(r) = self.req.as_ref().filter(|r| r.may_backlog()) {
             r.signal(errno::einprogress().to_errno());
         }

@@ -349,29 +349,44 @@ impl<T: VqToken> Virtqueue<T> {
 
 impl<T: VqToken> Virtqueue<T> {
     /// Resets the device (if not done yet) and drops the token of every buffer
-    /// the device had not used. Returns how many there were.
+    /// it still held, used or not. Returns how many there were.
     pub(crate) fn detach_all(&mut self) -> usize {
-        self.detach_each(drop)
+        self.detach_each(|t, _| drop(t), drop)
     }
 
-    /// Resets the device (if not done yet) and hands the token of every
-    /// buffer the device had not used to `f`, with bottom halves disabled (as
-    /// the completion work runs: `f` may complete crypto requests). Returns
-    /// how many there were.
-    pub(crate) fn detach_each(&mut self, mut f: impl FnMut(T)) -> usize {
+    /// Resets the device (if not done yet), then hands `used` every buffer the
+    /// device had used but the driver not yet taken (with the length the
+    /// device wrote), and `unused` the token of every buffer the device had
+    /// not used, with bottom halves disabled (as the completion work runs:
+    /// both may complete crypto requests). A buffer the device completed just
+    /// before the reset is so finished with its result, never taken for one
+    /// the device did not touch. Returns how many there were in all.
+    pub(crate) fn detach_each(
+        &mut self,
+        mut used: impl FnMut(T, u32),
+        mut unused: impl FnMut(T),
+    ) -> usize {
         // Buffers can only be reclaimed from a device that no longer uses them.
         self.q.shared.reset_device();
         let mut n = 0;
-        super::sync::with_bh_disabled(|| loop {
-            // SAFETY: `vq` is valid and the device was reset.
-            let data = unsafe { bindings::virtqueue_detach_unused_buf(self.q.vq.as_ptr()) };
-            if data.is_null() {
-                break;
+        super::sync::with_bh_disabled(|| {
+            // The used ring stays readable after the reset (the device writes
+            // it no more), and `get_buf` gives back only what the device used.
+            while let Some((t, len)) = self.get_buf() {
+                used(t, len);
+                n += 1;
             }
-            // SAFETY: By the type invariant it came from `into_raw`, and the device no
-            // longer uses it.
-            f(unsafe { T::from_raw(data) });
-            n += 1;
+            loop {
+                // SAFETY: `vq` is valid and the device was reset.
+                let data = unsafe { bindings::virtqueue_detach_unused_buf(self.q.vq.as_ptr()) };
+                if data.is_null() {
+                    break;
+                }
+                // SAFETY: By the type invariant it came from `into_raw`, and the device
+                // no longer uses it.
+                unused(unsafe { T::from_raw(data) });
+                n += 1;
+            }
         });
         n
     }

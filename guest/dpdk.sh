@@ -129,6 +129,7 @@ section "27. DPDK's device: the backend killed under load"
 check "cryptsetup open (plain, aes-cbc-essiv:sha256) again" \
     cryptsetup open --type plain --cipher aes-cbc-essiv:sha256 --key-size 256 --key-file /tmp/dmkey /dev/ram0 vplain
 head -c 8388608 /dev/urandom > /tmp/dmdata.2
+kdev=$(bound_devs virtio_crypto_rs | head -1)
 ( dm_write vplain /tmp/dmdata.2 4; echo $rc > /tmp/rc.kill ) &
 writer=$!
 ( n=0; bad=0; while [ ! -f /tmp/kill.stop ]; do
@@ -144,8 +145,11 @@ t1=$(uptime_ms)
 touch /tmp/kill.stop; wait $loop
 read -r n bad < /tmp/kill.loop
 dmesg | grep -E "virtio_crypto_rs: .*(stopped answering|given up|removed)" | tail -4 | sed 's/^/#   /'
-check "the 8 MiB dm-crypt write across the backend's death finished without an I/O error (rc $(cat /tmp/rc.kill), $((t1 - t0)) ms after the kill)" \
-    [ "$(cat /tmp/rc.kill)" = 0 ]
+rescued=$(vstat $kdev cbc-aes rescued)
+check "the watchdog gave $kdev up: 'device stopped answering' with requests stuck, state $(dev_state $kdev), $rescued cbc-aes request(s) taken back and rerun in software" \
+    sh -c "dmesg | grep -qE 'virtio[0-9]+: device stopped answering: [1-9][0-9]* request' && [ '$(dev_state $kdev)' = dead ] && [ $rescued -gt 0 ]"
+check "the 8 MiB dm-crypt write across the backend's death finished without an I/O error (rc $(cat /tmp/rc.kill), $((t1 - t0)) ms after the kill, stall_ms $(cat /sys/module/virtio_crypto_rs/parameters/stall_ms))" \
+    sh -c "[ '$(cat /tmp/rc.kill)' = 0 ] && [ $((t1 - t0)) -ge $(($(cat /sys/module/virtio_crypto_rs/parameters/stall_ms) - 1000)) ]"
 cat /tmp/dmdata.1 /tmp/dmdata.2 > /tmp/dmdata.all
 check "dm-crypt: all 12 MiB read back equal (software continuation)" dm_verify vplain /tmp/dmdata.all
 check "AF_ALG cbc(aes) loop across the backend's death: $n requests, $bad wrong or failed" \

@@ -240,6 +240,8 @@ vstat() {
 dev_state() { sed -n 's/^# [^:]*: state \([a-z-]*\),.*/\1/p' "$VSTATS/$1/stats" 2>/dev/null; }
 # live_sessions DEV: sessions of transforms on the device now.
 live_sessions() { sed -n 's/.*sessions of transforms on the device now \([0-9]*\)/\1/p' "$VSTATS/$1/stats" 2>/dev/null; }
+# ctrl_waited DEV: control requests that found the ring full and waited for room.
+ctrl_waited() { sed -n 's/^# control queue: \([0-9]*\) requests waited for room/\1/p' "$VSTATS/$1/stats" 2>/dev/null; }
 # no_live_sessions DEV: no transform holds a session on the device.
 no_live_sessions() { [ "$(live_sessions $1)" = 0 ]; }
 # queue_requests DEV Q: requests put on data queue Q.
