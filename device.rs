@@ -450,8 +450,9 @@ impl VCrypto {
     /// ([`VCrypto::stopped_answering`]). A backend that dies behind QEMU
     /// (DPDK's vhost-user crypto) leaves its requests there for ever, with
     /// no signal to the guest: no NEEDS_RESET, no config change, HW_READY
-    /// still set. The control queue counts too once it holds two or more
-    /// jobs (see `CtrlQueueInner::stall`): its callers time out, but a
+    /// still set. The control queue counts too once two or more jobs went
+    /// there since it last answered one (see `CtrlQueueInner::stall`): its
+    /// callers time out, but a
     /// device whose data queues are idle would otherwise never be given up,
     /// every new key costing a 5 s wait.
     fn watch(self: &Arc<Self>) {
@@ -470,7 +471,7 @@ impl VCrypto {
     }
 
     /// Whether the device stopped answering: some queue (a data queue, or
-    /// the control queue with two or more jobs) has jobs on the device, and
+    /// the control queue with two or more jobs unanswered) has jobs on the device, and
     /// none of the queues with jobs on it made progress (took a job while it
     /// had none, completed one) for `ms`. Then the jobs on the
     /// device and the longest time without progress, in ms. Every queue

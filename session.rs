@@ -69,12 +69,10 @@ pub(crate) struct CtrlQueueInner {
     /// destruction nobody waits for must not be lost (the session would stay
     /// on the device for good).
     backlog: Fifo<CtrlToken>,
-    /// Jobs on the device now.
-    on_device: u32,
-    /// When the device last made progress on the queue ([`sync::jiffies`]):
-    /// took a job while it had fewer than two (see [`CtrlQueueInner::stall`]),
-    /// or completed one.
-    progress: u64,
+    /// Jobs put on the device since it last answered one ...
+    unanswered: u32,
+    /// ... and when the first of them went there ([`sync::jiffies`]).
+    since: u64,
     /// Whether the ring has been full before (logged once).
     was_full: bool,
     /// The device's counters.
@@ -87,8 +85,8 @@ impl CtrlQueueInner {
         Self {
             vq,
             backlog: Fifo::new(),
-            on_device: 0,
-            progress: 0,
+            unanswered: 0,
+            since: 0,
             was_full: false,
             stats,
         }
@@ -121,7 +119,9 @@ impl CtrlQueueInner {
         } else {
             job
         };
-        if self.backlog.len() >= CTRL_BACKLOG_MAX {
+        // A destruction nobody waits for is never refused here: it must not
+        // be lost.
+        if self.backlog.len() >= CTRL_BACKLOG_MAX && job.data.unwatched.is_none() {
             return Err((ENOSPC, job));
         }
         self.backlog.push_back(job).map_err(|job| (ENOMEM, job))?;
@@ -136,17 +136,16 @@ impl CtrlQueueInner {
 
     /// Counts a job put on the device.
     fn added(&mut self) {
-        if self.on_device < 2 {
-            self.progress = sync::jiffies();
+        if self.unanswered == 0 {
+            self.since = sync::jiffies();
         }
-        self.on_device += 1;
+        self.unanswered += 1;
     }
 
     /// Takes a job the device answered, if any.
     pub(crate) fn get_buf(&mut self) -> Option<CtrlToken> {
         let (job, _len) = self.vq.as_mut()?.get_buf()?;
-        self.on_device = self.on_device.saturating_sub(1);
-        self.progress = sync::jiffies();
+        self.unanswered = 0;
         Some(job)
     }
 
@@ -155,35 +154,48 @@ impl CtrlQueueInner {
     /// another reason than a lack of room (no memory to map it) is dropped,
     /// which wakes its waiter, and the next one gets its turn.
     pub(crate) fn drain(&mut self) -> Option<Notify> {
-        let mut added = false;
+        let vq = self.vq.as_mut()?;
+        let mut added = 0;
         while let Some(job) = self.backlog.pop_front() {
-            let vq = self.vq.as_mut()?;
             match vq.add(job) {
-                Ok(()) => {
-                    added = true;
-                    self.added();
-                }
+                Ok(()) => added += 1,
                 Err((e, job)) if e == ENOSPC && !vq.idle() => {
                     // Still no room: first in line again (cannot fail: the
                     // slot it left is free).
                     let _ = self.backlog.push_front(job);
                     break;
                 }
-                Err((_, job)) => drop(job),
+                Err((e, job)) => {
+                    // The caller learns the virtqueue's error (dropping the job
+                    // would say ENODEV); a destruction nobody waits for is
+                    // logged, its session left on the device.
+                    let _ = job.data.waiter.deliver(Err(e));
+                    if let Some(id) = job.data.unwatched {
+                        pr_warn!("destroying session {} failed: {:?}\n", id, e);
+                    }
+                }
             }
         }
-        self.vq.as_mut().filter(|_| added)?.kick_prepare()
-    }
-
-    /// The jobs on the device and for how long (in jiffies) it has made no
-    /// progress on the queue, when it holds two or more (one alone may be a
-    /// request a working device lost, whose caller timed out; with a second
-    /// one behind it unanswered too, the device stopped serving the queue).
-    pub(crate) fn stall(&self) -> Option<(u32, u64)> {
-        if self.vq.is_none() || self.on_device < 2 {
+        if added == 0 {
             return None;
         }
-        Some((self.on_device, sync::jiffies().wrapping_sub(self.progress)))
+        let notify = vq.kick_prepare();
+        for _ in 0..added {
+            self.added();
+        }
+        notify
+    }
+
+    /// The jobs put on the device since it last answered one, and for how
+    /// long (in jiffies) the first of them has waited, when there are two or
+    /// more: a working device that lost a request (whose caller timed out)
+    /// answers the next ones; one that answers none of two stopped serving
+    /// the queue.
+    pub(crate) fn stall(&self) -> Option<(u32, u64)> {
+        if self.vq.is_none() || self.unanswered < 2 {
+            return None;
+        }
+        Some((self.unanswered, sync::jiffies().wrapping_sub(self.since)))
     }
 
     /// Takes the virtqueue and the jobs waiting for it (the device is gone).

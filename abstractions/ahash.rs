@@ -43,8 +43,7 @@ impl Pending<AhashKind> {
         if offset.checked_add(buf.len()).ok_or(EINVAL)? > self.nbytes() {
             return Err(EINVAL);
         }
-        // SAFETY: The request is valid, `src` is its source list, and the range is
-        // within the request's length (checked above), which the list covers.
+        // SAFETY: The request is valid, so is its source list.
         unsafe { sg::read_list((*self.raw()).src, offset, buf) }
     }
 

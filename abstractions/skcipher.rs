@@ -96,8 +96,7 @@ impl Pending<SkcipherKind> {
         if offset.checked_add(buf.len()).ok_or(EINVAL)? > self.cryptlen() {
             return Err(EINVAL);
         }
-        // SAFETY: The request is valid, `src` is its source list, and the range is
-        // within the request's length (checked above), which the list covers.
+        // SAFETY: The request is valid, so is its source list.
         unsafe { sg::read_list((*self.raw()).src, offset, buf) }
     }
 
@@ -106,8 +105,7 @@ impl Pending<SkcipherKind> {
         if offset.checked_add(buf.len()).ok_or(EINVAL)? > self.cryptlen() {
             return Err(EINVAL);
         }
-        // SAFETY: The request is valid, `dst` is its destination list, and the range
-        // is within the request's length (checked above), which the list covers.
+        // SAFETY: The request is valid, so is its destination list.
         unsafe { sg::read_list((*self.raw()).dst, offset, buf) }
     }
 }

@@ -359,8 +359,10 @@ impl<T: VqToken> Virtqueue<T> {
     /// device wrote), and `unused` the token of every buffer the device had
     /// not used, with bottom halves disabled (as the completion work runs:
     /// both may complete crypto requests). A buffer the device completed just
-    /// before the reset is so finished with its result, never taken for one
-    /// the device did not touch. Returns how many there were in all.
+    /// before the reset is so finished with its result rather than taken for
+    /// one the device did not touch, unless the queue is broken (a surprise
+    /// removal, a ring error: `get_buf` then returns nothing and every buffer
+    /// goes to `unused`). Returns how many there were in all.
     pub(crate) fn detach_each(
         &mut self,
         mut used: impl FnMut(T, u32),

@@ -99,6 +99,33 @@ check "dm-crypt afterwards, in software: a 2 MiB write ($rc) reads back equal, a
 cryptsetup close vstall
 check "vdpa dev del crypto0" vdpa dev del crypto0
 wait_unregistered virtio_crypto_rs
+
+# A device that stops answering its control queue while its data queues are
+# idle: each new key would wait for the 5 s timeout for ever. Two session
+# creations unanswered for stall_ms and the device is given up (the keys
+# waiting then learn it at once); keys then go to software at once.
+check "a new simulator device" sim_up
+SV=$(simdev)
+kclear
+echo 100000 > $D/hang_ctrl
+t0=$(uptime_ms)
+kenc /tmp/key -e -c $DRV --iv $iv -i /tmp/msg -o /tmp/ct.c1; rc1=$?
+wait_until 10 sh -c "dmesg | grep -q 'device stopped answering'"
+t1=$(uptime_ms)
+stall_lines
+check "hang_ctrl for ever, data queues idle: a key's two session creations unanswered, the device given up $((t1 - t0)) ms after (stall_ms 3000), state $(dev_state $SV); the encryption correct in software (rc $rc1)" \
+    sh -c "[ $rc1 = 0 ] && cmp -s /tmp/ct.c1 /tmp/ct.gen &&
+        dmesg | grep -qE 'device stopped answering: [0-9]+ request' && [ '$(dev_state $SV)' = dead ]"
+wait_unregistered virtio_crypto_rs
+t1=$(uptime_ms)
+kenc /tmp/key -e -c "cbc(aes)" --iv $iv -i /tmp/msg -o /tmp/ct.c3; rc3=$?
+t2=$(uptime_ms)
+ours=$(module_drivers virtio_crypto_rs | wc -l)
+check "the next cbc(aes) key did not wait for the device ($((t2 - t1)) ms), correct (rc $rc3), our algorithms gone with it ($ours left)" \
+    sh -c "[ $rc3 = 0 ] && [ $((t2 - t1)) -lt 3000 ] && cmp -s /tmp/ct.c3 /tmp/ct.gen && [ $ours = 0 ]"
+echo 0 > $D/hang_ctrl
+check "vdpa dev del crypto0" vdpa dev del crypto0
+wait_unregistered virtio_crypto_rs
 echo $svc > $SIMPAR/services; echo $cm > $SIMPAR/cipher_mask; echo $hm > $SIMPAR/hash_mask
 echo 15000 > /sys/module/virtio_crypto_rs/parameters/stall_ms
 echo $noextra > /sys/module/cryptomgr/parameters/noextratests
